@@ -1,0 +1,1 @@
+"""logwarden connectors package."""

@@ -1,0 +1,1 @@
+"""logwarden stream package."""

@@ -1,0 +1,12 @@
+"""Entry point of the ``logwarden`` console command."""
+
+from __future__ import annotations
+
+# Command modules register themselves on the typer apps when imported.
+from stream.cli import core  # noqa: F401
+from stream.cli.apps import app
+
+
+def main() -> None:
+    """Run the ``logwarden`` command line."""
+    app()

@@ -1,0 +1,154 @@
+"""The one settings object of logwarden.
+
+Every knob is read from the environment with the ``LOGWARDEN_`` prefix (or a ``.env`` file),
+so a ConfigMap, a Secret reference or a shell export configure the worker the same way.
+Field names are a contract: the Helm chart renders ``LOGWARDEN_<FIELD_NAME>`` keys from them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_MASK = "**********"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of a logwarden worker and its CLI."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LOGWARDEN_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    # --- Kafka -------------------------------------------------------------------------
+    app_id: str = Field("logwarden", description="Faust app id; also the Kafka consumer group.")
+    broker_url: str = Field(
+        "kafka://127.0.0.1:9092",
+        description="Kafka bootstrap servers, comma separated, as kafka://host:port.",
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = (
+        "PLAINTEXT"
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
+    kafka_session_timeout_s: float = Field(
+        30.0, gt=0, description="Consumer group session timeout (Faust broker_session_timeout)."
+    )
+    kafka_max_poll_records: int = Field(2000, gt=0)
+    topic_partitions: int = Field(4, ge=1, description="Partitions for topics created at start.")
+    topic_replicas: int = Field(1, ge=1, description="Replication factor for created topics.")
+
+    # --- topics ------------------------------------------------------------------------
+    topic_logs_raw: str = "logs.raw"
+    topic_tickets_raw: str = "tickets.raw"
+    topic_deadletter: str = "logs.deadletter"
+    topic_tickets_routed_prefix: str = "tickets.routed"
+
+    # --- batching and models -----------------------------------------------------------
+    batch_max_size: int = Field(512, ge=1, description="Events per micro-batch at most.")
+    batch_max_wait_s: float = Field(0.25, gt=0, description="Longest wait to fill a batch.")
+    max_event_bytes: int = Field(
+        1_048_576, ge=256, description="Larger raw events are dead-lettered as over-size."
+    )
+    model_threads: int = Field(2, ge=1, description="Intra-op threads of the model runtime.")
+    ticket_model_path: Path | None = Field(
+        None, description="Ticket model directory; the shipped model when unset."
+    )
+    log_model_path: Path | None = Field(
+        None, description="Log model directory; the shipped model when unset."
+    )
+    state_dir: Path = Field(
+        Path("logwarden-data"), description="Writable folder for Faust tables and drain3 state."
+    )
+
+    # --- parsing and scrubbing ---------------------------------------------------------
+    timezone: str = Field("UTC", description="Zone assumed for timestamps that carry none.")
+    scrub_secrets: bool = True
+    store_original: Literal["none", "scrubbed"] = Field(
+        "scrubbed", description="Keep event.original in stored documents: never, or scrubbed."
+    )
+
+    # --- alerting ----------------------------------------------------------------------
+    alert_min_risk: int = Field(47, ge=0, le=100, description="Risk score that makes an alert.")
+    events_sample_rate: float = Field(
+        0.0, ge=0, le=1, description="Share of non-alert events also indexed (0 = none)."
+    )
+    ticket_min_severity: int = Field(
+        73, ge=0, le=99, description="Operational alerts at or above this severity open tickets."
+    )
+
+    # --- sinks -------------------------------------------------------------------------
+    elasticsearch_url: str | None = Field(
+        None, description="Elasticsearch URL; without one, documents go to output_file."
+    )
+    elasticsearch_api_key: SecretStr | None = None
+    elasticsearch_username: str | None = None
+    elasticsearch_password: SecretStr | None = None
+    elasticsearch_ca_file: Path | None = None
+    elasticsearch_verify_certs: bool = True
+    elasticsearch_namespace: str = Field("default", description="Data stream namespace.")
+    elasticsearch_ilm_enabled: bool = Field(True, description="Off for serverless clusters.")
+    elasticsearch_retention_days: int = Field(30, ge=1)
+    kibana_url: str | None = None
+    kibana_space: str = "default"
+    output_file: Path = Field(
+        Path("logwarden-alerts.ndjson"),
+        description="Local sink in Elasticsearch bulk format when no Elasticsearch URL is set.",
+    )
+
+    # --- operations --------------------------------------------------------------------
+    web_host: str = Field("0.0.0.0", description="Bind address of probes and /metrics.")
+    web_port: int = Field(6066, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    shutdown_grace_s: float = Field(25.0, gt=0, description="Time to flush and commit on SIGTERM.")
+    otlp_endpoint: str | None = Field(
+        None,
+        validation_alias=AliasChoices("LOGWARDEN_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
+        description="OTLP collector; tracing is off unless set (OTEL_* variables also apply).",
+    )
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_url_has_scheme(cls, value: str) -> str:
+        hosts = [part.strip() for part in value.split(",") if part.strip()]
+        if not hosts:
+            raise ValueError("broker_url is empty")
+        return ",".join(h if "://" in h else f"kafka://{h}" for h in hosts)
+
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        """``host:port`` pairs for kafka-python and aiokafka."""
+        return [h.split("://", 1)[1] for h in self.broker_url.split(",")]
+
+    def routed_topic(self, queue: str) -> str:
+        """Kafka topic of one ticket queue, e.g. ``tickets.routed.hardware``."""
+        slug = "".join(c if c.isalnum() else "_" for c in queue.lower()).strip("_")
+        return f"{self.topic_tickets_routed_prefix}.{slug}"
+
+    def masked(self) -> dict[str, Any]:
+        """All settings as plain values with every secret replaced by a mask."""
+        shown: dict[str, Any] = {}
+        for name, value in self:
+            if isinstance(value, SecretStr):
+                shown[name] = SECRET_MASK
+            elif isinstance(value, Path):
+                shown[name] = str(value)
+            else:
+                shown[name] = value
+        return shown
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process, read once from the environment."""
+    return Settings()
