@@ -1,0 +1,190 @@
+"""Kafka edges that Faust does not cover: topic administration and a bulk file producer.
+
+kafka-python is used here (not aiokafka) because these are short, synchronous jobs run from
+the CLI, the demo and the benchmarks, outside any event loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+Headers = Sequence[tuple[str, bytes]]
+
+
+@dataclass(frozen=True)
+class KafkaConnection:
+    """How to reach a Kafka cluster, as plain values (no dependency on the settings object)."""
+
+    bootstrap_servers: list[str]
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: str | None = None
+    ssl_cafile: str | None = None
+
+    def client_options(self) -> dict[str, object]:
+        """Keyword arguments shared by kafka-python's admin client, producer and consumer."""
+        options: dict[str, object] = {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": self.security_protocol,
+        }
+        if self.security_protocol.startswith("SASL"):
+            options.update(
+                sasl_mechanism=self.sasl_mechanism,
+                sasl_plain_username=self.sasl_username,
+                sasl_plain_password=self.sasl_password,
+            )
+        if self.ssl_cafile:
+            options["ssl_cafile"] = self.ssl_cafile
+        return options
+
+
+def ensure_topics(
+    connection: KafkaConnection,
+    topics: Mapping[str, int],
+    replication_factor: int = 1,
+    timeout_s: float = 30.0,
+) -> list[str]:
+    """Create the topics that are missing, with explicit partition counts.
+
+    Returns the names that were created. Existing topics are left as they are: changing a
+    partition count would move keys between partitions and break windowed state.
+    """
+    admin = _admin(connection, timeout_s)
+    try:
+        existing = set(admin.list_topics())
+        missing = [
+            NewTopic(name, num_partitions=partitions, replication_factor=replication_factor)
+            for name, partitions in topics.items()
+            if name not in existing
+        ]
+        if not missing:
+            return []
+        try:
+            admin.create_topics(missing, timeout_ms=int(timeout_s * 1000))
+        except TopicAlreadyExistsError:
+            pass  # another worker created them at the same moment
+        return [t.name for t in missing]
+    finally:
+        admin.close()
+
+
+def committed_offsets(
+    connection: KafkaConnection, group_id: str, timeout_s: float = 10.0
+) -> dict[TopicPartition, int]:
+    """Offsets a consumer group has committed, per partition."""
+    admin = _admin(connection, timeout_s)
+    try:
+        offsets = admin.list_consumer_group_offsets(group_id)
+        return {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+    finally:
+        admin.close()
+
+
+def _admin(connection: KafkaConnection, timeout_s: float) -> KafkaAdminClient:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return KafkaAdminClient(
+                client_id="logwarden-admin",
+                request_timeout_ms=int(timeout_s * 1000),
+                **connection.client_options(),
+            )
+        except KafkaError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@dataclass
+class ProduceReport:
+    """What a bulk produce run delivered, per partition (end offset = last offset + 1)."""
+
+    sent: int = 0
+    failed: int = 0
+    bytes: int = 0
+    end_offsets: dict[int, int] = field(default_factory=dict)
+
+
+def iter_file_records(path: Path) -> Iterator[bytes]:
+    """Lines of a log or JSON-lines file as raw bytes, without the line ending.
+
+    Bytes are passed through untouched, so invalid UTF-8 reaches the pipeline (and its
+    dead-letter topic) exactly as it was written. Blank lines are skipped.
+    """
+    with path.open("rb") as handle:
+        for line in handle:
+            record = line.rstrip(b"\r\n")
+            if record:
+                yield record
+
+
+class RateLimiter:
+    """Spaces calls to at most ``rate`` per second (``None`` = unlimited)."""
+
+    def __init__(self, rate: float | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._interval = 1.0 / rate if rate else 0.0
+        self._clock = clock
+        self._next = clock()
+
+    def wait(self) -> None:
+        """Block until the next call is allowed."""
+        if not self._interval:
+            return
+        now = self._clock()
+        if now < self._next:
+            time.sleep(self._next - now)
+            now = self._next
+        self._next = max(self._next + self._interval, now - 1.0)
+
+
+def produce_records(
+    connection: KafkaConnection,
+    topic: str,
+    records: Iterable[bytes],
+    *,
+    rate: float | None = None,
+    headers: Callable[[int], Headers] | None = None,
+    on_sent: Callable[[int], None] | None = None,
+) -> ProduceReport:
+    """Produce raw records to a topic, optionally rate limited, and wait for every ack.
+
+    ``headers(i)`` may attach Kafka headers (e.g. a W3C ``traceparent``) to record ``i``.
+    The producer is neither idempotent nor transactional so it works on every broker.
+    """
+    producer = KafkaProducer(
+        acks="all", linger_ms=5, batch_size=256 * 1024, **connection.client_options()
+    )
+    report = ProduceReport()
+    limiter = RateLimiter(rate)
+
+    def delivered(size: int, metadata: object) -> None:
+        report.sent += 1
+        report.bytes += size
+        partition, offset = metadata.partition, metadata.offset  # type: ignore[attr-defined]
+        report.end_offsets[partition] = max(report.end_offsets.get(partition, 0), offset + 1)
+        if on_sent:
+            on_sent(1)
+
+    def failed(_exc: BaseException) -> None:
+        report.failed += 1
+
+    try:
+        for index, record in enumerate(records):
+            limiter.wait()
+            future = producer.send(
+                topic, value=record, headers=list(headers(index)) if headers else None
+            )
+            future.add_callback(lambda md, size=len(record): delivered(size, md))
+            future.add_errback(failed)
+        producer.flush()
+    finally:
+        producer.close()
+    return report
