@@ -6,9 +6,11 @@ the CLI, the demo and the benchmarks, outside any event loop.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
@@ -67,10 +69,9 @@ def ensure_topics(
         ]
         if not missing:
             return []
-        try:
+        # Another worker may create them at the same moment.
+        with contextlib.suppress(TopicAlreadyExistsError):
             admin.create_topics(missing, timeout_ms=int(timeout_s * 1000))
-        except TopicAlreadyExistsError:
-            pass  # another worker created them at the same moment
         return [t.name for t in missing]
     finally:
         admin.close()
@@ -182,7 +183,7 @@ def produce_records(
             future = producer.send(
                 topic, value=record, headers=list(headers(index)) if headers else None
             )
-            future.add_callback(lambda md, size=len(record): delivered(size, md))
+            future.add_callback(partial(delivered, len(record)))
             future.add_errback(failed)
         producer.flush()
     finally:

@@ -53,7 +53,9 @@ class LocalBroker:
 
     def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:
         self.port = port or free_loopback_port()
-        self.log_path = log_path or Path(tempfile.gettempdir()) / f"logwarden-broker-{self.port}.log"
+        self.log_path = (
+            log_path or Path(tempfile.gettempdir()) / f"logwarden-broker-{self.port}.log"
+        )
         self._process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -117,9 +117,9 @@ def replay(
 @app.command()
 def demo(
     lines: Annotated[int, typer.Option(help="Sample log lines to replay.")] = 5000,
-    output: Annotated[Path, typer.Option(help="NDJSON alerts file (Elasticsearch bulk format).")] = (
-        Path("logwarden-demo-alerts.ndjson")
-    ),
+    output: Annotated[
+        Path, typer.Option(help="Alerts file, in Elasticsearch bulk format (NDJSON).")
+    ] = Path("logwarden-demo-alerts.ndjson"),
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the pipeline.")] = 300.0,
 ) -> None:
     """Run the whole pipeline locally: broker, worker, sample logs, alerts file and summary."""
