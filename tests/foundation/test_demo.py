@@ -1,0 +1,55 @@
+"""``logwarden demo`` runs the whole product end to end and leaves nothing running."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import psutil
+import pytest
+
+
+def our_processes(since: float) -> list[str]:
+    """Brokers and workers started after ``since`` that are still alive."""
+    found = []
+    for process in psutil.process_iter(["cmdline", "create_time", "status"]):
+        info = process.info
+        cmdline = " ".join(info["cmdline"] or [])
+        if info["create_time"] < since or info["status"] == psutil.STATUS_ZOMBIE:
+            continue
+        if "tansu" in cmdline or ("stream.cli" in cmdline and " run" in cmdline):
+            found.append(cmdline)
+    return found
+
+
+@pytest.mark.slow
+def test_demo_end_to_end_leaves_no_process(tmp_path: Path) -> None:
+    started = time.time() - 1
+    output = tmp_path / "alerts.ndjson"
+    result = subprocess.run(
+        [sys.executable, "-m", "stream.cli", "demo", "--lines", "600", "--output", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=280,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "events in" in result.stdout and "600" in result.stdout
+    assert "throughput" in result.stdout
+
+    lines = output.read_bytes().splitlines()
+    assert lines and len(lines) % 2 == 0
+    actions, documents = lines[0::2], lines[1::2]
+    for action, document in zip(actions, documents, strict=True):
+        verb, meta = next(iter(orjson.loads(action).items()))
+        assert verb == "create" and meta["_index"].startswith("logs-logwarden.")
+        assert "@timestamp" in orjson.loads(document)
+    alerts = [orjson.loads(d) for d in documents if b'"alert"' in d]
+    assert alerts, "the sample contains attacks and faults, so the demo must raise alerts"
+
+    time.sleep(0.5)
+    assert our_processes(started) == []
