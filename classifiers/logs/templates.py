@@ -1,0 +1,195 @@
+"""Streaming template mining (drain3) and novelty per ``event.dataset``/host.
+
+Two maskings with one job each:
+
+* :func:`mask_for_model` replaces addresses, numbers and hex with placeholders but keeps paths and
+  query strings, because attack payloads live there. Its output is what the classifier reads, so
+  it is also the key of the result cache: two lines with the same masked text get the same answer.
+* drain3 additionally masks file-system paths, so ``/var/log/a`` and ``/var/log/b`` share a
+  template; its templates drive novelty and ``logwarden.template.*``.
+
+Memory is bounded (``max_clusters`` for drain3's LRU of clusters, ``max_keys`` windows of
+``window`` events each) and the whole state round-trips through :meth:`TemplateTracker.snapshot`
+/ :meth:`TemplateTracker.restore` as bytes, so a restart does not forget what was seen. The
+caller decides where the bytes live (a file, a Kafka-backed table); nothing here does I/O except
+the optional :meth:`save`/:meth:`load` helpers that take a path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import Counter, OrderedDict, deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from drain3 import TemplateMiner
+from drain3.masking import MaskingInstruction
+from drain3.persistence_handler import PersistenceHandler
+from drain3.template_miner_config import TemplateMinerConfig
+
+# Order matters: addresses before the numbers inside them.
+_MODEL_MASKS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b", "IP"),
+    (r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])", "IP"),
+    (r"\b0x[0-9a-fA-F]+\b", "HEX"),
+    (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", "HEX"),
+    (r"(?<![\w<])[-+]?\d+(?:[.,:]\d+)*(?![\w>])", "NUM"),
+)
+_PATH_MASK = (r"(?<![\w.<>])(?:/[\w.\-@%+]+){2,}/?", "PATH")
+_COMPILED_MODEL_MASKS = tuple((re.compile(p), f"<{name}>") for p, name in _MODEL_MASKS)
+
+
+def mask_for_model(text: str) -> str:
+    """``text`` with IPs, hex and numbers replaced by ``<IP>``, ``<HEX>``, ``<NUM>``."""
+    for pattern, replacement in _COMPILED_MODEL_MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def template_id(template: str) -> str:
+    """A content-derived id, equal on every worker for the same template text."""
+    return hashlib.blake2b(template.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class TemplateMatch:
+    """Where one message landed: its template, whether it is new, and its novelty (0..1)."""
+
+    id: str
+    text: str
+    is_new: bool
+    count_in_window: int
+    novelty: float
+
+
+class _Capture(PersistenceHandler):
+    """drain3's persistence hook pointed at memory, so the caller owns the bytes."""
+
+    def __init__(self, state: bytes | None = None) -> None:
+        self.state = state
+
+    def save_state(self, state: bytes) -> None:
+        self.state = state
+
+    def load_state(self) -> bytes | None:
+        return self.state
+
+
+class TemplateTracker:
+    """drain3 templates plus a sliding window of template counts per (dataset, host).
+
+    Novelty is 1.0 for a template never seen before; for a known one it is
+    ``rare_weight / (1 + n)`` with ``n`` its count among the last ``window`` events of the
+    same key, so a template that is common elsewhere but absent from this host still stands
+    out, and one that repeats fades quickly. Thread-safe: one lock around the mutable state.
+    """
+
+    def __init__(
+        self,
+        max_clusters: int = 20_000,
+        window: int = 2_000,
+        max_keys: int = 5_000,
+        rare_weight: float = 0.8,
+        similarity: float = 0.5,
+    ) -> None:
+        config = TemplateMinerConfig()
+        config.drain_max_clusters = max_clusters
+        config.drain_sim_th = similarity
+        config.drain_depth = 4
+        config.snapshot_compress_state = True
+        config.masking_instructions = [
+            MaskingInstruction(pattern, name) for pattern, name in (*_MODEL_MASKS, _PATH_MASK)
+        ]
+        self._config = config
+        self._miner = TemplateMiner(config=config)
+        self.window = window
+        self.max_keys = max_keys
+        self.rare_weight = rare_weight
+        self._windows: OrderedDict[str, tuple[deque[str], Counter[str]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def observe(self, message: str, key: str) -> TemplateMatch:
+        """Mine ``message`` into a template and update the window of ``key``."""
+        with self._lock:
+            result = self._miner.add_log_message(message)
+            text = str(result["template_mined"])
+            tid = template_id(text)
+            is_new = result["change_type"] == "cluster_created"
+            # Windows count drain3 cluster ids: they survive a template being generalised.
+            cluster = str(result["cluster_id"])
+            recent, counts = self._window(key)
+            seen = counts[cluster]
+            recent.append(cluster)
+            counts[cluster] += 1
+            if len(recent) > self.window:
+                dropped = recent.popleft()
+                counts[dropped] -= 1
+                if counts[dropped] <= 0:
+                    del counts[dropped]
+        novelty = 1.0 if is_new else self.rare_weight / (1 + seen)
+        return TemplateMatch(tid, text, is_new, seen, novelty)
+
+    def _window(self, key: str) -> tuple[deque[str], Counter[str]]:
+        entry = self._windows.get(key)
+        if entry is None:
+            entry = (deque(), Counter())
+            self._windows[key] = entry
+            if len(self._windows) > self.max_keys:
+                self._windows.popitem(last=False)
+        else:
+            self._windows.move_to_end(key)
+        return entry
+
+    @property
+    def template_count(self) -> int:
+        return len(self._miner.drain.clusters)
+
+    def snapshot(self) -> bytes:
+        """The whole state (templates and windows) as bytes for :meth:`restore`."""
+        with self._lock:
+            capture = _Capture()
+            self._miner.persistence_handler = capture
+            try:
+                self._miner.save_state("snapshot")
+            finally:
+                self._miner.persistence_handler = None
+            windows = {key: list(recent) for key, (recent, _) in self._windows.items()}
+        assert capture.state is not None
+        return orjson.dumps(
+            {"version": 1, "drain": capture.state.decode("ascii"), "windows": windows}
+        )
+
+    def restore(self, state: bytes) -> None:
+        """Replace the state with one from :meth:`snapshot`; ``ValueError`` if it is not one."""
+        try:
+            data: dict[str, Any] = orjson.loads(state)
+            drain_state = data["drain"].encode("ascii")
+            windows = data["windows"]
+        except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not a template tracker snapshot: {exc}") from exc
+        miner = TemplateMiner(persistence_handler=_Capture(drain_state), config=self._config)
+        miner.persistence_handler = None
+        with self._lock:
+            self._miner = miner
+            self._windows = OrderedDict(
+                (key, (deque(ids[-self.window :]), Counter(ids[-self.window :])))
+                for key, ids in list(windows.items())[-self.max_keys :]
+            )
+
+    def save(self, path: Path) -> None:
+        """Write :meth:`snapshot` to ``path`` atomically (temp file, then rename)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(self.snapshot())
+        tmp.replace(path)
+
+    def load(self, path: Path) -> bool:
+        """Restore from ``path`` if it exists; returns whether it did."""
+        if not path.exists():
+            return False
+        self.restore(path.read_bytes())
+        return True
