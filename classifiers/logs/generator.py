@@ -349,6 +349,8 @@ def _bgl_ok(d: _Draw) -> str:
                 f"CE sym {d.rng.randint(0, 31)}, at 0x{d.hexs(8)}, mask 0x{d.hexs(2)}",
             ),
             d.bgl("APP", "INFO", "ciod: Message code 0 is not 51 or 4294967295"),
+            # BGL prints register dumps at FATAL level around benign core dumps.
+            d.bgl("KERNEL", "FATAL", f"instruction address: 0x{d.hexs(8)}"),
         )
     )
 
@@ -489,6 +491,11 @@ _PROBES = (
     "/server-status",
     "/boaform/admin/formLogin",
 )
+_SIGNATURES = (
+    "Php.Webshell.C99",
+    "Unix.Trojan.Mirai-7100807-0",
+    "Multios.Coinminer.Miner-6781728-2",
+)
 _XSS = (
     "/search?q=<script>alert(1)</script>",
     "/comment?text=%3Cscript%3Edocument.cookie%3C/script%3E",
@@ -565,9 +572,7 @@ def _malware(d: _Draw) -> str:
             ),
             d.syslog(
                 "clamd",
-                f"/var/www/uploads/{d.hexs(8)}.php: "
-                f"{d.pick(('Php.Webshell.C99', 'Unix.Trojan.Mirai-7100807-0', 'Multios.Coinminer.Miner-6781728-2'))}"
-                " FOUND",
+                f"/var/www/uploads/{d.hexs(8)}.php: {d.pick(_SIGNATURES)} FOUND",
             ),
             d.json_line(
                 "error",
@@ -585,7 +590,6 @@ def _hardware(d: _Draw) -> str:
         (
             d.bgl("KERNEL", "FATAL", "data TLB error interrupt"),
             d.bgl("KERNEL", "FATAL", "data storage interrupt"),
-            d.bgl("KERNEL", "FATAL", f"instruction address: 0x{d.hexs(8)}"),
             d.bgl("KERNEL", "FATAL", "machine check interrupt"),
             d.bgl("KERNEL", "FATAL", f"L3 ecc control register: {d.hexs(8)}"),
             d.bgl("MMCS", "FATAL", "ddr: excessive soft failures, consider replacing the card"),
