@@ -1,0 +1,298 @@
+"""One micro-batch of ``logs.raw``: parse → classify + novelty → enrich → index → route.
+
+The batch is the unit of work and of acknowledgement: ``process`` returns only when every
+record of the batch is either acknowledged by the sink or in the dead-letter topic, and any
+ticket it opened is on ``tickets.raw``. The Faust agent commits the batch's offsets after that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import zlib
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from opentelemetry import trace
+from opentelemetry.trace import Link, Span, SpanKind
+
+from connectors.bulk_sinks import BulkAction, BulkSink
+from connectors.telemetry import extract_context, inject_headers, trace_fields
+from stream import metrics
+from stream.config import Settings
+from stream.outputs import KafkaPublisher
+from stream.records import DeadLetter, OutboundMessage, RawRecord
+from stream.stages import LogParser, LogScorer, LogVerdict, StageFailure
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("logwarden.stream.logs")
+
+#: Alert labels that are IT-operations incidents: they also open a ticket for the right queue.
+OPERATIONAL_LABELS = frozenset({"hardware_fault", "storage", "network", "service_failure"})
+
+
+def alerts_stream(namespace: str) -> str:
+    """The alerts data stream (Kibana Security's External Alerts rule reads ``logs-*``)."""
+    return f"logs-logwarden.alerts-{namespace}"
+
+
+def events_stream(namespace: str) -> str:
+    """The data stream of sampled, non-alert scored events."""
+    return f"logs-logwarden.events-{namespace}"
+
+
+def deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Merge nested ``extra`` into ``target`` in place (objects merge, values replace)."""
+    for key, value in extra.items():
+        current = target.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            deep_merge(current, value)
+        else:
+            target[key] = value
+    return target
+
+
+def sampled(doc_id: str, rate: float) -> bool:
+    """Deterministic sampling: the same record is sampled the same way on every replay."""
+    if rate <= 0:
+        return False
+    return rate >= 1 or zlib.crc32(doc_id.encode()) / 2**32 < rate
+
+
+@dataclass
+class BatchReport:
+    """What one batch did (for metrics, the benchmark and logs)."""
+
+    records: int = 0
+    alerts: int = 0
+    events: int = 0
+    tickets: int = 0
+    deadlettered: int = 0
+    duplicates: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Item:
+    """A record on its way through the batch."""
+
+    record: RawRecord
+    span: Span | None = None
+    event: dict[str, Any] | None = None
+
+
+class LogBatchProcessor:
+    """Runs the log stages over one batch and writes the results, at least once."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        parser: LogParser,
+        scorer: LogScorer,
+        sink: BulkSink,
+        publisher: KafkaPublisher,
+        executor: Executor,
+    ) -> None:
+        self._settings = settings
+        self._parser = parser
+        self._scorer = scorer
+        self._sink = sink
+        self._publisher = publisher
+        self._executor = executor
+        self._alerts_index = alerts_stream(settings.elasticsearch_namespace)
+        self._events_index = events_stream(settings.elasticsearch_namespace)
+
+    async def process(self, records: Sequence[RawRecord]) -> BatchReport:
+        """Process and durably write one batch; never raises for bad records."""
+        started = time.perf_counter()
+        report = BatchReport(records=len(records))
+        items = [_Item(record) for record in records]
+        links = self._start_event_spans(items)
+        with tracer.start_as_current_span(
+            f"process {self._settings.topic_logs_raw}",
+            kind=SpanKind.CONSUMER,
+            links=links,
+            attributes={"messaging.batch.message_count": len(records)},
+        ) as batch_span:
+            batch_ids = trace_fields(batch_span.get_span_context())
+            letters = self._parse(items)
+            scored = await self._classify(items, letters)
+            actions, tickets = self._enrich(scored, batch_ids, report)
+            with tracer.start_as_current_span("bulk-index", attributes={"docs": len(actions)}):
+                result = await self._sink.write(actions)
+            report.duplicates = result.duplicates
+            letters.extend(
+                DeadLetter(failure.action.ref, "index", f"http_{failure.status}: {failure.reason}")
+                for failure in result.failures
+            )
+            with tracer.start_as_current_span("produce", attributes={"tickets": len(tickets)}):
+                await self._publisher.deadletter(letters)
+                await self._publisher.publish(tickets)
+            report.deadlettered = len(letters)
+            report.tickets = len(tickets)
+        for item in items:
+            if item.span is not None:
+                item.span.end()
+        self._record_metrics(
+            report, time.perf_counter() - started, len(actions) - len(result.failures)
+        )
+        return report
+
+    def _start_event_spans(self, items: list[_Item]) -> list[Link]:
+        """Continue each producer's trace with a per-event span; the batch span links them."""
+        links: list[Link] = []
+        topic = self._settings.topic_logs_raw
+        for item in items:
+            context = extract_context(item.record.headers)
+            if context is None:
+                continue
+            item.span = tracer.start_span(
+                f"receive {topic}",
+                context=context,
+                kind=SpanKind.CONSUMER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": topic,
+                    "messaging.kafka.destination.partition": item.record.partition,
+                    "messaging.kafka.message.offset": item.record.offset,
+                },
+            )
+            links.append(Link(item.span.get_span_context()))
+        return links
+
+    def _parse(self, items: list[_Item]) -> list[DeadLetter]:
+        """Decode, size-check, parse and scrub; failures become dead letters."""
+        letters: list[DeadLetter] = []
+        limit = self._settings.max_event_bytes
+        with tracer.start_as_current_span("parse", attributes={"records": len(items)}):
+            for item in items:
+                raw = item.record.value
+                if len(raw) > limit:
+                    letters.append(
+                        DeadLetter(item.record, "parse", f"too_large: {len(raw)} bytes > {limit}")
+                    )
+                    continue
+                try:
+                    outcome = self._parser(raw)
+                except Exception as exc:  # a parser bug must not stop the stream
+                    outcome = StageFailure("internal_error", repr(exc))
+                if isinstance(outcome, StageFailure):
+                    letters.append(DeadLetter(item.record, "parse", str(outcome)))
+                else:
+                    item.event = outcome
+        return letters
+
+    async def _classify(
+        self, items: list[_Item], letters: list[DeadLetter]
+    ) -> list[tuple[_Item, LogVerdict]]:
+        """Score the parsed events in the thread pool, so the event loop keeps consuming."""
+        parsed = [item for item in items if item.event is not None]
+        if not parsed:
+            return []
+        events = [item.event for item in parsed if item.event is not None]
+        with tracer.start_as_current_span("classify", attributes={"events": len(events)}):
+            started = time.perf_counter()
+            try:
+                loop = asyncio.get_running_loop()
+                verdicts = await loop.run_in_executor(self._executor, self._scorer.score, events)
+            except Exception as exc:  # model failure: dead-letter the batch, keep consuming
+                log.exception("log scorer failed on a batch of %d events", len(events))
+                letters.extend(
+                    DeadLetter(i.record, "classify", f"model_error: {exc!r}") for i in parsed
+                )
+                return []
+            metrics.MODEL_SECONDS.labels(model=self._scorer.model_name).observe(
+                time.perf_counter() - started
+            )
+        ratio = self._scorer.cache_hit_ratio()
+        if ratio is not None:
+            metrics.MODEL_CACHE_HIT_RATIO.set(ratio)
+        return list(zip(parsed, verdicts, strict=True))
+
+    def _enrich(
+        self,
+        scored: list[tuple[_Item, LogVerdict]],
+        batch_ids: dict[str, dict[str, str]],
+        report: BatchReport,
+    ) -> tuple[list[BulkAction], list[OutboundMessage]]:
+        """Turn verdicts into documents for the alerts/events streams and operational tickets."""
+        actions: list[BulkAction] = []
+        tickets: list[OutboundMessage] = []
+        ingested = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        rate = self._settings.events_sample_rate
+        model = {"name": self._scorer.model_name, "version": self._scorer.model_version}
+        for item, verdict in scored:
+            record, doc = item.record, item.event
+            assert doc is not None
+            if not verdict.alert and not sampled(record.doc_id, rate):
+                continue
+            deep_merge(doc, verdict.fields)
+            event = doc.setdefault("event", {})
+            event.setdefault("ingested", ingested)
+            event["kind"] = "alert" if verdict.alert else "event"
+            doc.setdefault("@timestamp", event["ingested"])
+            doc.setdefault("logwarden", {}).update(
+                model=model,
+                source={
+                    "topic": record.topic,
+                    "partition": record.partition,
+                    "offset": record.offset,
+                },
+            )
+            doc.update(trace_fields(item.span.get_span_context()) if item.span else batch_ids)
+            index = self._alerts_index if verdict.alert else self._events_index
+            actions.append(BulkAction(index, record.doc_id, doc, ref=record))
+            if verdict.alert:
+                report.alerts += 1
+                report.labels[verdict.label] = report.labels.get(verdict.label, 0) + 1
+                if self._opens_ticket(verdict):
+                    tickets.append(self._ticket(record, doc, verdict, item.span))
+            else:
+                report.events += 1
+        return actions, tickets
+
+    def _opens_ticket(self, verdict: LogVerdict) -> bool:
+        return (
+            verdict.label in OPERATIONAL_LABELS
+            and verdict.severity >= self._settings.ticket_min_severity
+        )
+
+    def _ticket(
+        self, record: RawRecord, doc: dict[str, Any], verdict: LogVerdict, span: Span | None
+    ) -> OutboundMessage:
+        """An IT ticket for an operational alert; its id makes a replayed alert the same ticket."""
+        host = (doc.get("host") or {}).get("hostname") or "unknown host"
+        message = str(doc.get("message", ""))
+        ticket = {
+            "id": f"alert-{record.doc_id}",
+            "subject": f"[logwarden] {verdict.label.replace('_', ' ')} on {host}",
+            "body": f"{message}\n\nseverity {verdict.severity}, "
+            f"source {record.topic}/{record.partition}/{record.offset}",
+            "reporter": "logwarden",
+            "created": doc.get("@timestamp"),
+        }
+        headers = inject_headers(span) if span is not None else inject_headers()
+        return OutboundMessage(
+            topic=self._settings.topic_tickets_raw,
+            value=orjson.dumps(ticket),
+            key=ticket["id"].encode(),
+            headers=headers,
+        )
+
+    def _record_metrics(self, report: BatchReport, seconds: float, written: int) -> None:
+        topic = self._settings.topic_logs_raw
+        metrics.EVENTS_IN.labels(topic=topic).inc(report.records)
+        metrics.BATCH_SIZE.labels(topic=topic).observe(report.records)
+        metrics.BATCH_SECONDS.labels(topic=topic).observe(seconds)
+        if written:
+            metrics.EVENTS_OUT.labels(dest="elasticsearch").inc(written)
+        if report.tickets:
+            metrics.EVENTS_OUT.labels(dest=self._settings.topic_tickets_raw).inc(report.tickets)
+        for label, count in report.labels.items():
+            metrics.ALERTS.labels(label=label).inc(count)

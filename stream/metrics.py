@@ -1,0 +1,68 @@
+"""Prometheus metrics of the worker, served on its web port at ``/metrics``.
+
+Counted per batch, not per event, so measuring costs nothing next to the work measured.
+Faust's own sensor (``faust.sensors.prometheus``) adds the framework-level series.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+from connectors.bulk_sinks import BulkResult
+
+_LATENCY_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+_SIZE_BUCKETS = (1, 8, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+
+EVENTS_IN = Counter("logwarden_events_in_total", "Records consumed, per topic.", ["topic"])
+EVENTS_OUT = Counter(
+    "logwarden_events_out_total", "Documents and messages written, per destination.", ["dest"]
+)
+ALERTS = Counter("logwarden_alerts_total", "Alerts raised, per label.", ["label"])
+DEADLETTERED = Counter(
+    "logwarden_deadlettered_total", "Records sent to the dead-letter topic.", ["stage", "reason"]
+)
+BATCH_SIZE = Histogram(
+    "logwarden_batch_size", "Records per micro-batch.", ["topic"], buckets=_SIZE_BUCKETS
+)
+BATCH_SECONDS = Histogram(
+    "logwarden_batch_seconds",
+    "Wall time of one micro-batch, consume to acknowledged write.",
+    ["topic"],
+    buckets=_LATENCY_BUCKETS,
+)
+MODEL_SECONDS = Histogram(
+    "logwarden_model_seconds",
+    "Model inference time per batch.",
+    ["model"],
+    buckets=_LATENCY_BUCKETS,
+)
+MODEL_CACHE_HIT_RATIO = Gauge(
+    "logwarden_model_cache_hit_ratio", "Share of events answered from the template cache."
+)
+BULK_SECONDS = Histogram(
+    "logwarden_es_bulk_seconds", "Bulk write time, retries included.", buckets=_LATENCY_BUCKETS
+)
+BULK_RETRIES = Counter("logwarden_es_bulk_retries_total", "Bulk retries, per cause.", ["reason"])
+BULK_FAILURES = Counter(
+    "logwarden_es_bulk_item_failures_total", "Documents rejected for good by the sink."
+)
+BULK_DUPLICATES = Counter(
+    "logwarden_es_bulk_duplicates_total", "Creates answered 409: already indexed (replays)."
+)
+CONSUMER_LAG = Gauge(
+    "logwarden_consumer_lag", "Records behind the partition end offset.", ["topic", "partition"]
+)
+
+
+class SinkMetrics:
+    """Maps the sink's observations onto the Prometheus series above."""
+
+    def bulk_completed(self, seconds: float, result: BulkResult) -> None:
+        BULK_SECONDS.observe(seconds)
+        if result.failures:
+            BULK_FAILURES.inc(len(result.failures))
+        if result.duplicates:
+            BULK_DUPLICATES.inc(result.duplicates)
+
+    def bulk_retried(self, reason: str) -> None:
+        BULK_RETRIES.labels(reason=reason.split(":", 1)[0]).inc()

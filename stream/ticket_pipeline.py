@@ -1,0 +1,177 @@
+"""One micro-batch of ``tickets.raw``: decode → classify → route to a queue topic + index.
+
+Tickets are JSON ``{id, subject, body, reporter, created}``. Confident ones go to
+``tickets.routed.<queue>``; the router sends the rest to ``tickets.routed.triage``. Every
+ticket is also indexed in ``logwarden-tickets`` under its own id, so a replay does not
+duplicate it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from opentelemetry import trace
+from opentelemetry.trace import Link, SpanKind
+
+from connectors.bulk_sinks import BulkAction, BulkSink
+from connectors.telemetry import extract_context, inject_headers, trace_fields
+from stream import metrics
+from stream.config import Settings
+from stream.outputs import KafkaPublisher
+from stream.records import DeadLetter, OutboundMessage, RawRecord
+from stream.stages import TicketDecision, TicketRouter
+
+tracer = trace.get_tracer("logwarden.stream.tickets")
+
+TICKETS_INDEX = "logwarden-tickets"
+TICKET_FIELDS = ("id", "subject", "body", "reporter", "created")
+
+
+def decode_ticket(raw: bytes) -> dict[str, Any] | str:
+    """The ticket object, or a reason why this record is not a ticket."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return f"invalid_json: {exc}"
+    if not isinstance(value, dict):
+        return f"invalid_ticket: expected a JSON object, got {type(value).__name__}"
+    if not any(isinstance(value.get(k), str) and value.get(k).strip() for k in ("subject", "body")):
+        return "invalid_ticket: needs a non-empty subject or body"
+    return {k: value.get(k) for k in TICKET_FIELDS}
+
+
+def ticket_text(ticket: dict[str, Any]) -> str:
+    """What the model reads: subject and body."""
+    return "\n".join(str(ticket.get(k) or "") for k in ("subject", "body")).strip()
+
+
+class TicketBatchProcessor:
+    """Classifies and routes one batch of tickets, writing both outputs before returning."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        router: TicketRouter,
+        sink: BulkSink,
+        publisher: KafkaPublisher,
+        executor: Executor,
+    ) -> None:
+        self._settings = settings
+        self._router = router
+        self._sink = sink
+        self._publisher = publisher
+        self._executor = executor
+
+    async def process(self, records: Sequence[RawRecord]) -> int:
+        """Route the batch; returns how many tickets were routed."""
+        started = time.perf_counter()
+        topic = self._settings.topic_tickets_raw
+        contexts = [extract_context(record.headers) for record in records]
+        links = [
+            Link(trace.get_current_span(c).get_span_context()) for c in contexts if c is not None
+        ]
+        letters: list[DeadLetter] = []
+        tickets: list[tuple[RawRecord, dict[str, Any]]] = []
+        with tracer.start_as_current_span(
+            f"process {topic}", kind=SpanKind.CONSUMER, links=links
+        ) as span:
+            for record in records:
+                decoded = decode_ticket(record.value)
+                if isinstance(decoded, str):
+                    letters.append(DeadLetter(record, "decode", decoded))
+                else:
+                    tickets.append((record, decoded))
+            decisions = await self._classify(tickets, letters)
+            ids = trace_fields(span.get_span_context())
+            actions, routed = self._outputs(tickets, decisions, ids)
+            with tracer.start_as_current_span("bulk-index", attributes={"docs": len(actions)}):
+                result = await self._sink.write(actions)
+            letters.extend(
+                DeadLetter(f.action.ref, "index", f"http_{f.status}: {f.reason}")
+                for f in result.failures
+            )
+            with tracer.start_as_current_span("produce", attributes={"routed": len(routed)}):
+                await self._publisher.publish(routed)
+                await self._publisher.deadletter(letters)
+        metrics.EVENTS_IN.labels(topic=topic).inc(len(records))
+        metrics.BATCH_SIZE.labels(topic=topic).observe(len(records))
+        metrics.BATCH_SECONDS.labels(topic=topic).observe(time.perf_counter() - started)
+        for message in routed:
+            metrics.EVENTS_OUT.labels(dest=message.topic).inc()
+        return len(routed)
+
+    async def _classify(
+        self, tickets: list[tuple[RawRecord, dict[str, Any]]], letters: list[DeadLetter]
+    ) -> list[TicketDecision]:
+        if not tickets:
+            return []
+        texts = [ticket_text(ticket) for _, ticket in tickets]
+        with tracer.start_as_current_span("classify", attributes={"tickets": len(texts)}):
+            started = time.perf_counter()
+            try:
+                loop = asyncio.get_running_loop()
+                decisions = await loop.run_in_executor(self._executor, self._router.route, texts)
+            except Exception as exc:  # model failure: dead-letter, keep consuming
+                letters.extend(
+                    DeadLetter(r, "classify", f"model_error: {exc!r}") for r, _ in tickets
+                )
+                tickets.clear()
+                return []
+            metrics.MODEL_SECONDS.labels(model=self._router.model_name).observe(
+                time.perf_counter() - started
+            )
+        return decisions
+
+    def _outputs(
+        self,
+        tickets: list[tuple[RawRecord, dict[str, Any]]],
+        decisions: list[TicketDecision],
+        ids: dict[str, dict[str, str]],
+    ) -> tuple[list[BulkAction], list[OutboundMessage]]:
+        actions: list[BulkAction] = []
+        routed: list[OutboundMessage] = []
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        model = {"name": self._router.model_name, "version": self._router.model_version}
+        headers = inject_headers()
+        for (record, ticket), decision in zip(tickets, decisions, strict=True):
+            ticket_id = str(ticket.get("id") or record.doc_id)
+            classified = {
+                **ticket,
+                "id": ticket_id,
+                "queue": decision.queue,
+                "label": decision.label,
+                "confidence": decision.confidence,
+                "top3": decision.top3,
+                "auto_routed": decision.auto_routed,
+            }
+            doc = {
+                "@timestamp": ticket.get("created") or now,
+                "event": {"kind": "event", "dataset": "logwarden.tickets", "ingested": now},
+                "logwarden": {
+                    "ticket": classified,
+                    "model": model,
+                    "source": {
+                        "topic": record.topic,
+                        "partition": record.partition,
+                        "offset": record.offset,
+                    },
+                },
+                **ids,
+            }
+            actions.append(BulkAction(TICKETS_INDEX, f"ticket-{ticket_id}", doc, ref=record))
+            routed.append(
+                OutboundMessage(
+                    topic=self._settings.routed_topic(decision.queue),
+                    value=orjson.dumps(classified),
+                    key=ticket_id.encode(),
+                    headers=list(headers),
+                )
+            )
+        return actions, routed

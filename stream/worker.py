@@ -1,0 +1,166 @@
+"""``logwarden run``: one worker process, from settings to a running Faust worker.
+
+Start-up order matters for the probes: logs and tracing first, then the models (``/readyz``
+says "models" only once they are loaded), topics with explicit partition counts, the sink,
+and finally the Faust worker. SIGTERM stops consumption, lets the in-flight batch finish and
+reach the sink, commits, and exits 0; if that takes longer than ``shutdown_grace_s`` the
+process exits without committing, so the unfinished batch is redelivered, never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import faust
+from mode import Service
+
+from connectors.bulk_sinks import (
+    BulkSink,
+    ElasticsearchBulkSink,
+    ElasticsearchConnection,
+    NdjsonBulkSink,
+)
+from connectors.kafka import ensure_topics
+from connectors.telemetry import configure_json_logging, configure_tracing
+from stream.app import Readiness, attach_pipeline, attach_probes, create_app
+from stream.components import Components, load_components
+from stream.config import Settings
+from stream.connections import kafka_connection
+from stream.log_pipeline import LogBatchProcessor
+from stream.metrics import SinkMetrics
+from stream.outputs import KafkaPublisher
+from stream.ticket_pipeline import TicketBatchProcessor
+
+log = logging.getLogger(__name__)
+
+EXIT_GRACE_EXCEEDED = 75
+
+
+def elasticsearch_connection(settings: Settings) -> ElasticsearchConnection:
+    """Plain connection values for the Elasticsearch sink."""
+    assert settings.elasticsearch_url is not None
+    api_key = settings.elasticsearch_api_key
+    password = settings.elasticsearch_password
+    return ElasticsearchConnection(
+        url=settings.elasticsearch_url,
+        api_key=api_key.get_secret_value() if api_key else None,
+        username=settings.elasticsearch_username,
+        password=password.get_secret_value() if password else None,
+        ca_file=str(settings.elasticsearch_ca_file) if settings.elasticsearch_ca_file else None,
+        verify_certs=settings.elasticsearch_verify_certs,
+    )
+
+
+def build_sink(settings: Settings) -> BulkSink:
+    """Elasticsearch when a URL is configured, else the local NDJSON file."""
+    if settings.elasticsearch_url:
+        return ElasticsearchBulkSink(elasticsearch_connection(settings), observer=SinkMetrics())
+    return NdjsonBulkSink(settings.output_file, observer=SinkMetrics())
+
+
+def pipeline_topics(settings: Settings, queues: list[str]) -> dict[str, int]:
+    """Every topic the worker reads or writes, with its partition count."""
+    names = [settings.topic_logs_raw, settings.topic_tickets_raw, settings.topic_deadletter]
+    names += [settings.routed_topic(queue) for queue in [*queues, "triage"]]
+    return dict.fromkeys(names, settings.topic_partitions)
+
+
+class PipelineResources(Service):
+    """Owns the sink and the model threads; stopped after the app, so batches finish first."""
+
+    def __init__(self, sink: BulkSink, executor: ThreadPoolExecutor, **kwargs: Any) -> None:
+        self.sink = sink
+        self.executor = executor
+        super().__init__(**kwargs)
+
+    async def on_stop(self) -> None:
+        await self.sink.close()
+        self.executor.shutdown(wait=True)
+
+
+class GracefulWorker(faust.Worker):
+    """A Faust worker whose SIGTERM shutdown is bounded by a grace period."""
+
+    def __init__(self, *args: Any, grace_s: float, **kwargs: Any) -> None:
+        self._grace_s = grace_s
+        super().__init__(*args, **kwargs)
+
+    def _arm_deadline(self) -> None:
+        def expire() -> None:
+            log.error("shutdown exceeded %.1fs: exiting without commit", self._grace_s)
+            os._exit(EXIT_GRACE_EXCEEDED)
+
+        timer = threading.Timer(self._grace_s, expire)
+        timer.daemon = True
+        timer.start()
+
+    def _on_sigterm(self) -> None:
+        log.info("SIGTERM: finishing the in-flight batch, then commit and exit")
+        self._arm_deadline()
+        super()._on_sigterm()
+
+    def _on_sigint(self) -> None:
+        self._arm_deadline()
+        super()._on_sigint()
+
+
+def build_worker(
+    settings: Settings,
+    *,
+    web: bool,
+    loglevel: str,
+    components: Components | None = None,
+) -> GracefulWorker:
+    """Everything ``logwarden run`` starts, assembled but not yet running."""
+    readiness = Readiness()
+    components = components or load_components(settings)
+    readiness.models = True
+    readiness.details["log_model"] = components.scorer.model_version
+    readiness.details["ticket_model"] = components.router.model_version
+    ensure_topics(
+        kafka_connection(settings),
+        pipeline_topics(settings, components.router.queues()),
+        replication_factor=settings.topic_replicas,
+    )
+    sink = build_sink(settings)
+    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="logwarden-model")
+    app = create_app(settings, web_enabled=web)
+
+    def send(topic: str, *, key: bytes | None, value: bytes, headers: Any) -> Any:
+        return app.producer.send(topic, key, value, None, None, headers)
+
+    publisher = KafkaPublisher(send, settings.topic_deadletter, settings.max_event_bytes)
+    logs = LogBatchProcessor(
+        settings,
+        parser=components.parser,
+        scorer=components.scorer,
+        sink=sink,
+        publisher=publisher,
+        executor=executor,
+    )
+    tickets = TicketBatchProcessor(
+        settings, router=components.router, sink=sink, publisher=publisher, executor=executor
+    )
+    attach_pipeline(app, settings, logs, tickets, components.detections)
+    if web:
+        attach_probes(app, readiness, sink)
+    return GracefulWorker(
+        app,
+        PipelineResources(sink, executor),
+        loglevel=loglevel,
+        quiet=True,
+        override_logging=False,
+        grace_s=settings.shutdown_grace_s,
+    )
+
+
+def run_worker(settings: Settings, *, web: bool = True, loglevel: str | None = None) -> None:
+    """Run a worker until SIGTERM/SIGINT (never returns)."""
+    level = (loglevel or settings.log_level).upper()
+    configure_json_logging(level)
+    configure_tracing("logwarden-worker", settings.otlp_endpoint, max_links=settings.batch_max_size)
+    build_worker(settings, web=web, loglevel=level).execute_from_commandline()
