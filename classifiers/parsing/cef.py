@@ -1,0 +1,124 @@
+"""ArcSight Common Event Format: ``CEF:Version|Vendor|Product|Version|SignatureID|Name|Severity|ext``.
+
+Header and extension follow the CEF spec escaping (``\\|`` and ``\\\\`` in the header,
+``\\=``, ``\\\\``, ``\\n``, ``\\r`` in values). Well-known extension keys map to ECS the way
+Filebeat's ``decode_cef`` does; every key is also kept under ``logwarden.cef.extensions``.
+CEF severity (0-10 or Low/Medium/High/Very-High) becomes the ECS ``event.severity`` scale
+used across logwarden (21 low, 47 medium, 73 high, 99 critical).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from typing import Any
+
+from classifiers.parsing.fields import section, set_address, set_user
+from classifiers.parsing.model import Context
+from classifiers.parsing.timeparse import BadTimestamp, from_epoch, from_iso
+
+_HEADER_SPLIT = re.compile(r"(?<!\\)\|")
+_HEADER_UNESCAPE = re.compile(r"\\([|\\])")
+_EXT_KEY = re.compile(r"(?:^|\s)([A-Za-z0-9_.\[\]-]+)=")
+_EXT_UNESCAPE = re.compile(r"\\([=\\nr])")
+_UNESCAPED = {"=": "=", "\\": "\\", "n": "\n", "r": "\r"}
+
+_SEVERITY_WORDS = {"low": 21, "medium": 47, "high": 73, "very-high": 99, "unknown": 21}
+
+# extension key -> (ECS object, field)
+_SIMPLE = {
+    "act": ("event", "action"), "outcome": ("event", "outcome"),
+    "app": ("network", "protocol"), "request": ("url", "original"),
+    "requestMethod": ("http", "request.method"), "requestClientApplication": ("user_agent", "original"),
+    "fname": ("file", "name"), "filePath": ("file", "path"), "fsize": ("file", "size"),
+    "smac": ("source", "mac"), "dmac": ("destination", "mac"),
+    "dvchost": ("observer", "hostname"), "dvc": ("observer", "ip"),
+    "in": ("source", "bytes"), "out": ("destination", "bytes"),
+    "dproc": ("process", "name"), "dpid": ("process", "pid"),
+}  # fmt: skip
+
+
+def _severity(raw: str) -> int | None:
+    if raw.isdigit():
+        level = int(raw)
+        return 21 if level <= 3 else 47 if level <= 6 else 73 if level <= 8 else 99
+    return _SEVERITY_WORDS.get(raw.lower())
+
+
+def _extensions(text: str) -> dict[str, str]:
+    keys = list(_EXT_KEY.finditer(text))
+    values: dict[str, str] = {}
+    for index, key in enumerate(keys):
+        end = keys[index + 1].start() if index + 1 < len(keys) else len(text)
+        raw = text[key.end() : end]
+        values[key.group(1)] = _EXT_UNESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], raw)
+    return values
+
+
+def _set(event: dict[str, Any], target: str, field: str, value: Any) -> None:
+    part = section(event, target)
+    *parents, leaf = field.split(".")
+    for parent in parents:
+        part = section(part, parent)
+    part[leaf] = value
+
+
+def apply(event: dict[str, Any], text: str) -> bool:
+    """Fill ``event`` from a ``CEF:`` record; False when the text is not valid CEF."""
+    parts = _HEADER_SPLIT.split(text, 7)
+    if len(parts) < 8 or not parts[0].startswith("CEF:"):
+        return False
+    version, vendor, product, dev_version, signature, name, severity, ext = (
+        _HEADER_UNESCAPE.sub(r"\1", part) if index < 7 else part
+        for index, part in enumerate(parts)
+    )
+    extensions = _extensions(ext)
+    event["observer"] = {"vendor": vendor, "product": product, "version": dev_version}
+    meta = section(event, "event")
+    meta.update({"code": signature, "dataset": "cef", "kind": "event"})
+    mapped = _severity(severity.strip())
+    if mapped is not None:
+        meta["severity"] = mapped
+    if "src" in extensions:
+        set_address(event, "source", extensions["src"], extensions.get("spt"))
+    if "dst" in extensions:
+        set_address(event, "destination", extensions["dst"], extensions.get("dpt"))
+    if "shost" in extensions:
+        section(event, "source")["domain"] = extensions["shost"]
+    if "dhost" in extensions:
+        section(event, "destination")["domain"] = extensions["dhost"]
+    if "suser" in extensions:
+        section(section(event, "source"), "user")["name"] = extensions["suser"]
+        set_user(event, extensions["suser"])
+    if "duser" in extensions:
+        section(section(event, "destination"), "user")["name"] = extensions["duser"]
+        section(section(event, "user"), "target")["name"] = extensions["duser"]
+    if "proto" in extensions:
+        section(event, "network")["transport"] = extensions["proto"].lower()
+    for key, (target, field) in _SIMPLE.items():
+        if key in extensions:
+            value: Any = extensions[key]
+            if key in ("in", "out", "fsize", "dpid") and value.isdigit():
+                value = int(value)
+            _set(event, target, field, value)
+    if "rt" in extensions:
+        stamp = extensions["rt"].strip()
+        try:
+            event["@timestamp"] = (
+                from_epoch(int(stamp) / 1000.0) if stamp.isdigit() else from_iso(stamp, UTC)
+            )
+        except BadTimestamp:
+            pass  # a vendor-specific rt format: the syslog header or ingest time stands
+    event["message"] = extensions.get("msg") or name
+    section(event, "logwarden")["cef"] = {
+        "version": version.removeprefix("CEF:"), "name": name, "severity": severity,
+        "extensions": extensions,
+    }  # fmt: skip
+    return True
+
+
+def parse(text: str, ctx: Context) -> dict[str, Any] | None:
+    """A bare CEF line (no syslog header), or ``None``."""
+    event: dict[str, Any] = {}
+    return event if apply(event, text) else None
+

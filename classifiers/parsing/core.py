@@ -1,0 +1,161 @@
+"""The entry point: raw bytes -> scrubbed, normalised ECS event, or a typed failure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from classifiers.parsing.fields import add_related, section
+from classifiers.parsing.jsonfmt import JsonError
+from classifiers.parsing.model import (
+    ECS_VERSION,
+    Context,
+    FailureType,
+    ParsedEvent,
+    ParseFailure,
+    ParseOptions,
+    zone,
+)
+from classifiers.parsing.registry import FORMATS, FormatSpec, candidates
+from classifiers.parsing.scrub import scrub
+from classifiers.parsing.timeparse import BadTimestamp, check_range, from_epoch, now_ts, to_iso
+
+DEFAULT_OPTIONS = ParseOptions()
+UNPARSED = "unparsed"
+
+# C0 controls other than TAB, LF, CR and ESC (ANSI colours), and DEL: signs of binary data.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def _preview(raw: bytes | str, options: ParseOptions) -> str:
+    """The original of a failed line as safe text: cut, invalid bytes replaced, scrubbed."""
+    if isinstance(raw, bytes | bytearray):
+        text = bytes(raw[: options.max_bytes]).decode("utf-8", "replace")
+    else:
+        text = str(raw)[: options.max_bytes]
+    return scrub(text)[0] if options.scrub_secrets else text
+
+
+def parse(raw: bytes | str, options: ParseOptions = DEFAULT_OPTIONS) -> ParsedEvent | ParseFailure:
+    """Parse one raw log event. Never raises: any problem becomes a :class:`ParseFailure`."""
+    try:
+        return _parse(raw, options)
+    except Exception as exc:  # the last line of defence: a parser bug must not kill a worker
+        reason = f"parser error {type(exc).__name__}: {exc}"[:300]
+        try:
+            original = _preview(raw, options)
+        except Exception:
+            original = ""
+        return ParseFailure(FailureType.INTERNAL_ERROR, reason, original)
+
+
+def parse_many(
+    raws: Iterable[bytes | str], options: ParseOptions = DEFAULT_OPTIONS
+) -> list[ParsedEvent | ParseFailure]:
+    """Parse a batch, one result per input in the same order."""
+    return [parse(raw, options) for raw in raws]
+
+
+def _fail(kind: str, reason: str, raw: bytes | str, options: ParseOptions) -> ParseFailure:
+    return ParseFailure(kind, reason, _preview(raw, options))
+
+
+def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailure:
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else bytes(raw)
+    if len(data) > options.max_bytes:
+        return _fail(
+            FailureType.TOO_LARGE,
+            f"event of {len(data)} bytes exceeds the limit of {options.max_bytes} bytes",
+            raw, options,
+        )  # fmt: skip
+    data = data.strip()
+    if not data:
+        return _fail(FailureType.EMPTY, "empty event", raw, options)
+    control = _CONTROL.search(data)
+    if control is not None:
+        byte = control.group(0)[0]
+        return _fail(
+            FailureType.BINARY_DATA,
+            f"control byte 0x{byte:02x} at offset {control.start()}: binary data, not a log line",
+            raw, options,
+        )  # fmt: skip
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _fail(
+            FailureType.INVALID_ENCODING, f"invalid UTF-8 at byte {exc.start}: {exc.reason}",
+            raw, options,
+        )  # fmt: skip
+    text = text.removeprefix("\ufeff")
+    if not text:
+        return _fail(FailureType.EMPTY, "empty event", raw, options)
+    count = 0
+    if options.scrub_secrets:
+        text, count = scrub(text)
+    ctx = Context(options, zone(options.timezone), now_ts(options.now))
+    try:
+        spec, event = _detect(text, ctx)
+    except JsonError as exc:
+        return ParseFailure(exc.kind, str(exc), text)
+    except BadTimestamp as exc:
+        return ParseFailure(FailureType.INVALID_TIMESTAMP, str(exc), text)
+    if event is None:
+        if options.format != "auto":
+            reason = f"line is not in the {options.format!r} format"
+            return ParseFailure(FailureType.FORMAT_MISMATCH, reason, text)
+        event = {"message": text, "event": {"dataset": "unknown"}}
+    try:
+        return _finish(event, spec, text, count, ctx)
+    except BadTimestamp as exc:
+        return ParseFailure(FailureType.INVALID_TIMESTAMP, str(exc), text)
+
+
+def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] | None]:
+    """The format spec that parsed the line and its event; ``(None, None)`` when none did."""
+    forced = ctx.options.format
+    if forced != "auto":
+        spec = FORMATS.get(forced)
+        if spec is None:
+            raise ValueError(f"unknown format {forced!r}")
+        return spec, spec.parse(text, ctx)
+    for spec in candidates(text[0]):
+        event = spec.parse(text, ctx)
+        if event is not None:
+            return spec, event
+    return None, None
+
+
+def _finish(
+    event: dict[str, Any], spec: FormatSpec | None, text: str, count: int, ctx: Context
+) -> ParsedEvent:
+    """Add what every event carries: UTC timestamp, ECS basics, logwarden.parse/scrubbed."""
+    stamp = event.get("@timestamp")
+    if isinstance(stamp, datetime):
+        check_range(stamp, ctx.now, ctx.max_future_s)
+        event["@timestamp"] = to_iso(stamp)
+    else:  # the line carries no time: ingest time is the best estimate
+        event["@timestamp"] = to_iso(from_epoch(ctx.now))
+    if not isinstance(event.get("message"), str):
+        event["message"] = text
+    meta = section(event, "event")
+    meta.setdefault("kind", "event")
+    if spec is not None and spec.dataset is not None:
+        meta["dataset"] = spec.dataset
+    meta.setdefault("dataset", "unknown")
+    if ctx.options.store_original == "scrubbed":
+        meta["original"] = text
+    else:
+        meta.pop("original", None)
+    ecs = section(event, "ecs")
+    ecs.setdefault("version", ECS_VERSION)
+    own = section(event, "logwarden")
+    own["parse"] = {
+        "format": spec.name if spec is not None else UNPARSED,
+        "status": "parsed" if spec is not None else UNPARSED,
+    }
+    own["scrubbed"] = {"count": count}
+    if "related" not in event:
+        add_related(event)
+    return event

@@ -1,0 +1,82 @@
+"""Small helpers that write ECS fields into nested event dicts."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=8192)
+def valid_ip(text: str) -> str | None:
+    """The canonical form of an IPv4/IPv6 address (zone ids kept), ``None`` if not an IP."""
+    candidate = text.strip("[]")
+    if not candidate or len(candidate) > 64:
+        return None
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def section(event: dict[str, Any], name: str) -> dict[str, Any]:
+    """The sub-object ``event[name]``, created when missing."""
+    found = event.get(name)
+    if not isinstance(found, dict):
+        found = event[name] = {}
+    return found
+
+
+def set_address(event: dict[str, Any], side: str, address: str, port: str | None = None) -> None:
+    """Fill ``source``/``destination``: ``ip`` when the address is an IP, else ``domain``."""
+    target = section(event, side)
+    target["address"] = address
+    ip = valid_ip(address)
+    if ip is not None:
+        target["ip"] = ip
+    elif address and address != "-":
+        target["domain"] = address
+    if port and port.isdigit() and int(port) <= 65535:
+        target["port"] = int(port)
+
+
+def set_user(event: dict[str, Any], name: str | None) -> None:
+    """``user.name`` unless the name is empty or a placeholder."""
+    if name and name not in ("-", "(unknown)", "unknown"):
+        section(event, "user")["name"] = name
+
+
+def to_int(text: str | None) -> int | None:
+    """An int from digits, ``None`` for anything else."""
+    if text and text.isdigit():
+        return int(text)
+    return None
+
+
+def add_related(event: dict[str, Any]) -> None:
+    """``related.ip``/``related.user`` from the fields that hold addresses and user names."""
+    ips: list[str] = []
+    for side in ("source", "destination", "client", "server", "host"):
+        part = event.get(side)
+        if isinstance(part, dict):
+            ip = part.get("ip")
+            if isinstance(ip, str) and ip not in ips:
+                ips.append(ip)
+    users: list[str] = []
+    user = event.get("user")
+    if isinstance(user, dict):
+        for value in (
+            user.get("name"),
+            (user.get("effective") or {}).get("name") if isinstance(user.get("effective"), dict)
+            else None,
+            (user.get("target") or {}).get("name") if isinstance(user.get("target"), dict)
+            else None,
+        ):
+            if isinstance(value, str) and value and value not in users:
+                users.append(value)
+    if ips or users:
+        related = section(event, "related")
+        if ips:
+            related["ip"] = ips
+        if users:
+            related["user"] = users

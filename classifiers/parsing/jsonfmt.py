@@ -1,0 +1,120 @@
+"""JSON events: ECS documents pass through, any other JSON is namespaced.
+
+A document that already speaks ECS (it has ``@timestamp`` or ``ecs.version``; dotted keys
+such as ``"log.level"`` from the ecs-logging libraries are expanded) is kept as it is.
+Other JSON keeps every field under ``logwarden.json`` (map it as ``flattened``) and the
+obvious ones are lifted to ECS: timestamp, message, level and host.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from classifiers.parsing.model import Context, FailureType
+from classifiers.parsing.timeparse import from_any
+
+_TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime")
+_MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event")
+_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log_level", "@l")
+_HOST_KEYS = ("host", "hostname")
+
+
+class JsonError(ValueError):
+    """JSON that cannot become an event; carries the failure type for the entry point."""
+
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True when containers nest deeper than ``limit`` (iterative: no recursion to blow)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values() if isinstance(child, dict | list))
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node if isinstance(child, dict | list))
+    return False
+
+
+def _expand_dotted(document: dict[str, Any]) -> dict[str, Any]:
+    """``{"log.level": "info"}`` -> ``{"log": {"level": "info"}}`` (top-level keys only)."""
+    if not any("." in key for key in document):
+        return document
+    expanded: dict[str, Any] = {}
+    for key, value in document.items():
+        if "." not in key or key.startswith("@"):
+            expanded[key] = value
+            continue
+        *parents, leaf = key.split(".")
+        node = expanded
+        for parent in parents:
+            child = node.get(parent)
+            if not isinstance(child, dict):
+                child = node[parent] = {}
+            node = child
+        node[leaf] = value
+    return expanded
+
+
+def _first(document: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        value = document.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def parse(text: str, ctx: Context) -> dict[str, Any] | None:
+    """A JSON object line; raises :class:`JsonError` for broken or hostile JSON."""
+    try:
+        document = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise JsonError(FailureType.INVALID_JSON, f"invalid JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise JsonError(FailureType.INVALID_JSON, f"JSON {type(document).__name__} is not an object")
+    if _depth_exceeds(document, ctx.options.max_json_depth):
+        raise JsonError(
+            FailureType.JSON_TOO_DEEP, f"JSON nests deeper than {ctx.options.max_json_depth} levels"
+        )
+    document = _expand_dotted(document)
+    if "@timestamp" in document or isinstance(document.get("ecs"), dict):
+        return _passthrough(document, ctx)
+    return _namespaced(document, text, ctx)
+
+
+def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    if "@timestamp" in document:
+        document["@timestamp"] = from_any(document["@timestamp"], ctx.tz)
+    meta = document.get("event")
+    if not isinstance(meta, dict):
+        meta = document["event"] = {}
+    meta.setdefault("dataset", "json")
+    message = document.get("message")
+    if message is not None and not isinstance(message, str):
+        document["message"] = orjson.dumps(message).decode()
+    return document
+
+
+def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, Any]:
+    event: dict[str, Any] = {"logwarden": {"json": document}, "event": {"dataset": "json"}}
+    stamp = _first(document, _TIME_KEYS)
+    if stamp is not None:
+        event["@timestamp"] = from_any(stamp, ctx.tz)
+    message = _first(document, _MESSAGE_KEYS)
+    event["message"] = message if isinstance(message, str) else text
+    level = _first(document, _LEVEL_KEYS)
+    if isinstance(level, str | int):
+        event["log"] = {"level": str(level).lower()}
+    host = _first(document, _HOST_KEYS)
+    if isinstance(host, str):
+        event["host"] = {"hostname": host}
+    elif isinstance(host, dict) and isinstance(host.get("name") or host.get("hostname"), str):
+        event["host"] = {"hostname": host.get("hostname") or host.get("name")}
+    return event

@@ -1,0 +1,108 @@
+"""The value types of the parsing stage: options in, an ECS dict or a typed failure out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import lru_cache
+from typing import Any, Literal, TypeAlias
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ECS_VERSION = "8.11.0"
+
+#: A parsed event: a nested ECS dict shaped like an Elasticsearch ``_source``.
+ParsedEvent: TypeAlias = dict[str, Any]
+
+
+class FailureType:
+    """The ``type`` values a :class:`ParseFailure` can carry (a closed, documented set)."""
+
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    INVALID_ENCODING = "invalid_encoding"
+    BINARY_DATA = "binary_data"
+    INVALID_JSON = "invalid_json"
+    JSON_TOO_DEEP = "json_too_deep"
+    INVALID_TIMESTAMP = "invalid_timestamp"
+    FORMAT_MISMATCH = "format_mismatch"
+    INTERNAL_ERROR = "internal_error"
+
+
+@dataclass(frozen=True, slots=True)
+class ParseFailure:
+    """A line that could not become an event; the pipeline dead-letters it.
+
+    ``original`` is the line as text (invalid bytes replaced, scrubbed when scrubbing is on,
+    cut at the size limit) so a dead-letter record never carries a secret or a 10 MB blob.
+    """
+
+    type: str
+    reason: str
+    original: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the ``logwarden parse`` contract for a failed line."""
+        return {
+            "error": {"type": self.type, "reason": self.reason},
+            "event": {"original": self.original},
+        }
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """How to parse; build one per topic/stream and reuse it (it is hashable and cheap).
+
+    The worker builds it from ``Settings``: ``max_bytes=max_event_bytes``, ``timezone``,
+    ``scrub_secrets`` and ``store_original`` carry the same names and meaning.
+    """
+
+    #: ``auto`` or one name of :data:`classifiers.parsing.FORMATS` (``syslog``, ``loghub:HDFS``...).
+    format: str = "auto"
+    #: Raw events longer than this (bytes) fail with ``too_large``.
+    max_bytes: int = 1_048_576
+    #: Zone assumed for timestamps that carry none (IANA name).
+    timezone: str = "UTC"
+    #: Mask credentials before anything is parsed, stored or sent to the model.
+    scrub_secrets: bool = True
+    #: ``scrubbed``: keep ``event.original`` (scrubbed when scrubbing is on); ``none``: drop it.
+    store_original: Literal["none", "scrubbed"] = "scrubbed"
+    #: JSON nested deeper than this fails with ``json_too_deep``.
+    max_json_depth: int = 32
+    #: Timestamps further than this in the future fail with ``invalid_timestamp``.
+    max_future_s: float = 86_400.0
+    #: Fixed "now" (tests, replays); the wall clock when ``None``. Drives RFC 3164 year inference.
+    now: datetime | None = None
+
+    def __post_init__(self) -> None:
+        from classifiers.parsing.registry import FORMAT_NAMES  # the registry imports this module
+
+        zone(self.timezone)  # fail at construction, never inside parse()
+        if self.format not in FORMAT_NAMES:
+            raise ValueError(f"unknown format {self.format!r}; one of {', '.join(FORMAT_NAMES)}")
+        if self.max_bytes < 1:
+            raise ValueError("max_bytes must be positive")
+        if self.store_original not in ("none", "scrubbed"):
+            raise ValueError("store_original must be 'none' or 'scrubbed'")
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> tzinfo:
+    """The tzinfo of an IANA zone name; ``ValueError`` for an unknown one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+@dataclass(slots=True)
+class Context:
+    """What a format parser needs besides the text: the options, their zone and "now"."""
+
+    options: ParseOptions
+    tz: tzinfo
+    now: float
+
+    @property
+    def max_future_s(self) -> float:
+        """Tolerance for future timestamps, also used by year inference."""
+        return self.options.max_future_s

@@ -1,0 +1,83 @@
+"""Every format the parser knows, and the first-character index used to detect them.
+
+Auto-detection looks at the first character of a line and tries, in order, only the
+formats that can start with it; each parser is an anchored regex that fails within a few
+characters, so detection costs a handful of cheap attempts. A forced format (per topic,
+``--format``) runs that one parser only.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from classifiers.parsing import access, cef, jsonfmt, loghub, syslog
+from classifiers.parsing.model import Context
+
+Parser = Callable[[str, Context], dict[str, Any] | None]
+_ANY = ""
+_MONTH_INITIALS = "JFMASOND"
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """One selectable format: its name, parser and the first characters it can start with."""
+
+    name: str
+    parse: Parser
+    first: str = _ANY  # "" = any first character (tried after the specific ones)
+    dataset: str | None = None  # forces event.dataset (Loghub systems parsed by shared parsers)
+    auto: bool = True  # part of auto-detection
+
+
+def _cef_anywhere(text: str, ctx: Context) -> dict[str, Any] | None:
+    """Bare CEF, or CEF carried in a syslog message."""
+    if text.startswith("CEF:"):
+        return cef.parse(text, ctx)
+    if "CEF:" not in text:
+        return None
+    event = syslog.parse(text, ctx)
+    return event if event is not None and event["event"].get("dataset") == "cef" else None
+
+
+_LOGHUB_SHARED: dict[str, Parser] = {
+    "Linux": syslog.parse,
+    "OpenSSH": syslog.parse,
+    "Mac": syslog.parse,
+    "Apache": access.parse_apache_error,
+}
+
+SPECS: tuple[FormatSpec, ...] = (
+    FormatSpec("json", jsonfmt.parse, "{"),
+    FormatSpec("syslog", syslog.parse, "<" + _MONTH_INITIALS + string.digits),
+    FormatSpec("cef", _cef_anywhere, "C"),
+    FormatSpec("apache", access.parse_apache, "["),
+    *(
+        FormatSpec(f"loghub:{system.name}", loghub.parser(system.name), system.first)
+        for system in loghub.SYSTEMS.values()
+    ),
+    FormatSpec("nginx", access.parse_nginx, _ANY),
+    *(
+        FormatSpec(f"loghub:{name}", parse, dataset=f"loghub.{name.lower()}", auto=False)
+        for name, parse in _LOGHUB_SHARED.items()
+    ),
+)
+
+FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in SPECS}
+
+#: Names accepted by ``ParseOptions.format`` and ``logwarden parse --format``.
+FORMAT_NAMES: tuple[str, ...] = ("auto", *sorted(FORMATS))
+
+_FALLBACK: tuple[FormatSpec, ...] = tuple(s for s in SPECS if s.auto and s.first == _ANY)
+_BY_FIRST: dict[str, tuple[FormatSpec, ...]] = {}
+for _spec in SPECS:
+    for _char in _spec.first if _spec.auto else "":
+        _BY_FIRST[_char] = (*_BY_FIRST.get(_char, ()), _spec)
+_BY_FIRST = {char: specs + _FALLBACK for char, specs in _BY_FIRST.items()}
+
+
+def candidates(first_char: str) -> tuple[FormatSpec, ...]:
+    """Formats to try, in order, for a line starting with ``first_char``."""
+    return _BY_FIRST.get(first_char, _FALLBACK)

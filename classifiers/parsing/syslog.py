@@ -1,0 +1,166 @@
+"""Syslog: RFC 5424 (with structured data) and RFC 3164 / BSD lines, with or without PRI.
+
+The header fills ``log.syslog.*``, ``host.hostname``, ``process.name``/``pid`` and
+``@timestamp``; the message body then goes to :mod:`.auth` for the auth.log programs
+(the ``system.auth`` mapping of Filebeat) or to :mod:`.cef` when it carries a CEF record.
+RFC 3164 has no year: it is inferred (see :func:`.timeparse.infer_year`). Stamps without a
+zone use the configured time zone; RFC 5424 and RFC 3339 stamps carry their own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from classifiers.parsing import auth, cef
+from classifiers.parsing.fields import to_int
+from classifiers.parsing.model import Context
+from classifiers.parsing.timeparse import MONTHS, build, from_iso, infer_year, micros
+
+SEVERITIES = (
+    "emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug",
+)  # fmt: skip
+FACILITIES = (
+    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+    "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
+    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+)  # fmt: skip
+
+_RFC5424 = re.compile(
+    r"<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) "
+    r"(-|(?:\[(?:[^\]\"\\]|\\.|\"(?:[^\"\\]|\\.)*\")*\])+)(?: (.*))?\Z",
+    re.DOTALL,
+)
+_SD_ELEMENT = re.compile(r"\[([^\s\]=\"]+)((?:\s+[^\s=\]\"]+=\"(?:[^\"\\]|\\.)*\")*)\s*\]")
+_SD_PARAM = re.compile(r"([^\s=\]\"]+)=\"((?:[^\"\\]|\\.)*)\"")
+_SD_UNESCAPE = re.compile(r"\\([\"\\\]])")
+
+_BSD_STAMP = re.compile(
+    r"(?:<(\d{1,3})>)?"
+    r"(?:(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d):(\d\d):(\d\d)"
+    r"(?:\.(\d{1,9}))?(?: (\d{4}))?"
+    r"|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)) "
+)
+_HOST_TAG = re.compile(r"(\S+) ([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?: ?(.*)\Z", re.DOTALL)
+_TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]: ?(.*)\Z", re.DOTALL)
+_HOST_ONLY = re.compile(r"(\S+) (.*)\Z", re.DOTALL)
+
+
+def _priority(event: dict[str, Any], pri: str) -> None:
+    value = int(pri)
+    if value > 191:
+        return
+    facility, severity = divmod(value, 8)
+    event["log"] = {
+        "level": SEVERITIES[severity],
+        "syslog": {
+            "priority": value,
+            "facility": {"code": facility, "name": FACILITIES[facility]},
+            "severity": {"code": severity, "name": SEVERITIES[severity]},
+        },
+    }
+
+
+def _structured_data(text: str) -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = {}
+    for element in _SD_ELEMENT.finditer(text):
+        data[element.group(1)] = {
+            name: _SD_UNESCAPE.sub(r"\1", value)
+            for name, value in _SD_PARAM.findall(element.group(2))
+        }
+    return data
+
+
+def _body(event: dict[str, Any], program: str | None, message: str) -> dict[str, Any]:
+    """Finish the event from the message: CEF payload, auth program fields, dataset."""
+    message = message.removeprefix("\ufeff")
+    event["message"] = message
+    if message.startswith("CEF:") and cef.apply(event, message):
+        return event
+    dataset = auth.enrich(event, program, message) if program else None
+    event["event"] = {**event.get("event", {}), "dataset": dataset or "system.syslog"}
+    return event
+
+
+def parse_rfc5424(text: str, ctx: Context) -> dict[str, Any] | None:
+    """An RFC 5424 line, or ``None`` when the line is not one."""
+    match = _RFC5424.match(text)
+    if match is None:
+        return None
+    pri, version, stamp, host, app, procid, msgid, sd, message = match.groups()
+    event: dict[str, Any] = {}
+    _priority(event, pri)
+    syslog = event.setdefault("log", {}).setdefault("syslog", {})
+    syslog["version"] = version
+    if stamp != "-":
+        event["@timestamp"] = from_iso(stamp, ctx.tz)
+    if host != "-":
+        event["host"] = {"hostname": host}
+        syslog["hostname"] = host
+    process: dict[str, Any] = {}
+    if app != "-":
+        process["name"] = syslog["appname"] = app
+    if procid != "-":
+        syslog["procid"] = procid
+        pid = to_int(procid)
+        if pid is not None:
+            process["pid"] = pid
+    if process:
+        event["process"] = process
+    if msgid != "-":
+        syslog["msgid"] = msgid
+    if sd != "-":
+        syslog["structured_data"] = _structured_data(sd)
+    return _body(event, None if app == "-" else app, message or "")
+
+
+def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
+    """An RFC 3164 / BSD line (PRI optional, RFC 3339 stamps accepted), or ``None``."""
+    match = _BSD_STAMP.match(text)
+    if match is None:
+        return None
+    pri, month, day, hour, minute, second, fraction, year, iso = match.groups()
+    event: dict[str, Any] = {}
+    if pri is not None:
+        _priority(event, pri)
+    if iso is not None:
+        event["@timestamp"] = from_iso(iso, ctx.tz)
+    elif year is not None:
+        event["@timestamp"] = build(
+            int(year), MONTHS[month], int(day), int(hour), int(minute), int(second),
+            micros(fraction), ctx.tz,
+        )  # fmt: skip
+    else:
+        event["@timestamp"] = infer_year(
+            MONTHS[month], int(day), int(hour), int(minute), int(second), micros(fraction),
+            ctx.tz, ctx.now, ctx.max_future_s,
+        )  # fmt: skip
+    rest = text[match.end() :]
+    header = _HOST_TAG.match(rest)
+    if header is not None:
+        host, program, pid, message = header.groups()
+        event["host"] = {"hostname": host}
+        process: dict[str, Any] = {"name": program}
+        if pid is not None and pid.isdigit():
+            process["pid"] = int(pid)
+        event["process"] = process
+        return _body(event, program, message)
+    tagged = _TAG_ONLY.match(rest)
+    if tagged is not None:
+        program, pid, message = tagged.groups()
+        event["process"] = {"name": program, "pid": int(pid)}
+        return _body(event, program, message)
+    bare = _HOST_ONLY.match(rest)
+    if bare is not None:
+        event["host"] = {"hostname": bare.group(1)}
+        return _body(event, None, bare.group(2))
+    return None
+
+
+def parse(text: str, ctx: Context) -> dict[str, Any] | None:
+    """Any syslog flavour this module knows, or ``None``."""
+    if text.startswith("<"):
+        found = parse_rfc5424(text, ctx)
+        if found is not None:
+            return found
+    return parse_bsd(text, ctx)

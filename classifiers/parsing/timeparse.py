@@ -1,0 +1,111 @@
+"""Timestamp building shared by every format: zones, year inference, range checks.
+
+Parsers hand back aware ``datetime`` objects; :func:`to_iso` turns them into the UTC
+ISO 8601 string Elasticsearch indexes. Malformed dates raise :class:`BadTimestamp`, which
+the entry point turns into a typed ``invalid_timestamp`` failure.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta, tzinfo
+
+MONTHS = {
+    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
+    "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+}  # fmt: skip
+
+
+class BadTimestamp(ValueError):
+    """A timestamp that names no real instant, or one outside the accepted range."""
+
+
+def build(
+    year: int, month: int, day: int, hour: int, minute: int, second: int, micro: int, tz: tzinfo
+) -> datetime:
+    """An aware datetime from parts; :class:`BadTimestamp` for impossible dates."""
+    try:
+        return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+    except ValueError as exc:
+        raise BadTimestamp(f"not a real date: {exc}") from None
+
+
+def micros(fraction: str | None) -> int:
+    """Microseconds from the digits after the decimal point (``"5"`` is 500 ms)."""
+    if not fraction:
+        return 0
+    return int(fraction[:6].ljust(6, "0"))
+
+
+def now_ts(fixed: datetime | None) -> float:
+    """POSIX time of "now": the fixed clock of the options or the wall clock."""
+    return fixed.timestamp() if fixed is not None else time.time()
+
+
+def infer_year(
+    month: int, day: int, hour: int, minute: int, second: int, micro: int, tz: tzinfo,
+    now: float, max_future_s: float,
+) -> datetime:  # fmt: skip
+    """Date of a year-less stamp (RFC 3164, Android): this year, or last year if that is future.
+
+    A Dec 31 line read on Jan 1 belongs to the year before; Feb 29 falls back to the most
+    recent leap year that keeps it in the past.
+    """
+    year = datetime.fromtimestamp(now, tz).year
+    for candidate in (year, year - 1, year - 2, year - 3, year - 4):
+        try:
+            stamp = datetime(candidate, month, day, hour, minute, second, micro, tzinfo=tz)
+        except ValueError:
+            continue
+        if stamp.timestamp() <= now + max_future_s:
+            return stamp
+    raise BadTimestamp(f"no year makes month={month} day={day} a past date")
+
+
+def from_epoch(seconds: float, micro: int = 0) -> datetime:
+    """UTC datetime of POSIX seconds (plus microseconds)."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC) + timedelta(microseconds=micro)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise BadTimestamp(f"epoch {seconds!r} out of range: {exc}") from None
+
+
+def from_iso(text: str, tz: tzinfo) -> datetime:
+    """Aware datetime of an ISO 8601 / RFC 3339 string; naive ones get ``tz``."""
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadTimestamp(f"not an ISO 8601 timestamp: {text[:64]!r}") from None
+    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
+
+
+def from_any(value: object, tz: tzinfo) -> datetime:
+    """A timestamp of a JSON field: ISO string, or epoch seconds/milliseconds as number."""
+    if isinstance(value, bool):
+        raise BadTimestamp("a boolean is not a timestamp")
+    if isinstance(value, int | float):
+        seconds = float(value)
+        if abs(seconds) > 1e11:  # epoch milliseconds (year 5138 in seconds is absurd)
+            seconds /= 1000.0
+        return from_epoch(seconds)
+    if isinstance(value, str):
+        return from_iso(value.strip(), tz)
+    raise BadTimestamp(f"a {type(value).__name__} is not a timestamp")
+
+
+def check_range(stamp: datetime, now: float, max_future_s: float) -> None:
+    """Reject stamps before 1970 or further in the future than allowed."""
+    posix = stamp.timestamp()
+    if posix < 0:
+        raise BadTimestamp(f"timestamp {stamp.isoformat()} is before 1970")
+    if posix > now + max_future_s:
+        raise BadTimestamp(f"timestamp {stamp.isoformat()} is in the future")
+
+
+def to_iso(stamp: datetime) -> str:
+    """UTC ISO 8601 with milliseconds and ``Z`` (what Elasticsearch ``date`` stores)."""
+    utc = stamp.astimezone(UTC)
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+        f"{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+    )
