@@ -44,7 +44,7 @@ ENV PATH=/opt/logwarden/bin:${PATH} \
     LOGWARDEN_STATE_DIR=/var/lib/logwarden \
     LOGWARDEN_OUTPUT_FILE=/var/lib/logwarden/alerts.ndjson
 WORKDIR /var/lib/logwarden
-USER 10001:10001
+USER ${UID}:${GID}
 EXPOSE 6066
 # No HEALTHCHECK: Kubernetes probes /livez and /readyz on the web port.
 ENTRYPOINT ["logwarden"]
