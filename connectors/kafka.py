@@ -78,12 +78,16 @@ def ensure_topics(
 
 
 def committed_offsets(
-    connection: KafkaConnection, group_id: str, timeout_s: float = 10.0
+    connection: KafkaConnection,
+    group_id: str,
+    partitions: Sequence[TopicPartition] | None = None,
+    timeout_s: float = 10.0,
 ) -> dict[TopicPartition, int]:
-    """Offsets a consumer group has committed, per partition."""
+    """Offsets a consumer group has committed, for the given partitions (or all it has)."""
     admin = _admin(connection, timeout_s)
     try:
-        offsets = admin.list_consumer_group_offsets(group_id)
+        spec = list(partitions) if partitions is not None else None
+        offsets = admin.list_group_offsets({group_id: spec}).get(group_id, {})
         return {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
     finally:
         admin.close()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
+from kafka import TopicPartition
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -125,6 +126,7 @@ def _wait_for_commits(
     progress: Progress,
 ) -> None:
     total = sum(end_offsets.values())
+    partitions = [TopicPartition(topic, p) for p in end_offsets]
     task = progress.add_task("worker committed", total=total)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -132,8 +134,7 @@ def _wait_for_commits(
             raise DemoError(f"the worker exited early with status {worker.returncode}")
         done = {
             tp.partition: offset
-            for tp, offset in committed_offsets(connection, group).items()
-            if tp.topic == topic
+            for tp, offset in committed_offsets(connection, group, partitions).items()
         }
         progress.update(task, completed=sum(min(done.get(p, 0), e) for p, e in end_offsets.items()))
         if all(done.get(p, 0) >= end for p, end in end_offsets.items()):
