@@ -8,12 +8,14 @@ of it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from classifiers.shared_data import shared_data_dir
+from connectors.es_test_server import ElasticsearchTestServer
 from connectors.kafka import KafkaConnection
 from connectors.local_broker import LocalBroker
 
@@ -63,3 +65,30 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.failed and "broker" in getattr(item, "fixturenames", ()):
         for running in _BROKERS:
             report.sections.append(("tansu broker log", running.logs()[-20_000:]))
+
+
+# --- Elasticsearch test double ------------------------------------------------------------
+# A wire-level test double of the Elasticsearch REST API (not Elasticsearch); see
+# connectors/es_test_server.py for what it interprets and which faults it can inject.
+
+
+@pytest.fixture
+def es_server() -> Iterator[ElasticsearchTestServer]:
+    """A fresh Elasticsearch test server (9.x, no auth) for one test."""
+    with ElasticsearchTestServer() as server:
+        yield server
+
+
+@pytest.fixture
+def es_server_factory() -> Iterator[Callable[..., ElasticsearchTestServer]]:
+    """Start test servers with custom options (version, auth, privileges); all stopped after."""
+    started: list[ElasticsearchTestServer] = []
+
+    def start(**options: Any) -> ElasticsearchTestServer:
+        server = ElasticsearchTestServer(**options).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -1,0 +1,1 @@
+"""Elasticsearch connector, assets and test-double tests."""
