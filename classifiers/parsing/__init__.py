@@ -44,7 +44,7 @@ from classifiers.parsing.model import (
     ParseOptions,
 )
 from classifiers.parsing.registry import FORMAT_NAMES
-from classifiers.parsing.scrub import MASK, scrub
+from classifiers.parsing.scrubbing import MASK, scrub
 
 __all__ = [
     "ECS_VERSION",

@@ -16,11 +16,10 @@ from classifiers.parsing.model import (
     ParsedEvent,
     ParseFailure,
     ParseOptions,
-    zone,
 )
-from classifiers.parsing.registry import FORMATS, FormatSpec, candidates
-from classifiers.parsing.scrub import scrub
-from classifiers.parsing.timeparse import BadTimestamp, check_range, from_epoch, now_ts, to_iso
+from classifiers.parsing.registry import FORMATS, FormatSpec, candidates, remember
+from classifiers.parsing.scrubbing import scrub
+from classifiers.parsing.timeparse import BadTimestamp, from_epoch, now_ts, to_iso
 
 DEFAULT_OPTIONS = ParseOptions()
 UNPARSED = "unparsed"
@@ -94,7 +93,7 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
     count = 0
     if options.scrub_secrets:
         text, count = scrub(text)
-    ctx = Context(options, zone(options.timezone), now_ts(options.now))
+    ctx = Context(options, options.tz, now_ts(options.now))
     try:
         spec, event = _detect(text, ctx)
     except JsonError as exc:
@@ -120,9 +119,13 @@ def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] 
         if spec is None:
             raise ValueError(f"unknown format {forced!r}")
         return spec, spec.parse(text, ctx)
-    for spec in candidates(text[0]):
+    first = text[0]
+    specs = candidates(first)
+    for spec in specs:
         event = spec.parse(text, ctx)
         if event is not None:
+            if spec is not specs[0]:
+                remember(first, spec)
             return spec, event
     return None, None
 
@@ -132,30 +135,37 @@ def _finish(
 ) -> ParsedEvent:
     """Add what every event carries: UTC timestamp, ECS basics, logwarden.parse/scrubbed."""
     stamp = event.get("@timestamp")
-    if isinstance(stamp, datetime):
-        check_range(stamp, ctx.now, ctx.max_future_s)
-        event["@timestamp"] = to_iso(stamp)
-    else:  # the line carries no time: ingest time is the best estimate
-        event["@timestamp"] = to_iso(from_epoch(ctx.now))
+    if not isinstance(stamp, datetime):  # the line carries no time: ingest time is the best guess
+        stamp = from_epoch(ctx.now)
+    event["@timestamp"] = to_iso(stamp, ctx.now, ctx.options.max_future_s)
     if not isinstance(event.get("message"), str):
         event["message"] = text
-    meta = section(event, "event")
-    meta.setdefault("kind", "event")
+    meta = event.get("event")
+    if not isinstance(meta, dict):
+        meta = event["event"] = {}
+    if "kind" not in meta:
+        meta["kind"] = "event"
     if spec is not None and spec.dataset is not None:
         meta["dataset"] = spec.dataset
-    meta.setdefault("dataset", "unknown")
+    elif "dataset" not in meta:
+        meta["dataset"] = "unknown"
     if ctx.options.store_original == "scrubbed":
         meta["original"] = text
     else:
         meta.pop("original", None)
-    ecs = section(event, "ecs")
-    ecs.setdefault("version", ECS_VERSION)
-    own = section(event, "logwarden")
-    own["parse"] = {
+    ecs = event.get("ecs")
+    if not isinstance(ecs, dict) or "version" not in ecs:
+        section(event, "ecs")["version"] = ECS_VERSION
+    parse_info = {
         "format": spec.name if spec is not None else UNPARSED,
         "status": "parsed" if spec is not None else UNPARSED,
     }
-    own["scrubbed"] = {"count": count}
-    if "related" not in event:
+    own = event.get("logwarden")
+    if isinstance(own, dict):
+        own["parse"] = parse_info
+        own["scrubbed"] = {"count": count}
+    else:
+        event["logwarden"] = {"parse": parse_info, "scrubbed": {"count": count}}
+    if "related" not in event and ("source" in event or "user" in event or "destination" in event):
         add_related(event)
     return event

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,14 @@ class LoghubSystem:
     pattern: re.Pattern[str]
     stamp: Stamp
     first: str  # characters a line can start with, for the detection registry
+
+    @cached_property
+    def extra_groups(self) -> tuple[str, ...]:
+        """Groups with no ECS home, kept under ``logwarden.loghub``."""
+        return tuple(
+            name for name in self.pattern.groupindex
+            if name not in _TIME_GROUPS and name not in _ECS_GROUPS
+        )  # fmt: skip
 
     @property
     def dataset(self) -> str:
@@ -132,6 +141,7 @@ SYSTEMS: dict[str, LoghubSystem] = {
 }
 
 _TIME_GROUPS = frozenset({"year", "month", "day", "hour", "minute", "second", "fraction", "epoch"})
+_ECS_GROUPS = frozenset({"content", "level", "component", "pid", "tid", "thread", "node"})
 
 
 def parse_system(system: LoghubSystem, text: str, ctx: Context) -> dict[str, Any] | None:
@@ -145,25 +155,26 @@ def parse_system(system: LoghubSystem, text: str, ctx: Context) -> dict[str, Any
         "message": parts["content"],
         "event": {"dataset": system.dataset},
     }
-    extra: dict[str, Any] = {}
-    for name, value in parts.items():
-        if value is None or name in _TIME_GROUPS or name == "content":
-            continue
-        if name == "level":
-            level = _LEVELS.get(value, value) if system.name == "Android" else value
-            event["log"] = {**event.get("log", {}), "level": level.lower()}
-        elif name == "component":
-            event["log"] = {**event.get("log", {}), "logger": value}
-        elif name == "pid":
-            event.setdefault("process", {})["pid"] = int(value)
-        elif name == "tid":
-            event.setdefault("process", {})["thread"] = {"id": int(value)}
-        elif name == "thread":
-            event.setdefault("process", {})["thread"] = {"name": value}
-        elif name == "node":
-            event["host"] = {"hostname": value}
-        else:
-            extra[name] = value
+    log: dict[str, Any] = {}
+    level = parts.get("level")
+    if level:
+        log["level"] = (_LEVELS.get(level, level) if system.name == "Android" else level).lower()
+    if parts.get("component"):
+        log["logger"] = parts["component"]
+    if log:
+        event["log"] = log
+    process: dict[str, Any] = {}
+    if parts.get("pid"):
+        process["pid"] = int(parts["pid"])
+    if parts.get("tid"):
+        process["thread"] = {"id": int(parts["tid"])}
+    elif parts.get("thread"):
+        process["thread"] = {"name": parts["thread"]}
+    if process:
+        event["process"] = process
+    if parts.get("node"):
+        event["host"] = {"hostname": parts["node"]}
+    extra = {name: parts[name] for name in system.extra_groups if parts[name] is not None}
     if extra:
         event["logwarden"] = {"loghub": extra}
     return event

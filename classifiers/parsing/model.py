@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import Any, Literal, TypeAlias
@@ -72,11 +72,13 @@ class ParseOptions:
     max_future_s: float = 86_400.0
     #: Fixed "now" (tests, replays); the wall clock when ``None``. Drives RFC 3164 year inference.
     now: datetime | None = None
+    #: The resolved ``timezone`` (computed once, not an argument).
+    tz: tzinfo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         from classifiers.parsing.registry import FORMAT_NAMES  # the registry imports this module
 
-        zone(self.timezone)  # fail at construction, never inside parse()
+        object.__setattr__(self, "tz", zone(self.timezone))  # fails here, never in parse()
         if self.format not in FORMAT_NAMES:
             raise ValueError(f"unknown format {self.format!r}; one of {', '.join(FORMAT_NAMES)}")
         if self.max_bytes < 1:

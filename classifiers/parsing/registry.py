@@ -81,3 +81,14 @@ _BY_FIRST = {char: specs + _FALLBACK for char, specs in _BY_FIRST.items()}
 def candidates(first_char: str) -> tuple[FormatSpec, ...]:
     """Formats to try, in order, for a line starting with ``first_char``."""
     return _BY_FIRST.get(first_char, _FALLBACK)
+
+
+def remember(first_char: str, spec: FormatSpec) -> None:
+    """Try ``spec`` first for the next lines starting with ``first_char``.
+
+    A topic usually carries one format, so the format of the previous line is the best
+    guess for the next one; the order of the others stays as declared.
+    """
+    current = _BY_FIRST.get(first_char, _FALLBACK)
+    if current[0] is not spec:
+        _BY_FIRST[first_char] = (spec, *(s for s in current if s is not spec))

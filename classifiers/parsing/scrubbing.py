@@ -1,9 +1,10 @@
 """Secret masking applied to every raw line before it is parsed, stored or classified.
 
-One compiled alternation finds every secret shape in a single pass; each hit is replaced
-by :data:`MASK` keeping the surrounding structure (the key, the URL user, the quotes), so
-the line still parses and the analyst still sees *where* a secret leaked. The secret
-itself never leaves this module: only the masked text and a count do.
+Each secret shape is one :class:`_Rule`: cheap lower-case substring hints that every
+instance contains, a compiled pattern, and a replacement that keeps the surrounding
+structure (the key, the URL user, the quotes) so the line still parses and the analyst sees
+*where* a secret leaked. Most lines contain no hint, so they cost a few substring tests.
+The secret itself never leaves this module: only the masked text and a count do.
 
 Shapes: private key blocks, passwords in URLs, ``Bearer``/``Basic``/``Token`` credentials,
 JWTs, AWS access key ids, common API keys (GitHub, GitLab, Slack, Stripe, Google, OpenAI,
@@ -13,56 +14,113 @@ npm) and ``key=value`` / ``key: value`` / ``"key": "value"`` pairs whose key nam
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 MASK = "********"
 
-_SECRET_KEY = (
-    r"[A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey"
-    r"|access[_-]?key|private[_-]?key|credentials?|session[_-]?id|sessid)[A-Za-z0-9_.-]*"
-)
 
-_PATTERN = re.compile(
-    r"(?P<pem>-----BEGIN (?P<pem_kind>[A-Z ]*PRIVATE KEY)-----)(?s:.*?)"
-    r"(?:-----END (?P=pem_kind)-----|$)"
-    r"|(?P<url>\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@\"'<>]+:)[^\s@/\"'<>]+(?=@)"
-    r"|(?P<auth>\b(?i:bearer|basic|token)\s+)(?=[A-Za-z0-9._~+/-]{8,})[A-Za-z0-9._~+/-]+=*"
-    r"|\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"
-    r"|\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"
-    r"|\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}"
-    r"|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"
-    r"|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36})"
-    r"|(?P<kv>(?i:" + _SECRET_KEY + r")[\"']?\s*[=:]\s*)"
-    r"(?P<kv_value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s&,;\"'}\]]+)"
-)
+@dataclass(frozen=True)
+class _Rule:
+    hints: tuple[str, ...]
+    pattern: re.Pattern[str]
+    replace: Callable[[re.Match[str]], str]
 
 
-def _replace(match: re.Match[str]) -> str:
-    groups = match.groupdict()
-    if groups["pem"]:
-        kind = groups["pem_kind"]
-        return f"-----BEGIN {kind}-----{MASK}-----END {kind}-----"
-    if groups["url"]:
-        return groups["url"] + MASK
-    if groups["auth"]:
-        return groups["auth"] + MASK
-    if groups["kv"]:
-        value = groups["kv_value"]
-        quote = value[0] if value[0] in "\"'" and len(value) > 1 else ""
-        return f"{groups['kv']}{quote}{MASK}{quote}"
+def _whole(_match: re.Match[str]) -> str:
     return MASK
+
+
+def _keep_prefix(match: re.Match[str]) -> str:
+    return match.group(1) + MASK
+
+
+def _pem(match: re.Match[str]) -> str:
+    kind = match.group(1)
+    return f"-----BEGIN {kind}-----{MASK}-----END {kind}-----"
+
+
+_SECRET_KEY = re.compile(
+    r"password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key"
+    r"|private[_-]?key|credential|session[_-]?id|sessid"
+)
+
+
+def _key_value(match: re.Match[str]) -> str:
+    key, separator, value = match.groups()
+    if _SECRET_KEY.search(key.lower()) is None:
+        return match.group(0)
+    quote = value[0] if value[0] in "\"'" and len(value) > 1 else ""
+    if value.strip(quote) == MASK:
+        return match.group(0)
+    return f"{key}{separator}{quote}{MASK}{quote}"
+
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(
+        ("-----begin",),
+        re.compile(r"-----BEGIN ([A-Z ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)", re.DOTALL),
+        _pem,
+    ),
+    _Rule(
+        ("://",),
+        re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@\"'<>]+:)[^\s@/\"'<>]+(?=@)"),
+        _keep_prefix,
+    ),
+    _Rule(
+        ("bearer", "basic", "token"),
+        re.compile(r"(\b(?i:bearer|basic|token)\s+)(?=[A-Za-z0-9._~+/-]{8,})[A-Za-z0-9._~+/-]+=*"),
+        _keep_prefix,
+    ),
+    _Rule(
+        ("eyj",),
+        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+        _whole,
+    ),
+    _Rule(
+        ("akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa"),
+        re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"),
+        _whole,
+    ),
+    _Rule(
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "_live_",
+         "_test_", "aiza", "sk-", "npm_"),  # fmt: skip
+        re.compile(
+            r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}"
+            r"|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"
+            r"|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36})"
+        ),
+        _whole,
+    ),
+    _Rule(  # last, so URLs and tokens inside values are already masked
+        ("pass", "secret", "token", "key", "credential", "sess"),
+        re.compile(
+            r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+[\"']?)(\s*[=:]\s*)"
+            r"(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s&,;\"'}\]]+)"
+        ),
+        _key_value,
+    ),
+)
 
 
 def scrub(text: str) -> tuple[str, int]:
     """``text`` with every secret masked, and how many secrets were masked."""
+    lowered = text.lower()
     count = 0
+    for rule in _RULES:
+        for hint in rule.hints:
+            if hint in lowered:
+                break
+        else:
+            continue
+        replace = rule.replace
 
-    def counted(match: re.Match[str]) -> str:
-        nonlocal count
-        replacement = _replace(match)
-        if replacement == match.group(0):
+        def counted(match: re.Match[str], replace: Callable[[re.Match[str]], str] = replace) -> str:
+            nonlocal count
+            replacement = replace(match)
+            if replacement != match.group(0):
+                count += 1
             return replacement
-        count += 1
-        return replacement
 
-    masked = _PATTERN.sub(counted, text)
-    return masked, count
+        text = rule.pattern.sub(counted, text)
+    return text, count

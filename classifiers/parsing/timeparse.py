@@ -93,19 +93,28 @@ def from_any(value: object, tz: tzinfo) -> datetime:
     raise BadTimestamp(f"a {type(value).__name__} is not a timestamp")
 
 
-def check_range(stamp: datetime, now: float, max_future_s: float) -> None:
-    """Reject stamps before 1970 or further in the future than allowed."""
+_SECONDS_CACHE: dict[int, str] = {}
+
+
+def to_iso(stamp: datetime, now: float, max_future_s: float) -> str:
+    """UTC ISO 8601 with milliseconds and ``Z`` (what Elasticsearch ``date`` stores).
+
+    Rejects stamps before 1970 or further in the future than allowed. Log lines come in
+    bursts of the same second, so the formatted second is cached.
+    """
     posix = stamp.timestamp()
     if posix < 0:
         raise BadTimestamp(f"timestamp {stamp.isoformat()} is before 1970")
     if posix > now + max_future_s:
         raise BadTimestamp(f"timestamp {stamp.isoformat()} is in the future")
-
-
-def to_iso(stamp: datetime) -> str:
-    """UTC ISO 8601 with milliseconds and ``Z`` (what Elasticsearch ``date`` stores)."""
-    utc = stamp.astimezone(UTC)
-    return (
-        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
-        f"{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
-    )
+    second = int(posix)
+    text = _SECONDS_CACHE.get(second)
+    if text is None:
+        if len(_SECONDS_CACHE) > 4096:
+            _SECONDS_CACHE.clear()
+        utc = time.gmtime(second)
+        text = _SECONDS_CACHE[second] = (
+            f"{utc.tm_year:04d}-{utc.tm_mon:02d}-{utc.tm_mday:02d}T"
+            f"{utc.tm_hour:02d}:{utc.tm_min:02d}:{utc.tm_sec:02d}"
+        )
+    return f"{text}.{stamp.microsecond // 1000:03d}Z"
