@@ -28,9 +28,7 @@ def test_privileged_writable_pod_fails_checkov(tmp_path: Path) -> None:
     documents = copy.deepcopy(render_all())
     (deployment,) = [doc for doc in documents if doc["kind"] == "Deployment"]
     context = deployment["spec"]["template"]["spec"]["containers"][0]["securityContext"]
-    context.update(
-        privileged=True, readOnlyRootFilesystem=False, allowPrivilegeEscalation=True
-    )
+    context.update(privileged=True, readOnlyRootFilesystem=False, allowPrivilegeEscalation=True)
     failed, _ = scan(documents, tmp_path)
     flagged = {finding.check_id for finding in failed if "Deployment" in finding.resource}
     # CKV_K8S_16: privileged; CKV_K8S_22: read-only root filesystem; CKV_K8S_20: escalation.

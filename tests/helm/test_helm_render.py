@@ -103,12 +103,12 @@ def test_rendered_environment_is_accepted_by_the_worker_settings(
                 monkeypatch.delenv(name, raising=False)
             for name, value in env.items():
                 monkeypatch.setenv(name, value)
-            settings = Settings(_env_file=None)  # type: ignore[call-arg]
+            settings = Settings(_env_file=None)
             mounts = {mount["mountPath"] for mount in container["volumeMounts"]}
             assert str(settings.state_dir) in mounts
             assert settings.output_file.is_relative_to(settings.state_dir)
     deployment_env = env_of(documents, worker(documents))
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.web_port == int(deployment_env["LOGWARDEN_WEB_PORT"])
 
 
@@ -138,7 +138,8 @@ def test_ca_bundles_are_mounted_files_named_by_settings() -> None:
     documents = install_manifests(FULL_VALUES)
     container = worker(documents)
     env = env_of(documents, container)
-    volumes = {volume["name"]: volume for volume in pod_spec(only(documents, "Deployment"))["volumes"]}
+    pod = pod_spec(only(documents, "Deployment"))
+    volumes = {volume["name"]: volume for volume in pod["volumes"]}
     mounts = {mount["name"]: mount for mount in container["volumeMounts"]}
     for volume_name, setting, ref in (
         ("kafka-ca", "LOGWARDEN_KAFKA_SSL_CAFILE", FULL_VALUES["secretRefs"]["kafkaCaBundle"]),
