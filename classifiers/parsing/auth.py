@@ -272,9 +272,12 @@ def _pam(event: Event, message: str) -> bool:
     """PAM fields of any program (sessions, auth failures, password changes); True if any."""
     module = _PAM_MODULE.search(message)
     failure = "authentication failure" in message
-    if module is None and not failure:
+    if module is None and not failure and "session" not in message:
         return False
-    kind = module.group(1) if module is not None else ""
+    if module is not None:
+        kind = module.group(1)
+    else:  # old-style "prog(pam_unix)[pid]:" tags name the module in the program
+        kind = "session" if "session opened" in message or "session closed" in message else ""
     if failure:
         _categorize(event, "authentication", "info", "failure", "authentication_failure")
     elif kind == "auth":
@@ -329,5 +332,9 @@ def enrich(event: Event, program: str, message: str) -> str:
         handler(event, message)
     elif base in _IAM_TYPES:
         _iam(event, base, message)
-    pam = _pam(event, message) if "pam_" in message or "authentication failure" in message else False
+    pam = (
+        _pam(event, message)
+        if "pam_" in message or "pam_" in program or "authentication failure" in message
+        else False
+    )
     return "system.auth" if pam or base in AUTH_PROGRAMS else "system.syslog"

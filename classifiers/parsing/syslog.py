@@ -41,8 +41,11 @@ _BSD_STAMP = re.compile(
     r"(?:\.(\d{1,9}))?(?: (\d{4}))?"
     r"|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)) "
 )
-_HOST_TAG = re.compile(r"(\S+) ([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?: ?(.*)\Z", re.DOTALL)
-_TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]: ?(.*)\Z", re.DOTALL)
+_HOST_TAG = re.compile(
+    r"(\S+) ([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?:[ \t]*(.*)\Z", re.DOTALL
+)
+_TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
+_HOST_CEF = re.compile(r"(?:(\S+) )?(CEF:\d.*)\Z", re.DOTALL)
 _HOST_ONLY = re.compile(r"(\S+) (.*)\Z", re.DOTALL)
 
 
@@ -136,6 +139,11 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
             ctx.tz, ctx.now, ctx.max_future_s,
         )  # fmt: skip
     rest = text[match.end() :]
+    carried = _HOST_CEF.match(rest) if "CEF:" in rest else None
+    if carried is not None:  # "host CEF:0|..." : the CEF record has no program tag
+        if carried.group(1):
+            event["host"] = {"hostname": carried.group(1)}
+        return _body(event, None, carried.group(2))
     header = _HOST_TAG.match(rest)
     if header is not None:
         host, program, pid, message = header.groups()
