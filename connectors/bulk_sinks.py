@@ -188,7 +188,9 @@ class ElasticsearchBulkSink:
     ) -> str | list[BulkAction] | None:
         """One bulk request: ``None`` when done, a reason to retry all, or the items to retry."""
         try:
-            response = await self._client.bulk(operations=_action_lines(pending))
+            # Pre-encoded NDJSON lines: the client's serializer forwards bytes untouched.
+            lines: Any = _action_lines(pending)
+            response = await self._client.bulk(operations=lines)
         except ApiError as exc:
             return f"http_{exc.meta.status}"
         except (TransportConnectionError, ConnectionTimeout) as exc:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -145,11 +145,11 @@ def configure_tracing(
 class JsonLogFormatter(logging.Formatter):
     """One JSON object per log line, with the active trace and span ids (ECS field names)."""
 
-    converter = time.gmtime
-
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "@timestamp": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{record.msecs:03.0f}Z",
+            "@timestamp": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
             "log": {"level": record.levelname.lower(), "logger": record.name},
             "message": record.getMessage(),
             "process": {"pid": record.process},

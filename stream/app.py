@@ -16,14 +16,13 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from faust.types import StreamT
 from faust.web import Request, Response, View
+from mode import BaseSignalT
 
 from connectors.bulk_sinks import BulkSink
 from stream.config import Settings
 from stream.log_pipeline import LogBatchProcessor
 from stream.records import RawRecord
 from stream.ticket_pipeline import TicketBatchProcessor
-
-DetectionsHook = Callable[[faust.App, Settings], None]
 
 
 @dataclass
@@ -79,7 +78,6 @@ def create_app(settings: Settings, *, web_enabled: bool = True) -> faust.App:
         value_serializer="raw",
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replicas,
-        topic_allow_declare=False,
         datadir=str(settings.state_dir),
         store="memory://",
         web_enabled=web_enabled,
@@ -108,7 +106,8 @@ def _take(
     )
 
     async def consume(stream: StreamT[bytes]) -> None:
-        async for events in stream.take_events(
+        # take_events is faust-streaming's batching API; StreamT does not declare it yet.
+        async for events in stream.take_events(  # type: ignore[attr-defined]
             settings.batch_max_size, within=settings.batch_max_wait_s
         ):
             await process([RawRecord.from_event(event) for event in events])
@@ -121,13 +120,10 @@ def attach_pipeline(
     settings: Settings,
     logs: LogBatchProcessor,
     tickets: TicketBatchProcessor,
-    detections: DetectionsHook | None = None,
 ) -> None:
-    """Wire both agents (and the windowed detections, when given) onto the app."""
+    """Wire both batch agents onto the app."""
     _take(app, settings, settings.topic_logs_raw, "logwarden.logs", logs.process)
     _take(app, settings, settings.topic_tickets_raw, "logwarden.tickets", tickets.process)
-    if detections is not None:
-        detections(app, settings)
 
 
 def attach_probes(app: faust.App, readiness: Readiness, sink: BulkSink) -> None:
@@ -135,7 +131,7 @@ def attach_probes(app: faust.App, readiness: Readiness, sink: BulkSink) -> None:
     setup_prometheus_sensors(app, pattern="/metrics", name_prefix="logwarden_faust")
 
     @app.on_partitions_assigned.connect
-    async def _assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+    def _assigned(sender: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
         readiness.kafka = True
 
     @app.page("/livez")

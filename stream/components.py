@@ -8,26 +8,69 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from classifiers.logs.risk import RiskPolicy
+from classifiers.logs.scoring import LogScorer as ClassifierLogScorer
+from classifiers.logs.templates import TemplateTracker
+from classifiers.parsing import ParseFailure, ParseOptions, parse
+from classifiers.runtime import TextClassifier
 from stream.config import Settings
-from stream.stages import LogParser, LogScorer, LogVerdict, TicketRouter
+from stream.stages import LogVerdict, StageFailure, TicketDecision
+
+#: Where the trained, quantised models ship inside the package.
+SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "classifiers" / "models"
+
+
+class ComponentError(RuntimeError):
+    """A stage could not be loaded (missing model directory, bad metadata)."""
 
 
 @dataclass
 class Components:
     """The loaded stages of one worker."""
 
-    parser: LogParser
-    scorer: LogScorer
-    router: TicketRouter
-    detections: Any = None
+    parser: ParserAdapter
+    scorer: ScoringAdapter
+    router: RouterAdapter
+
+
+class ParserAdapter:
+    """``classifiers.parsing.parse`` with the worker's options, failures made typed."""
+
+    def __init__(self, options: ParseOptions) -> None:
+        self._options = options
+
+    def __call__(self, raw: bytes) -> dict[str, Any] | StageFailure:
+        result = parse(raw, self._options)
+        if isinstance(result, ParseFailure):
+            return StageFailure(result.type, result.reason)
+        return result
+
+
+class ProbabilityModelAdapter:
+    """A ``TextClassifier`` as the probability model the log scorer expects."""
+
+    def __init__(self, classifier: TextClassifier) -> None:
+        self._classifier = classifier
+        self.name = classifier.metadata.name
+        self.version = classifier.metadata.version
+
+    @property
+    def label_names(self) -> Sequence[str]:
+        return self._classifier.labels
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self._classifier.probabilities(texts)
 
 
 class ScoringAdapter:
     """``classifiers.logs.scoring.LogScorer`` behind the ``LogScorer`` protocol."""
 
-    def __init__(self, scorer: Any) -> None:
+    def __init__(self, scorer: ClassifierLogScorer) -> None:
         self._scorer = scorer
         self.model_name = str(scorer.model.name)
         self.model_version = str(scorer.model.version)
@@ -42,6 +85,60 @@ class ScoringAdapter:
         return float(self._scorer.cache.hit_rate)
 
 
+class RouterAdapter:
+    """The ticket ``TextClassifier`` (with its routing thresholds) as a ``TicketRouter``."""
+
+    def __init__(self, classifier: TextClassifier) -> None:
+        self._classifier = classifier
+        self.model_name = classifier.metadata.name
+        self.model_version = classifier.metadata.version
+
+    def queues(self) -> list[str]:
+        return list(self._classifier.labels)
+
+    def route(self, texts: Sequence[str]) -> list[TicketDecision]:
+        return [
+            TicketDecision(
+                label=p.label,
+                confidence=round(p.confidence, 6),
+                queue=p.queue,
+                top3=[{"label": label, "probability": round(pr, 6)} for label, pr in p.top3],
+            )
+            for p in self._classifier.classify(texts)
+        ]
+
+
+def _model_dir(configured: Path | None, task: str) -> Path:
+    path = configured or SHIPPED_MODELS / task
+    if not (path / "metadata.json").is_file():
+        raise ComponentError(
+            f"no {task} model at {path}: train one (logwarden train {task}) or set "
+            f"LOGWARDEN_{task.upper().rstrip('S')}_MODEL_PATH"
+        )
+    return path
+
+
 def load_components(settings: Settings) -> Components:
-    """Parser, log scorer, ticket router and windowed detections from the shipped models."""
-    raise NotImplementedError("waiting for the parser, scorer and ticket runtime to land")
+    """Parser, log scorer and ticket router, with the shipped models unless configured."""
+    options = ParseOptions(
+        max_bytes=settings.max_event_bytes,
+        timezone=settings.timezone,
+        scrub_secrets=settings.scrub_secrets,
+        store_original=settings.store_original,
+    )
+    log_model = TextClassifier.load(
+        _model_dir(settings.log_model_path, "logs"), threads=settings.model_threads
+    )
+    ticket_model = TextClassifier.load(
+        _model_dir(settings.ticket_model_path, "tickets"), threads=settings.model_threads
+    )
+    scorer = ClassifierLogScorer(
+        ProbabilityModelAdapter(log_model),
+        policy=RiskPolicy(alert_min_risk=float(settings.alert_min_risk)),
+        tracker=TemplateTracker(),
+    )
+    return Components(
+        parser=ParserAdapter(options),
+        scorer=ScoringAdapter(scorer),
+        router=RouterAdapter(ticket_model),
+    )

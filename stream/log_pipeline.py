@@ -25,6 +25,7 @@ from connectors.bulk_sinks import BulkAction, BulkSink
 from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
 from stream.config import Settings
+from stream.detections import signal_from_event
 from stream.outputs import KafkaPublisher
 from stream.records import DeadLetter, OutboundMessage, RawRecord
 from stream.stages import LogParser, LogScorer, LogVerdict, StageFailure
@@ -98,8 +99,10 @@ class LogBatchProcessor:
         sink: BulkSink,
         publisher: KafkaPublisher,
         executor: Executor,
+        signals_topic: str | None = None,
     ) -> None:
         self._settings = settings
+        self._signals_topic = signals_topic
         self._parser = parser
         self._scorer = scorer
         self._sink = sink
@@ -124,6 +127,7 @@ class LogBatchProcessor:
             letters = self._parse(items)
             scored = await self._classify(items, letters)
             actions, tickets = self._enrich(scored, batch_ids, report)
+            signals = self._signals(scored)
             with tracer.start_as_current_span("bulk-index", attributes={"docs": len(actions)}):
                 result = await self._sink.write(actions)
             report.duplicates = result.duplicates
@@ -133,14 +137,17 @@ class LogBatchProcessor:
             )
             with tracer.start_as_current_span("produce", attributes={"tickets": len(tickets)}):
                 await self._publisher.deadletter(letters)
-                await self._publisher.publish(tickets)
+                await self._publisher.publish(tickets + signals)
             report.deadlettered = len(letters)
             report.tickets = len(tickets)
         for item in items:
             if item.span is not None:
                 item.span.end()
         self._record_metrics(
-            report, time.perf_counter() - started, len(actions) - len(result.failures)
+            report,
+            time.perf_counter() - started,
+            len(actions) - len(result.failures),
+            [record.timestamp_ms for record in records],
         )
         return report
 
@@ -257,6 +264,25 @@ class LogBatchProcessor:
                 report.events += 1
         return actions, tickets
 
+    def _signals(self, scored: list[tuple[_Item, LogVerdict]]) -> list[OutboundMessage]:
+        """Compact signals for the windowed detections (brute force, spraying, bursts)."""
+        if self._signals_topic is None:
+            return []
+        messages: list[OutboundMessage] = []
+        for item, verdict in scored:
+            assert item.event is not None
+            signal = signal_from_event(item.event, verdict.label, item.record.doc_id)
+            if signal is not None:
+                messages.append(
+                    OutboundMessage(
+                        topic=self._signals_topic,
+                        value=signal.dumps(),
+                        key=item.record.doc_id.encode(),
+                        timestamp_s=signal.ts,
+                    )
+                )
+        return messages
+
     def _opens_ticket(self, verdict: LogVerdict) -> bool:
         return (
             verdict.label in OPERATIONAL_LABELS
@@ -269,8 +295,9 @@ class LogBatchProcessor:
         """An IT ticket for an operational alert; its id makes a replayed alert the same ticket."""
         host = (doc.get("host") or {}).get("hostname") or "unknown host"
         message = str(doc.get("message", ""))
+        ticket_id = f"alert-{record.doc_id}"
         ticket = {
-            "id": f"alert-{record.doc_id}",
+            "id": ticket_id,
             "subject": f"[logwarden] {verdict.label.replace('_', ' ')} on {host}",
             "body": f"{message}\n\nseverity {verdict.severity}, "
             f"source {record.topic}/{record.partition}/{record.offset}",
@@ -281,13 +308,16 @@ class LogBatchProcessor:
         return OutboundMessage(
             topic=self._settings.topic_tickets_raw,
             value=orjson.dumps(ticket),
-            key=ticket["id"].encode(),
+            key=ticket_id.encode(),
             headers=headers,
         )
 
-    def _record_metrics(self, report: BatchReport, seconds: float, written: int) -> None:
+    def _record_metrics(
+        self, report: BatchReport, seconds: float, written: int, timestamps: list[int | None]
+    ) -> None:
         topic = self._settings.topic_logs_raw
         metrics.EVENTS_IN.labels(topic=topic).inc(report.records)
+        metrics.observe_end_to_end(topic, timestamps)
         metrics.BATCH_SIZE.labels(topic=topic).observe(report.records)
         metrics.BATCH_SECONDS.labels(topic=topic).observe(seconds)
         if written:

@@ -6,11 +6,17 @@ Faust's own sensor (``faust.sensors.prometheus``) adds the framework-level serie
 
 from __future__ import annotations
 
+import time
+
 from prometheus_client import Counter, Gauge, Histogram
 
 from connectors.bulk_sinks import BulkResult
 
 _LATENCY_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+_END_TO_END_BUCKETS = (
+    *(0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75),
+    *(1.0, 1.25, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0),
+)
 _SIZE_BUCKETS = (1, 8, 32, 64, 128, 256, 512, 1024, 2048, 4096)
 
 EVENTS_IN = Counter("logwarden_events_in_total", "Records consumed, per topic.", ["topic"])
@@ -49,9 +55,24 @@ BULK_FAILURES = Counter(
 BULK_DUPLICATES = Counter(
     "logwarden_es_bulk_duplicates_total", "Creates answered 409: already indexed (replays)."
 )
+END_TO_END_SECONDS = Histogram(
+    "logwarden_end_to_end_seconds",
+    "Kafka record timestamp to acknowledged write, per record.",
+    ["topic"],
+    buckets=_END_TO_END_BUCKETS,
+)
 CONSUMER_LAG = Gauge(
     "logwarden_consumer_lag", "Records behind the partition end offset.", ["topic", "partition"]
 )
+
+
+def observe_end_to_end(topic: str, timestamps_ms: list[int | None]) -> None:
+    """Latency of each record of an acknowledged batch, from its Kafka timestamp."""
+    now_ms = time.time() * 1000
+    histogram = END_TO_END_SECONDS.labels(topic=topic)
+    for stamp in timestamps_ms:
+        if stamp:
+            histogram.observe(max(0.0, now_ms - stamp) / 1000)
 
 
 class SinkMetrics:

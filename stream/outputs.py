@@ -56,7 +56,11 @@ class KafkaPublisher:
 
     async def _send_one(self, message: OutboundMessage) -> Any:
         future = await self._send(
-            message.topic, key=message.key, value=message.value, headers=message.headers
+            message.topic,
+            key=message.key,
+            value=message.value,
+            headers=message.headers,
+            timestamp=message.timestamp_s,
         )
         return await future
 

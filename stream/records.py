@@ -85,3 +85,4 @@ class OutboundMessage:
     value: bytes
     key: bytes | None = None
     headers: list[tuple[str, bytes]] = field(default_factory=list)
+    timestamp_s: float | None = None

@@ -41,7 +41,8 @@ def decode_ticket(raw: bytes) -> dict[str, Any] | str:
         return f"invalid_json: {exc}"
     if not isinstance(value, dict):
         return f"invalid_ticket: expected a JSON object, got {type(value).__name__}"
-    if not any(isinstance(value.get(k), str) and value.get(k).strip() for k in ("subject", "body")):
+    texts = [value.get(k) for k in ("subject", "body")]
+    if not any(isinstance(text, str) and text.strip() for text in texts):
         return "invalid_ticket: needs a non-empty subject or body"
     return {k: value.get(k) for k in TICKET_FIELDS}
 

@@ -9,6 +9,7 @@ process exits without committing, so the unfinished batch is redelivered, never 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -16,26 +17,31 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import faust
+import orjson
 from mode import Service
+from opentelemetry import trace
 
 from connectors.bulk_sinks import (
+    BulkAction,
     BulkSink,
     ElasticsearchBulkSink,
     ElasticsearchConnection,
     NdjsonBulkSink,
 )
 from connectors.kafka import ensure_topics
-from connectors.telemetry import configure_json_logging, configure_tracing
+from connectors.telemetry import configure_json_logging, configure_tracing, trace_fields
 from stream.app import Readiness, attach_pipeline, attach_probes, create_app
 from stream.components import Components, load_components
 from stream.config import Settings
 from stream.connections import kafka_connection
-from stream.log_pipeline import LogBatchProcessor
+from stream.detections import DetectionRules, register_detections
+from stream.log_pipeline import LogBatchProcessor, alerts_stream
 from stream.metrics import SinkMetrics
 from stream.outputs import KafkaPublisher
 from stream.ticket_pipeline import TicketBatchProcessor
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("logwarden.stream.detections")
 
 EXIT_GRACE_EXCEEDED = 75
 
@@ -62,11 +68,36 @@ def build_sink(settings: Settings) -> BulkSink:
     return NdjsonBulkSink(settings.output_file, observer=SinkMetrics())
 
 
-def pipeline_topics(settings: Settings, queues: list[str]) -> dict[str, int]:
+def pipeline_topics(settings: Settings, queues: list[str], signals: str) -> dict[str, int]:
     """Every topic the worker reads or writes, with its partition count."""
     names = [settings.topic_logs_raw, settings.topic_tickets_raw, settings.topic_deadletter]
+    names.append(signals)
     names += [settings.routed_topic(queue) for queue in [*queues, "triage"]]
     return dict.fromkeys(names, settings.topic_partitions)
+
+
+class DetectionAlertWriter:
+    """Indexes the windowed detections' alerts, idempotently (content-hash ``_id``)."""
+
+    def __init__(self, sink: BulkSink, index: str) -> None:
+        self._sink = sink
+        self._index = index
+
+    async def __call__(self, alert: dict[str, Any]) -> None:
+        with tracer.start_as_current_span("detection-alert") as span:
+            alert.update(trace_fields(span.get_span_context()))
+            doc_id = (
+                "detection-"
+                + hashlib.sha256(
+                    orjson.dumps(
+                        {k: alert[k] for k in ("rule", "logwarden", "@timestamp")},
+                        option=orjson.OPT_SORT_KEYS,
+                    )
+                ).hexdigest()[:32]
+            )
+            result = await self._sink.write([BulkAction(self._index, doc_id, alert)])
+        for failure in result.failures:
+            log.error("detection alert rejected by the sink: %s", failure.reason)
 
 
 class PipelineResources(Service):
@@ -123,15 +154,22 @@ def build_worker(
     readiness.details["ticket_model"] = components.router.model_version
     ensure_topics(
         kafka_connection(settings),
-        pipeline_topics(settings, components.router.queues()),
+        pipeline_topics(settings, components.router.queues(), DetectionRules().topic),
         replication_factor=settings.topic_replicas,
     )
     sink = build_sink(settings)
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="logwarden-model")
     app = create_app(settings, web_enabled=web)
+    detections = register_detections(
+        app,
+        settings,
+        sink=DetectionAlertWriter(sink, alerts_stream(settings.elasticsearch_namespace)),
+    )
 
-    def send(topic: str, *, key: bytes | None, value: bytes, headers: Any) -> Any:
-        return app.producer.send(topic, key, value, None, None, headers)
+    def send(
+        topic: str, *, key: bytes | None, value: bytes, headers: Any, timestamp: float | None
+    ) -> Any:
+        return app.producer.send(topic, key, value, None, timestamp, headers)
 
     publisher = KafkaPublisher(send, settings.topic_deadletter, settings.max_event_bytes)
     logs = LogBatchProcessor(
@@ -141,11 +179,12 @@ def build_worker(
         sink=sink,
         publisher=publisher,
         executor=executor,
+        signals_topic=detections.signals.get_topic_name(),
     )
     tickets = TicketBatchProcessor(
         settings, router=components.router, sink=sink, publisher=publisher, executor=executor
     )
-    attach_pipeline(app, settings, logs, tickets, components.detections)
+    attach_pipeline(app, settings, logs, tickets)
     if web:
         attach_probes(app, readiness, sink)
     return GracefulWorker(

@@ -1,0 +1,366 @@
+"""``logwarden bench pipeline``: what the whole pipeline sustains, next to its framework.
+
+Measured in one run, on the same broker and the same pre-generated log lines:
+
+* a raw aiokafka consumer (the ceiling of reading from Kafka in Python);
+* a plain Faust passthrough agent (the framework's own per-record cost);
+* the real worker (parse, scrub, classify + novelty with the shipped model, enrich, bulk
+  index, commit) with 1 and 2 worker processes: events/s from a backlog on ``logs.raw`` to
+  committed offsets, which the worker only commits after the sink acknowledged the writes;
+* end-to-end latency (Kafka record timestamp to acknowledged write, from the worker's own
+  histogram) while producing at 1,000 events/s;
+* the largest worker RSS seen.
+
+Without ``LOGWARDEN_BROKER_URL``/``LOGWARDEN_ELASTICSEARCH_URL`` it starts (and stops) the
+embedded broker and the Elasticsearch test server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+from aiokafka import AIOKafkaConsumer
+from kafka import KafkaAdminClient
+from prometheus_client.parser import text_string_to_metric_families
+from rich.console import Console
+from rich.table import Table
+
+from classifiers.logs.generator import generate
+from connectors.kafka import KafkaConnection, ensure_topics, produce_records
+from connectors.local_broker import LocalBroker, free_loopback_port
+from stream.config import Settings
+from stream.connections import kafka_connection
+
+BENCH_SEED = 7
+#: Share of benign lines in the benchmark stream (real logs are mostly benign).
+BENIGN_SHARE = 0.9
+STOP_GRACE_S = 15.0
+
+
+class BenchError(RuntimeError):
+    """A benchmark run did not complete."""
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """Sizes of the runs."""
+
+    events: int = 30_000
+    latency_events: int = 5_000
+    latency_rate: float = 1_000.0
+    partitions: int = 4
+    timeout_s: float = 300.0
+
+
+@dataclass
+class _Target:
+    """Where the runs send data and what the workers are told."""
+
+    connection: KafkaConnection
+    env: dict[str, str]
+
+
+@contextlib.contextmanager
+def _environment(settings: Settings) -> Iterator[_Target]:
+    """Use the configured broker/Elasticsearch, or start local ones for the run."""
+    env = {k: v for k, v in os.environ.items()}
+    with contextlib.ExitStack() as stack:
+        if "LOGWARDEN_BROKER_URL" not in os.environ:
+            broker = stack.enter_context(LocalBroker())
+            env["LOGWARDEN_BROKER_URL"] = broker.url
+            env["LOGWARDEN_KAFKA_SESSION_TIMEOUT_S"] = "5"
+            connection = KafkaConnection(bootstrap_servers=[broker.bootstrap])
+        else:
+            connection = kafka_connection(settings)
+        if not settings.elasticsearch_url:
+            from connectors.es_test_server import ElasticsearchTestServer
+
+            server = stack.enter_context(ElasticsearchTestServer())
+            env["LOGWARDEN_ELASTICSEARCH_URL"] = server.url
+        yield _Target(connection, env)
+
+
+def bench_lines(count: int) -> list[bytes]:
+    """Realistic mixed lines from the seeded scenario generator, mostly benign."""
+    return [
+        line.text.encode() for line in generate(count, seed=BENCH_SEED, benign_share=BENIGN_SHARE)
+    ]
+
+
+def _run_env(target: _Target, name: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Worker environment for one run: its own topics and consumer group."""
+    prefix = f"bench-{name}-{uuid.uuid4().hex[:6]}"
+    env = dict(target.env)
+    env.update(
+        LOGWARDEN_APP_ID=prefix,
+        LOGWARDEN_TOPIC_LOGS_RAW=f"{prefix}.logs.raw",
+        LOGWARDEN_TOPIC_TICKETS_RAW=f"{prefix}.tickets.raw",
+        LOGWARDEN_TOPIC_DEADLETTER=f"{prefix}.deadletter",
+        LOGWARDEN_TOPIC_TICKETS_ROUTED_PREFIX=f"{prefix}.tickets.routed",
+        LOGWARDEN_STATE_DIR=str(Path(tempfile.gettempdir()) / prefix),
+        LOGWARDEN_LOG_LEVEL="WARNING",
+    )
+    env.update(extra or {})
+    return env
+
+
+def _committed(connection: KafkaConnection, group: str, topic: str) -> int:
+    admin = KafkaAdminClient(**connection.client_options())
+    try:
+        offsets = admin.list_group_offsets({group: None}).get(group, {})
+        return sum(
+            meta.offset for tp, meta in offsets.items() if tp.topic == topic and meta.offset > 0
+        )
+    finally:
+        admin.close()
+
+
+class _Workers:
+    """Worker subprocesses of one run, always stopped, with their peak RSS."""
+
+    def __init__(self, command: list[str], env: dict[str, str], count: int, log_dir: Path):
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.peak_rss_mb = 0.0
+        for index in range(count):
+            log = (log_dir / f"{env['LOGWARDEN_APP_ID']}-{index}.log").open("wb")
+            self.processes.append(
+                subprocess.Popen(
+                    command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                )
+            )
+            log.close()
+
+    def sample(self) -> None:
+        for process in self.processes:
+            if process.poll() is not None:
+                raise BenchError(f"worker exited early with status {process.returncode}")
+            with contextlib.suppress(psutil.Error):
+                rss = psutil.Process(process.pid).memory_info().rss / 2**20
+                self.peak_rss_mb = max(self.peak_rss_mb, rss)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, 15)
+        for process in self.processes:
+            try:
+                process.wait(timeout=STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()
+
+
+def _wait_committed(
+    target: _Target, env: dict[str, str], total: int, workers: _Workers, timeout_s: float
+) -> float:
+    """Events/s between the first commit and the commit of the last event."""
+    group, topic = env["LOGWARDEN_APP_ID"], env["LOGWARDEN_TOPIC_LOGS_RAW"]
+    deadline = time.monotonic() + timeout_s
+    first: tuple[float, int] | None = None
+    while time.monotonic() < deadline:
+        workers.sample()
+        done = _committed(target.connection, group, topic)
+        now = time.monotonic()
+        if done and first is None:
+            first = (now, done)
+        if done >= total and first is not None:
+            elapsed = now - first[0]
+            return (done - first[1]) / elapsed if elapsed > 0 else float("nan")
+        time.sleep(0.1)
+    raise BenchError(f"{topic}: not all {total} events committed within {timeout_s:.0f} s")
+
+
+def _worker_command(web_port: int | None = None) -> list[str]:
+    command = [sys.executable, "-m", "stream.cli", "run"]
+    return [*command, "--web-port", str(web_port)] if web_port else [*command, "--without-web"]
+
+
+def _pipeline_rate(
+    target: _Target, lines: list[bytes], workers: int, config: BenchConfig, log_dir: Path
+) -> tuple[float, float]:
+    """Events/s of ``workers`` processes draining a backlog, and their peak RSS."""
+    env = _run_env(target, f"{workers}w", {"LOGWARDEN_TOPIC_PARTITIONS": str(config.partitions)})
+    ensure_topics(target.connection, {env["LOGWARDEN_TOPIC_LOGS_RAW"]: config.partitions})
+    produce_records(target.connection, env["LOGWARDEN_TOPIC_LOGS_RAW"], lines)
+    running = _Workers(_worker_command(), env, workers, log_dir)
+    try:
+        rate = _wait_committed(target, env, len(lines), running, config.timeout_s)
+    finally:
+        running.stop()
+    return rate, running.peak_rss_mb
+
+
+def _passthrough_rate(
+    target: _Target, lines: list[bytes], config: BenchConfig, log_dir: Path
+) -> float:
+    env = _run_env(target, "faust")
+    result = log_dir / f"{env['LOGWARDEN_APP_ID']}.rate"
+    env.update(LOGWARDEN_BENCH_EXPECT=str(len(lines)), LOGWARDEN_BENCH_RESULT=str(result))
+    ensure_topics(target.connection, {env["LOGWARDEN_TOPIC_LOGS_RAW"]: config.partitions})
+    produce_records(target.connection, env["LOGWARDEN_TOPIC_LOGS_RAW"], lines)
+    running = _Workers([sys.executable, "-m", "stream.bench_passthrough"], env, 1, log_dir)
+    deadline = time.monotonic() + config.timeout_s
+    try:
+        while not result.exists():
+            running.sample()
+            if time.monotonic() > deadline:
+                raise BenchError("the Faust passthrough agent did not finish")
+            time.sleep(0.1)
+    finally:
+        running.stop()
+    return float(result.read_text())
+
+
+def _aiokafka_rate(target: _Target, lines: list[bytes], config: BenchConfig) -> float:
+    topic = f"bench-aiokafka-{uuid.uuid4().hex[:6]}"
+    ensure_topics(target.connection, {topic: config.partitions})
+    produce_records(target.connection, topic, lines)
+
+    async def consume() -> float:
+        consumer = AIOKafkaConsumer(
+            topic,
+            bootstrap_servers=target.connection.bootstrap_servers,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            max_poll_records=5000,
+        )
+        await consumer.start()
+        try:
+            count, first = 0, 0.0
+            while count < len(lines):
+                batches = await consumer.getmany(timeout_ms=1000, max_records=5000)
+                for records in batches.values():
+                    if count == 0 and records:
+                        first = time.perf_counter()
+                    count += len(records)
+            return (count - 1) / (time.perf_counter() - first)
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(consume())
+
+
+def _histogram(url: str, name: str) -> dict[float, float]:
+    """Cumulative bucket counts of one histogram, summed over its label sets."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        text = response.read().decode()
+    buckets: dict[float, float] = {}
+    for family in text_string_to_metric_families(text):
+        if family.name != name:
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_bucket"):
+                bound = float(sample.labels["le"])
+                buckets[bound] = buckets.get(bound, 0.0) + sample.value
+    return buckets
+
+
+def quantile(buckets: dict[float, float], q: float) -> float:
+    """Quantile from cumulative histogram buckets, linear within the bucket (Prometheus way)."""
+    bounds = sorted(buckets)
+    total = buckets[bounds[-1]] if bounds else 0.0
+    if total <= 0:
+        return float("nan")
+    rank = q * total
+    lower_bound, lower_count = 0.0, 0.0
+    for bound in bounds:
+        count = buckets[bound]
+        if count >= rank:
+            if bound == float("inf"):
+                return lower_bound
+            share = (rank - lower_count) / (count - lower_count) if count > lower_count else 1.0
+            return lower_bound + (bound - lower_bound) * share
+        lower_bound, lower_count = bound, count
+    return bounds[-1]
+
+
+def _latency(
+    target: _Target, lines: list[bytes], config: BenchConfig, log_dir: Path
+) -> tuple[float, float, float]:
+    """p50/p99 (ms) of record timestamp → acknowledged write at a steady produce rate."""
+    port = free_loopback_port()
+    env = _run_env(target, "latency", {"LOGWARDEN_WEB_HOST": "127.0.0.1"})
+    topic = env["LOGWARDEN_TOPIC_LOGS_RAW"]
+    ensure_topics(target.connection, {topic: config.partitions})
+    running = _Workers(_worker_command(port), env, 1, log_dir)
+    metrics_url = f"http://127.0.0.1:{port}/metrics"
+    name = "logwarden_end_to_end_seconds"
+    try:
+        warmup = lines[:200]
+        produce_records(target.connection, topic, warmup)
+        _wait_committed(target, env, len(warmup), running, config.timeout_s)
+        before = _histogram(metrics_url, name)
+        produce_records(target.connection, topic, lines, rate=config.latency_rate)
+        _wait_committed(target, env, len(warmup) + len(lines), running, config.timeout_s)
+        after = _histogram(metrics_url, name)
+    finally:
+        running.stop()
+    window = {bound: after[bound] - before.get(bound, 0.0) for bound in after}
+    return quantile(window, 0.5) * 1000, quantile(window, 0.99) * 1000, running.peak_rss_mb
+
+
+def run_bench(config: BenchConfig, settings: Settings, console: Console) -> dict[str, Any]:
+    """All runs of the benchmark; returns the figures (JSON-ready)."""
+    lines = bench_lines(config.events)
+    latency_lines = bench_lines(config.latency_events)
+    with (
+        _environment(settings) as target,
+        tempfile.TemporaryDirectory(prefix="logwarden-bench-") as tmp,
+    ):
+        log_dir = Path(tmp)
+        with console.status("raw aiokafka consumer"):
+            aiokafka_rate = _aiokafka_rate(target, lines, config)
+        with console.status("Faust passthrough agent"):
+            faust_rate = _passthrough_rate(target, lines, config, log_dir)
+        with console.status("pipeline, 1 worker"):
+            one, rss_one = _pipeline_rate(target, lines, 1, config, log_dir)
+        with console.status("pipeline, 2 workers"):
+            two, rss_two = _pipeline_rate(target, lines, 2, config, log_dir)
+        with console.status(f"latency at {config.latency_rate:.0f} events/s"):
+            p50, p99, rss_latency = _latency(target, latency_lines, config, log_dir)
+    return {
+        "events": config.events,
+        "events_per_s_1_worker": round(one, 1),
+        "events_per_s_2_workers": round(two, 1),
+        "faust_passthrough_events_per_s": round(faust_rate, 1),
+        "aiokafka_consume_events_per_s": round(aiokafka_rate, 1),
+        "latency_rate_events_per_s": config.latency_rate,
+        "p50_latency_ms": round(p50, 1),
+        "p99_latency_ms": round(p99, 1),
+        "rss_mb": round(max(rss_one, rss_two, rss_latency), 1),
+        "benign_share": BENIGN_SHARE,
+        "cpu_count": os.cpu_count(),
+    }
+
+
+def render_table(figures: dict[str, Any]) -> Table:
+    """The figures as a rich table, with the targets beside them."""
+    table = Table(title=f"logwarden bench pipeline ({figures['events']:,} events per run)")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_column("target", justify="right")
+    rows = [
+        ("raw aiokafka consumer, events/s", "aiokafka_consume_events_per_s", ""),
+        ("Faust passthrough agent, events/s", "faust_passthrough_events_per_s", ""),
+        ("pipeline, 1 worker, events/s", "events_per_s_1_worker", ""),
+        ("pipeline, 2 workers, events/s", "events_per_s_2_workers", ">= 5,000"),
+        ("p50 latency at 1,000 events/s, ms", "p50_latency_ms", ""),
+        ("p99 latency at 1,000 events/s, ms", "p99_latency_ms", "<= 1,000"),
+        ("worker RSS, MB (max)", "rss_mb", "<= 1,024"),
+    ]
+    for title, key, goal in rows:
+        table.add_row(title, f"{figures[key]:,.1f}", goal)
+    return table
