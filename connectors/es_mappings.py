@@ -7,6 +7,7 @@ double (does this value fit its mapped type?) need the same two views: a mapping
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -74,3 +75,19 @@ def field_values(source: Mapping[str, Any], field: str) -> list[Any]:
 def _object_present(source: Mapping[str, Any], field: str) -> bool:
     prefix = f"{field}."
     return any(path.startswith(prefix) for path, _ in flatten_document(source))
+
+
+def merge_mappings(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``extra`` laid over ``base`` property by property, like template composition."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in extra.items():
+        if key == "properties":
+            props = merged.setdefault("properties", {})
+            for name, spec in value.items():
+                if name in props and "properties" in spec and "properties" in props[name]:
+                    props[name] = merge_mappings(props[name], spec)
+                else:
+                    props[name] = copy.deepcopy(spec)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.es_mappings import OBJECT_TYPES, flatten_document, flatten_properties
+from connectors.es_mappings import (
+    OBJECT_TYPES,
+    flatten_document,
+    flatten_properties,
+    merge_mappings,
+)
 from connectors.es_test_query import InvalidValueError, check_value, dynamic_type
 
 ILM_PHASES = ("hot", "warm", "cold", "frozen", "delete")
@@ -116,22 +121,6 @@ def normalize_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[leaf] = text
     return nested
-
-
-def merge_mappings(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    """``extra`` laid over ``base`` property by property, like template composition."""
-    merged = copy.deepcopy(dict(base))
-    for key, value in extra.items():
-        if key == "properties":
-            props = merged.setdefault("properties", {})
-            for name, spec in value.items():
-                if name in props and "properties" in spec and "properties" in props[name]:
-                    props[name] = merge_mappings(props[name], spec)
-                else:
-                    props[name] = copy.deepcopy(spec)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
 
 
 def deep_update(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,176 @@
+"""Every field logwarden writes, with its Elasticsearch type: the mapping contract.
+
+ECS fields follow ECS 8.11 types; our own fields live under ``logwarden.*``. The templates,
+the Kibana data views and dashboards, and the consistency tests all read this module, so
+renaming or retyping a field is one change here. Values are a type name or a full mapping
+spec (for parameters such as ``ignore_above`` or multi-fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+ECS_VERSION = "8.11.0"
+KEYWORD = {"type": "keyword", "ignore_above": 1024}
+TEXT_WITH_KEYWORD = {
+    "type": "match_only_text",
+    "fields": {"keyword": {"type": "keyword", "ignore_above": 1024}},
+}
+TOP3 = {
+    "type": "object",
+    "properties": {"label": {"type": "keyword"}, "probability": {"type": "float"}},
+}
+
+FieldSpec = str | Mapping[str, Any]
+
+BASE_FIELDS: dict[str, FieldSpec] = {
+    "@timestamp": "date",
+    "message": "match_only_text",
+    "tags": "keyword",
+    "ecs.version": "keyword",
+    "data_stream.type": "constant_keyword",
+    "data_stream.dataset": "constant_keyword",
+    "data_stream.namespace": "constant_keyword",
+    "event.original": {"type": "keyword", "index": False, "doc_values": False},
+    "event.kind": "keyword",
+    "event.category": "keyword",
+    "event.type": "keyword",
+    "event.outcome": "keyword",
+    "event.action": "keyword",
+    "event.code": "keyword",
+    "event.dataset": "keyword",
+    "event.module": "keyword",
+    "event.id": "keyword",
+    "event.created": "date",
+    "event.ingested": "date",
+    "event.severity": "long",
+    "event.risk_score": "float",
+    "error.type": "keyword",
+    "error.code": "keyword",
+    "error.message": "match_only_text",
+    "trace.id": "keyword",
+    "span.id": "keyword",
+    "transaction.id": "keyword",
+    "rule.id": "keyword",
+    "rule.name": "keyword",
+    "rule.description": "keyword",
+    "rule.category": "keyword",
+    "rule.ruleset": "keyword",
+    "service.name": "keyword",
+    "service.type": "keyword",
+}
+"""Fields every logwarden document may carry (alerts, events and tickets)."""
+
+LOG_FIELDS: dict[str, FieldSpec] = {
+    "log.level": "keyword",
+    "log.logger": "keyword",
+    "log.file.path": "keyword",
+    "host.hostname": "keyword",
+    "host.name": "keyword",
+    "host.id": "keyword",
+    "host.ip": "ip",
+    "observer.hostname": "keyword",
+    "observer.vendor": "keyword",
+    "observer.product": "keyword",
+    "observer.type": "keyword",
+    "observer.ingress.interface.name": "keyword",
+    "process.name": "keyword",
+    "process.pid": "long",
+    "process.thread.name": "keyword",
+    "process.command_line": KEYWORD,
+    "process.executable": "keyword",
+    "source.address": "keyword",
+    "source.ip": "ip",
+    "source.port": "long",
+    "source.domain": "keyword",
+    "destination.address": "keyword",
+    "destination.ip": "ip",
+    "destination.port": "long",
+    "destination.domain": "keyword",
+    "network.transport": "keyword",
+    "network.protocol": "keyword",
+    "network.direction": "keyword",
+    "user.name": "keyword",
+    "user.id": "keyword",
+    "user.domain": "keyword",
+    "user.effective.name": "keyword",
+    "user.target.name": "keyword",
+    "group.id": "keyword",
+    "group.name": "keyword",
+    "url.original": KEYWORD,
+    "url.path": KEYWORD,
+    "url.query": KEYWORD,
+    "url.domain": "keyword",
+    "url.scheme": "keyword",
+    "url.port": "long",
+    "http.version": "keyword",
+    "http.request.method": "keyword",
+    "http.request.referrer": KEYWORD,
+    "http.request.bytes": "long",
+    "http.response.status_code": "long",
+    "http.response.bytes": "long",
+    "http.response.body.bytes": "long",
+    "user_agent.original": KEYWORD,
+    "file.path": "keyword",
+    "file.name": "keyword",
+    "related.ip": "ip",
+    "related.user": "keyword",
+    "related.hosts": "keyword",
+    "system.auth": "flattened",
+    "logwarden.parse.format": "keyword",
+    "logwarden.parse.status": "keyword",
+    "logwarden.scrubbed.count": "long",
+    "logwarden.label": "keyword",
+    "logwarden.probability": "float",
+    "logwarden.top3": TOP3,
+    "logwarden.template.id": "keyword",
+    "logwarden.template.text": KEYWORD,
+    "logwarden.novelty": "float",
+    "logwarden.explanation.tokens": "keyword",
+    "logwarden.detection.count": "long",
+    "logwarden.detection.window_s": "float",
+    "logwarden.detection.events": "keyword",
+    "logwarden.json": "flattened",
+    "logwarden.loghub": "flattened",
+    "logwarden.cef": "flattened",
+}
+"""Fields of parsed, scored log events and of the alerts made from them."""
+
+PIPELINE_FIELDS: dict[str, FieldSpec] = {
+    "logwarden.model.name": "keyword",
+    "logwarden.model.version": "keyword",
+    "logwarden.source.topic": "keyword",
+    "logwarden.source.partition": "long",
+    "logwarden.source.offset": "long",
+}
+"""Provenance fields the pipeline adds to every document it writes."""
+
+TICKET_FIELDS: dict[str, FieldSpec] = {
+    "logwarden.ticket.id": "keyword",
+    "logwarden.ticket.subject": TEXT_WITH_KEYWORD,
+    "logwarden.ticket.body": "match_only_text",
+    "logwarden.ticket.reporter": "keyword",
+    "logwarden.ticket.created": "date",
+    "logwarden.ticket.queue": "keyword",
+    "logwarden.ticket.label": "keyword",
+    "logwarden.ticket.confidence": "float",
+    "logwarden.ticket.top3": TOP3,
+    "logwarden.ticket.auto_routed": "boolean",
+}
+"""Fields of routed IT tickets (the ``logwarden-tickets`` index)."""
+
+
+def properties(fields: Mapping[str, FieldSpec]) -> dict[str, Any]:
+    """Nested mapping ``properties`` for dotted field names."""
+    root: dict[str, Any] = {}
+    for dotted, spec in sorted(fields.items()):
+        node = root
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            parent = node.setdefault(part, {"properties": {}})
+            if "type" in parent:
+                raise ValueError(f"{dotted}: parent field {part!r} is not an object")
+            node = parent["properties"]
+        node[leaf] = {"type": spec} if isinstance(spec, str) else dict(spec)
+    return root

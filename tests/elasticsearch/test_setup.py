@@ -1,0 +1,175 @@
+"""``setup elasticsearch`` against the wire-level test server with the real client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from connectors.bulk_sinks import ElasticsearchConnection
+from connectors.elasticsearch import (
+    CredentialsError,
+    PrivilegeError,
+    UnreachableError,
+    VersionError,
+    build_client,
+    check_cluster,
+)
+from connectors.es_assets.install import install_assets, setup_elasticsearch
+from connectors.es_assets.templates import (
+    ILM_POLICY,
+    TICKETS_INDEX,
+    LifecycleOptions,
+    alerts_stream,
+    build_assets,
+)
+from connectors.es_test_server import ElasticsearchTestServer
+from connectors.local_broker import free_loopback_port
+
+OPTIONS = LifecycleOptions(retention_days=14)
+
+
+def _client(url: str, **auth: str) -> Elasticsearch:
+    return build_client(ElasticsearchConnection(url=url, **auth), max_retries=0)
+
+
+def test_first_run_installs_everything_and_second_run_changes_nothing(
+    es_server: ElasticsearchTestServer,
+) -> None:
+    client = _client(es_server.url)
+    first = setup_elasticsearch(client, es_server.url, OPTIONS)
+    assert {c.action for c in first.changes} == {"created"}
+    assert {c.kind for c in first.changes} == {
+        "ilm_policy",
+        "component_template",
+        "index_template",
+        "index",
+    }
+    writes_before = len([r for r in es_server.requests if r.method in ("PUT", "POST")])
+
+    second = setup_elasticsearch(client, es_server.url, OPTIONS)
+
+    assert [c.action for c in second.changes] == ["unchanged"] * len(first.changes)
+    assert not second.changed
+    writes_after = len([r for r in es_server.requests if r.method in ("PUT", "POST")])
+    has_privileges_calls = 1
+    assert writes_after - writes_before == has_privileges_calls
+
+
+def test_sends_the_expected_policy_and_template_bodies(es_server: ElasticsearchTestServer) -> None:
+    setup_elasticsearch(_client(es_server.url), es_server.url, OPTIONS)
+    policy = es_server.requests_to(f"/_ilm/policy/{ILM_POLICY}", "PUT")[0].body["policy"]
+    assert policy["phases"]["hot"]["actions"]["rollover"] == {
+        "max_age": "1d",
+        "max_primary_shard_size": "50gb",
+    }
+    assert policy["phases"]["delete"] == {"min_age": "14d", "actions": {"delete": {}}}
+    alerts = es_server.requests_to("/_index_template/logs-logwarden.alerts", "PUT")[0].body
+    assert alerts["index_patterns"] == ["logs-logwarden.alerts-*"]
+    assert alerts["data_stream"] == {}
+    assert alerts["priority"] > 100  # above the built-in logs-*-* template
+    settings = es_server.component_templates["logwarden@settings"]["template"]["settings"]
+    assert settings["index"]["lifecycle"]["name"] == ILM_POLICY
+    assert es_server.indices[TICKETS_INDEX].field_types()["logwarden.ticket.queue"] == "keyword"
+
+
+def test_changed_retention_updates_only_the_policy(es_server: ElasticsearchTestServer) -> None:
+    client = _client(es_server.url)
+    setup_elasticsearch(client, es_server.url, OPTIONS)
+    again = setup_elasticsearch(client, es_server.url, LifecycleOptions(retention_days=90))
+    changed = [(c.kind, c.name) for c in again.changes if c.action != "unchanged"]
+    assert changed == [("ilm_policy", ILM_POLICY)]
+    assert es_server.ilm_policies[ILM_POLICY]["policy"]["phases"]["delete"]["min_age"] == "90d"
+
+
+def test_alert_documents_land_in_a_data_stream_with_explicit_types(
+    es_server: ElasticsearchTestServer,
+) -> None:
+    client = _client(es_server.url)
+    setup_elasticsearch(client, es_server.url, OPTIONS)
+    alert = {
+        "@timestamp": "2026-11-22T10:00:00Z",
+        "message": "Failed password for root from 10.0.0.9",
+        "event": {
+            "kind": "alert",
+            "severity": 73,
+            "risk_score": 61.5,
+            "category": ["authentication"],
+        },
+        "source": {"ip": "10.0.0.9", "port": 51422},
+        "logwarden": {"label": "auth_failure", "probability": 0.93, "novelty": 0.1},
+    }
+    stream = alerts_stream("default")
+    answer = client.bulk(
+        operations=[
+            {"create": {"_index": stream, "_id": "a1"}},
+            alert,
+            {"create": {"_index": stream, "_id": "a2"}},
+            {**alert, "source": {"ip": "not an address"}},
+        ]
+    )
+    assert [i["create"]["status"] for i in answer["items"]] == [201, 400]
+    assert es_server.data_streams() == [stream]
+    assert es_server.indices[stream].dynamic_fields == {}
+
+
+def test_serverless_uses_data_stream_lifecycle_and_no_ilm(
+    es_server_factory: Callable[..., ElasticsearchTestServer],
+) -> None:
+    server = es_server_factory(serverless=True)
+    report = setup_elasticsearch(_client(server.url), server.url, OPTIONS)
+    assert not server.requests_to("/_ilm/")
+    assert "serverless" in report.notes[0]
+    template = server.index_templates["logs-logwarden.events"]
+    assert template["template"]["lifecycle"] == {"data_retention": "14d"}
+
+
+def test_wrong_credentials_fail_clearly(
+    es_server_factory: Callable[..., ElasticsearchTestServer],
+) -> None:
+    server = es_server_factory(api_keys=["right-key"])
+    with pytest.raises(CredentialsError, match="rejected the credentials"):
+        setup_elasticsearch(_client(server.url, api_key="wrong-key"), server.url, OPTIONS)
+
+
+def test_missing_privilege_is_named_before_anything_changes(
+    es_server_factory: Callable[..., ElasticsearchTestServer],
+) -> None:
+    server = es_server_factory(
+        api_keys=["k"], cluster_privileges=["monitor", "manage_index_templates"]
+    )
+    with pytest.raises(PrivilegeError) as caught:
+        setup_elasticsearch(_client(server.url, api_key="k"), server.url, OPTIONS)
+    assert "cluster:manage_ilm" in caught.value.missing
+    assert "manage_ilm" in str(caught.value)
+    assert not server.requests_to("/_index_template/", "PUT")
+
+
+def test_refused_action_names_the_privilege_that_grants_it(
+    es_server_factory: Callable[..., ElasticsearchTestServer],
+) -> None:
+    server = es_server_factory(cluster_privileges=["monitor", "manage_ilm"])
+    with pytest.raises(PrivilegeError, match="manage_index_templates") as caught:
+        install_assets(_client(server.url), server.url, build_assets(OPTIONS))
+    assert caught.value.missing == ["manage_index_templates"]
+
+
+def test_unreachable_cluster_fails_clearly() -> None:
+    url = f"http://127.0.0.1:{free_loopback_port()}"
+    with pytest.raises(UnreachableError, match="cannot reach Elasticsearch"):
+        check_cluster(_client(url), url)
+
+
+def test_cluster_older_than_the_client_fails_clearly(
+    es_server_factory: Callable[..., ElasticsearchTestServer],
+) -> None:
+    server = es_server_factory(version="8.15.3")
+    with pytest.raises(VersionError, match=r"8\.15\.3") as caught:
+        check_cluster(_client(server.url), server.url)
+    assert "pip install" in str(caught.value)
+
+
+def test_verification_off_warns_loudly(es_server: ElasticsearchTestServer) -> None:
+    with pytest.warns(UserWarning, match="verification is OFF"):
+        build_client(ElasticsearchConnection(url=es_server.url, verify_certs=False))
