@@ -38,6 +38,11 @@ FULL_VALUES: dict[str, Any] = {
         "elasticsearch_url": "https://prod-es-http.elastic:9200",
         "kibana_url": "https://prod-kb-http.elastic:5601",
         "topic_partitions": 12,
+        "max_event_bytes": 2_097_152,
+        "batch_max_wait_s": 0.5,
+        "events_sample_rate": 0.05,
+        "elasticsearch_ilm_enabled": False,
+        "log_level": "WARNING",
     },
     "secretRefs": {
         "kafkaSaslPassword": {"name": "logwarden-kafka-user", "key": "password"},

@@ -112,6 +112,20 @@ def test_rendered_environment_is_accepted_by_the_worker_settings(
     assert settings.web_port == int(deployment_env["LOGWARDEN_WEB_PORT"])
 
 
+def test_settings_values_reach_the_worker_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Numbers, booleans and strings survive Helm's rendering (no 2.097152e+06 surprises)."""
+    documents = install_manifests(FULL_VALUES)
+    for name in settings_env_names():
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env_of(documents, worker(documents)).items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(_env_file=None)
+    given = {**chart_defaults()["settings"], **FULL_VALUES["settings"]}
+    for field_name, value in given.items():
+        parsed = getattr(settings, field_name)
+        assert (str(parsed) if isinstance(parsed, Path) else parsed) == value, field_name
+
+
 def test_secrets_come_only_from_secret_references() -> None:
     documents = render_all(FULL_VALUES)
     names = settings_env_names()
@@ -176,6 +190,8 @@ def test_termination_grace_exceeds_the_worker_shutdown_grace() -> None:
 def test_pod_runs_non_root_on_a_read_only_root_with_writable_state() -> None:
     documents = install_manifests()
     pod = pod_spec(only(documents, "Deployment"))
+    # A Service named "logwarden" would otherwise inject LOGWARDEN_* variables.
+    assert pod["enableServiceLinks"] is False
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert pod["securityContext"]["runAsUser"] == 10001
     assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
@@ -326,7 +342,14 @@ def test_gpu_variant_requests_the_device_on_gpu_nodes() -> None:
     documents = install_manifests(values)
     container = worker(documents)
     assert container["resources"]["limits"]["nvidia.com/gpu"] == "2"
-    assert container["image"].endswith(":0.1.0-gpu")
+    assert container["resources"]["limits"]["memory"] == "1536Mi"
+    assert container["image"] == "ghcr.io/logwarden/logwarden:0.1.0-gpu"
+    digest = "sha256:" + "1" * 64
+    pinned = {
+        "image": {"digest": "sha256:" + "2" * 64},
+        "gpu": {"enabled": True, "image": {"digest": digest}},
+    }
+    assert worker(install_manifests(pinned))["image"] == f"ghcr.io/logwarden/logwarden@{digest}"
     pod = pod_spec(only(documents, "Deployment"))
     assert pod["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
     assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in pod[

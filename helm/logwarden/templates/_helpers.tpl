@@ -50,18 +50,18 @@ app.kubernetes.io/part-of: logwarden
 {{- end -}}
 {{- end -}}
 
-{{/* Image reference: the GPU image when the GPU variant is on, a digest wins over a tag. */}}
+{{/* Image reference: the GPU image when the GPU variant is on; a digest wins over a tag. */}}
 {{- define "logwarden.image" -}}
-{{- $repository := .Values.image.repository -}}
 {{- $tag := default .Chart.AppVersion .Values.image.tag -}}
+{{- $image := dict "repository" .Values.image.repository "tag" $tag "digest" .Values.image.digest -}}
 {{- if .Values.gpu.enabled -}}
-{{- $repository = default $repository .Values.gpu.image.repository -}}
-{{- $tag = default $tag .Values.gpu.image.tag -}}
+{{- $gpu := .Values.gpu.image -}}
+{{- $image = dict "repository" (default .Values.image.repository $gpu.repository) "tag" (default $tag $gpu.tag) "digest" $gpu.digest -}}
 {{- end -}}
-{{- if .Values.image.digest -}}
-{{- printf "%s@%s" $repository .Values.image.digest -}}
+{{- if $image.digest -}}
+{{- printf "%s@%s" $image.repository $image.digest -}}
 {{- else -}}
-{{- printf "%s:%s" $repository $tag -}}
+{{- printf "%s:%s" $image.repository $image.tag -}}
 {{- end -}}
 {{- end -}}
 
@@ -194,6 +194,8 @@ volumeMounts:
 
 {{/* Pod fields shared by the worker and the setup job. */}}
 {{- define "logwarden.podCommon" -}}
+# No Service env vars: a Service named "logwarden" would inject LOGWARDEN_* variables.
+enableServiceLinks: false
 serviceAccountName: {{ include "logwarden.serviceAccountName" . }}
 automountServiceAccountToken: {{ .Values.serviceAccount.automountServiceAccountToken }}
 securityContext:
