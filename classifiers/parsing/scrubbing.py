@@ -20,11 +20,31 @@ from dataclasses import dataclass
 MASK = "********"
 
 
+Apply = Callable[[str], tuple[str, int]]
+
+
 @dataclass(frozen=True)
 class _Rule:
     hints: tuple[str, ...]
-    pattern: re.Pattern[str]
-    replace: Callable[[re.Match[str]], str]
+    apply: Apply
+
+
+def _substitute(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> Apply:
+    """A rule body that replaces each match of ``pattern`` and counts the replacements."""
+
+    def apply(text: str) -> tuple[str, int]:
+        count = 0
+
+        def counted(match: re.Match[str]) -> str:
+            nonlocal count
+            replacement = replace(match)
+            if replacement != match.group(0):  # an already masked secret is not counted again
+                count += 1
+            return replacement
+
+        return pattern.sub(counted, text), count
+
+    return apply
 
 
 def _whole(_match: re.Match[str]) -> str:
@@ -41,64 +61,85 @@ def _pem(match: re.Match[str]) -> str:
 
 
 _SECRET_KEY = re.compile(
-    r"password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key"
+    r"password|passwd|passphrase|secret|token(?!s)|api[_-]?key|apikey|access[_-]?key"
     r"|private[_-]?key|credential|session[_-]?id|sessid"
+)
+# Only the key and separator are consumed; the value sits in a lookahead, so the scan also
+# looks inside values of harmless keys ("url=https://...?token=x").
+_KEY_VALUE = re.compile(
+    r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[\"']?\s*[=:]\s*"
+    r"(?=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s&,;\"'}\]]+))"
 )
 
 
-def _key_value(match: re.Match[str]) -> str:
-    key, separator, value = match.groups()
-    if _SECRET_KEY.search(key.lower()) is None:
-        return match.group(0)
-    quote = value[0] if value[0] in "\"'" and len(value) > 1 else ""
-    if value.strip(quote) == MASK:
-        return match.group(0)
-    return f"{key}{separator}{quote}{MASK}{quote}"
+def _key_values(text: str) -> tuple[str, int]:
+    """Mask the values of ``key=value`` pairs whose key names a secret."""
+    pieces: list[str] = []
+    done = count = 0
+    for match in _KEY_VALUE.finditer(text):
+        start = match.end()
+        if start < done or _SECRET_KEY.search(match.group(1).lower()) is None:
+            continue
+        value = match.group(2)
+        quote = value[0] if value[0] in "\"'" and len(value) > 1 else ""
+        if value.strip(quote) == MASK:
+            continue
+        pieces += (text[done:start], quote, MASK, quote)
+        done = start + len(value)
+        count += 1
+    if not count:
+        return text, 0
+    pieces.append(text[done:])
+    return "".join(pieces), count
 
 
 _RULES: tuple[_Rule, ...] = (
     _Rule(
         ("-----begin",),
-        re.compile(r"-----BEGIN ([A-Z ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)", re.DOTALL),
-        _pem,
+        _substitute(
+            re.compile(r"-----BEGIN ([A-Z ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)", re.DOTALL),
+            _pem,
+        ),
     ),
     _Rule(
         ("://",),
-        re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@\"'<>]+:)[^\s@/\"'<>]+(?=@)"),
-        _keep_prefix,
+        _substitute(
+            re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@\"'<>]+:)[^\s@/\"'<>]+(?=@)"),
+            _keep_prefix,
+        ),
     ),
     _Rule(
         ("bearer", "basic", "token"),
-        re.compile(r"(\b(?i:bearer|basic|token)\s+)(?=[A-Za-z0-9._~+/-]{8,})[A-Za-z0-9._~+/-]+=*"),
-        _keep_prefix,
+        _substitute(
+            re.compile(
+                r"(\b(?i:bearer|basic|token)\s+)(?=[A-Za-z0-9._~+/-]{8,})[A-Za-z0-9._~+/-]+=*"
+            ),
+            _keep_prefix,
+        ),
     ),
     _Rule(
         ("eyj",),
-        re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
-        _whole,
+        _substitute(
+            re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), _whole
+        ),
     ),
     _Rule(
         ("akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa"),
-        re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"),
-        _whole,
+        _substitute(
+            re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b"), _whole
+        ),
     ),
     _Rule(
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "_live_",
          "_test_", "aiza", "sk-", "npm_"),  # fmt: skip
-        re.compile(
+        _substitute(re.compile(
             r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}"
             r"|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"
             r"|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36})"
-        ),
-        _whole,
+        ), _whole),
     ),
     _Rule(  # last, so URLs and tokens inside values are already masked
-        ("pass", "secret", "token", "key", "credential", "sess"),
-        re.compile(
-            r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+[\"']?)(\s*[=:]\s*)"
-            r"(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s&,;\"'}\]]+)"
-        ),
-        _key_value,
+        ("pass", "secret", "token", "key", "credential", "sess"), _key_values
     ),
 )
 
@@ -106,21 +147,13 @@ _RULES: tuple[_Rule, ...] = (
 def scrub(text: str) -> tuple[str, int]:
     """``text`` with every secret masked, and how many secrets were masked."""
     lowered = text.lower()
-    count = 0
+    total = 0
     for rule in _RULES:
         for hint in rule.hints:
             if hint in lowered:
                 break
         else:
             continue
-        replace = rule.replace
-
-        def counted(match: re.Match[str], replace: Callable[[re.Match[str]], str] = replace) -> str:
-            nonlocal count
-            replacement = replace(match)
-            if replacement != match.group(0):
-                count += 1
-            return replacement
-
-        text = rule.pattern.sub(counted, text)
-    return text, count
+        text, count = rule.apply(text)
+        total += count
+    return text, total
