@@ -33,7 +33,8 @@ from drain3.template_miner_config import TemplateMinerConfig
 
 # Order matters: addresses before the numbers inside them.
 _MODEL_MASKS: tuple[tuple[str, str], ...] = (
-    (r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b", "IP"),
+    # IPv6 needs a hex letter or "::", so times like 2024:00:26:09 stay numbers.
+    (r"\b(?=[\w:]*(?:[a-fA-F]|::))(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{1,4}\b", "IP"),
     (r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])", "IP"),
     (r"\b0x[0-9a-fA-F]+\b", "HEX"),
     (r"\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b", "HEX"),

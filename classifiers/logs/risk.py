@@ -1,0 +1,62 @@
+"""From class probabilities and novelty to ``event.risk_score`` and ``event.severity``.
+
+``risk = 100 * sum(p(label) * risk_weight(label)) + novelty_weight * novelty``, clipped to
+0..100. The first term is the expected danger of the line under the classifier; the second lets
+a never-seen template push a borderline line over the threshold. ``novelty_weight`` is kept
+below the alert threshold on purpose: novelty alone (a new but benign template) never alerts.
+
+Severity follows Elastic's risk-score bands: low 0-21 -> 21, medium 22-47 -> 47, high 48-73 ->
+73, critical 74-100 -> 99. Every bound is a parameter; the worker passes ``alert_min_risk``
+from its settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from classifiers.logs.taxonomy import label_info
+
+SEVERITY_LOW, SEVERITY_MEDIUM, SEVERITY_HIGH, SEVERITY_CRITICAL = 21, 47, 73, 99
+
+
+@dataclass(frozen=True)
+class RiskPolicy:
+    """Thresholds that turn a prediction into risk, severity and alert-or-not."""
+
+    alert_min_risk: float = 47.0
+    novelty_weight: float = 20.0
+    medium_from: float = 22.0
+    high_from: float = 48.0
+    critical_from: float = 74.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.medium_from <= self.high_from <= self.critical_from <= 100:
+            raise ValueError("severity bounds must rise within 0..100")
+        if not 0 <= self.novelty_weight < max(self.alert_min_risk, 1e-9):
+            raise ValueError(
+                "novelty_weight must be below alert_min_risk: novelty alone must not make an alert"
+            )
+
+    def risk_score(
+        self, probabilities: np.ndarray, label_names: Sequence[str], novelty: float
+    ) -> float:
+        """Risk 0..100 of one event from its class probabilities and novelty."""
+        weights = np.array([label_info(name).risk_weight for name in label_names])
+        danger = float(np.dot(probabilities, weights))
+        return round(min(100.0, max(0.0, 100.0 * danger + self.novelty_weight * novelty)), 2)
+
+    def severity(self, risk: float) -> int:
+        """Elastic severity (21/47/73/99) of a risk score."""
+        if risk >= self.critical_from:
+            return SEVERITY_CRITICAL
+        if risk >= self.high_from:
+            return SEVERITY_HIGH
+        if risk >= self.medium_from:
+            return SEVERITY_MEDIUM
+        return SEVERITY_LOW
+
+    def is_alert(self, risk: float) -> bool:
+        return risk >= self.alert_min_risk

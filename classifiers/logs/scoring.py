@@ -1,0 +1,295 @@
+"""Score a batch of parsed ECS events: template, novelty, class, risk, severity, explanation.
+
+This is the entry point the stream worker calls (from a thread pool: every mutable part is
+locked). :meth:`LogScorer.score_batch` takes parsed events and returns one :class:`LogScore`
+per event, in order; :meth:`LogScore.ecs_fields` gives the fields to merge into the event.
+
+The classifier reads :func:`model_text` (process, level and the message with addresses and
+numbers masked), so its answer depends only on that text: results are cached by it in a
+bounded LRU, and the hit rate is reported. Explanations (occlusion on the student: which words,
+when removed, lower the predicted label's probability most) are computed for alerts only and
+cached with the result.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from classifiers.logs.risk import RiskPolicy
+from classifiers.logs.taxonomy import BENIGN, label_info
+from classifiers.logs.templates import TemplateMatch, TemplateTracker, mask_for_model
+
+_EXPLANATION_TOKENS = 3
+_MIN_OCCLUSION_DROP = 0.02
+
+
+class ProbabilityModel(Protocol):
+    """What the scorer needs from a classifier: names, version and class probabilities."""
+
+    name: str
+    version: str
+
+    @property
+    def label_names(self) -> Sequence[str]: ...
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _get(event: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = event
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def event_message(event: Mapping[str, Any]) -> str:
+    """The text of an event: ``message``, else ``event.original``, else empty."""
+    message = _get(event, "message") or _get(event, "event.original") or ""
+    return message if isinstance(message, str) else str(message)
+
+
+def model_text(event: Mapping[str, Any]) -> str:
+    """What the classifier reads: ``<process> <LEVEL>: <masked message>``."""
+    process = _get(event, "process.name") or ""
+    level = _get(event, "log.level") or ""
+    prefix = " ".join(str(part) for part in (process, str(level).upper()) if part)
+    masked = mask_for_model(event_message(event))
+    return f"{prefix}: {masked}" if prefix else masked
+
+
+def window_key(event: Mapping[str, Any]) -> str:
+    """Novelty windows are per ``event.dataset`` and ``host.hostname``."""
+    return f"{_get(event, 'event.dataset') or '-'}|{_get(event, 'host.hostname') or '-'}"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The classifier's answer for one model text (what the cache stores)."""
+
+    probabilities: np.ndarray
+    explanation: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class LogScore:
+    """Everything the scorer says about one event."""
+
+    label: str
+    probability: float
+    top3: list[dict[str, Any]]
+    template: TemplateMatch
+    novelty: float
+    risk_score: float
+    severity: int
+    alert: bool
+    explanation: list[str]
+    model_name: str
+    model_version: str
+    category: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+
+    def ecs_fields(self) -> dict[str, Any]:
+        """The ``logwarden.*`` and ``event.*`` fields to merge into the event document."""
+        event: dict[str, Any] = {
+            "kind": "alert" if self.alert else "event",
+            "risk_score": self.risk_score,
+            "severity": self.severity,
+        }
+        if self.label != BENIGN:
+            event["category"] = self.category
+            event["type"] = self.type
+        return {
+            "event": event,
+            "logwarden": {
+                "label": self.label,
+                "probability": self.probability,
+                "top3": self.top3,
+                "template": {"id": self.template.id, "text": self.template.text},
+                "novelty": round(self.novelty, 4),
+                "explanation": {"tokens": self.explanation},
+                "model": {"name": self.model_name, "version": self.model_version},
+            },
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The flat shape of ``logwarden classify logs`` output lines."""
+        return {
+            "label": self.label,
+            "probability": self.probability,
+            "risk_score": self.risk_score,
+            "severity": self.severity,
+            "alert": self.alert,
+            "novelty": round(self.novelty, 4),
+            "template": {"id": self.template.id, "text": self.template.text},
+            "explanation": {"tokens": self.explanation, "top3": self.top3},
+        }
+
+
+def merge_fields(event: dict[str, Any], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``fields`` into ``event`` in place (nested dicts merged, values replaced)."""
+    for key, value in fields.items():
+        current = event.get(key)
+        if isinstance(value, Mapping) and isinstance(current, dict):
+            merge_fields(current, value)
+        else:
+            event[key] = value
+    return event
+
+
+class PredictionCache:
+    """Bounded LRU of predictions by model text, with hit/miss counts; thread-safe."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict[str, Prediction] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Prediction | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item
+
+    def put(self, key: str, value: Prediction) -> None:
+        if self.capacity <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+    @property
+    def hit_rate(self) -> float:
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def occlusion_tokens(
+    model: ProbabilityModel, text: str, label_index: int, limit: int = _EXPLANATION_TOKENS
+) -> tuple[str, ...]:
+    """Words whose removal (alone or with a neighbour) lowers ``label_index``'s probability most.
+
+    Pairs are occluded too because log lines say things redundantly ("Failed password"): removing
+    either word alone may leave enough evidence, removing both does not.
+    """
+    words = text.split()
+    if not words:
+        return ()
+    spans = [(i, i + 1) for i in range(len(words))] + [(i, i + 2) for i in range(len(words) - 1)]
+    variants = [text] + [" ".join(words[:a] + words[b:]) for a, b in spans]
+    probabilities = model.predict_proba(variants)[:, label_index]
+    drops = probabilities[0] - probabilities[1:]
+    score = np.zeros(len(words))
+    for (a, b), drop in zip(spans, drops, strict=True):
+        score[a:b] = np.maximum(score[a:b], drop)
+    ranked = [
+        i
+        for i in np.argsort(-score, kind="stable")
+        if score[i] >= _MIN_OCCLUSION_DROP and not _is_placeholder(words[i])
+    ]
+    return tuple(words[i] for i in sorted(ranked[:limit]))
+
+
+def _is_placeholder(word: str) -> bool:
+    return word.strip(":,;()[]") in ("<IP>", "<NUM>", "<HEX>", "") or not any(
+        c.isalnum() for c in word
+    )
+
+
+class LogScorer:
+    """Template mining + cached classification + novelty + risk for batches of events."""
+
+    def __init__(
+        self,
+        model: ProbabilityModel,
+        policy: RiskPolicy | None = None,
+        tracker: TemplateTracker | None = None,
+        cache_size: int = 50_000,
+        explain: bool = True,
+    ) -> None:
+        self.model = model
+        self.policy = policy or RiskPolicy()
+        self.tracker = tracker or TemplateTracker()
+        self.cache = PredictionCache(cache_size)
+        self.explain = explain
+        self.label_names = list(model.label_names)
+
+    def score_batch(self, events: Sequence[Mapping[str, Any]]) -> list[LogScore]:
+        """One :class:`LogScore` per event, in order; novelty state advances in that order."""
+        texts = [model_text(event) for event in events]
+        matches = [self.tracker.observe(event_message(e), window_key(e)) for e in events]
+        predictions = self._predict(texts)
+        scores = []
+        for text, match, prediction in zip(texts, matches, predictions, strict=True):
+            scores.append(self._score(text, match, prediction))
+        return scores
+
+    def _predict(self, texts: Sequence[str]) -> list[Prediction]:
+        found: dict[str, Prediction] = {}
+        missing: dict[str, None] = {}  # ordered set
+        for text in texts:
+            if text in found or text in missing:
+                continue
+            cached = self.cache.get(text)
+            if cached is None:
+                missing[text] = None
+            else:
+                found[text] = cached
+        if missing:
+            probabilities = self.model.predict_proba(list(missing))
+            for text, row in zip(missing, probabilities, strict=True):
+                found[text] = Prediction(np.asarray(row, dtype=np.float32))
+                self.cache.put(text, found[text])
+        return [found[text] for text in texts]
+
+    def _score(self, text: str, match: TemplateMatch, prediction: Prediction) -> LogScore:
+        probabilities = prediction.probabilities
+        order = np.argsort(-probabilities)
+        best = int(order[0])
+        label = self.label_names[best]
+        risk = self.policy.risk_score(probabilities, self.label_names, match.novelty)
+        alert = self.policy.is_alert(risk)
+        tokens: tuple[str, ...] = ()
+        if alert and self.explain:
+            if prediction.explanation is None:
+                tokens = occlusion_tokens(self.model, text, best)
+                self.cache.put(text, Prediction(probabilities, tokens))
+            else:
+                tokens = prediction.explanation
+        info = label_info(label)
+        return LogScore(
+            label=label,
+            probability=round(float(probabilities[best]), 4),
+            top3=[
+                {"label": self.label_names[i], "probability": round(float(probabilities[i]), 4)}
+                for i in order[:3]
+            ],
+            template=match,
+            novelty=match.novelty,
+            risk_score=risk,
+            severity=self.policy.severity(risk),
+            alert=alert,
+            explanation=list(tokens),
+            model_name=self.model.name,
+            model_version=self.model.version,
+            category=list(info.ecs_category),
+            type=list(info.ecs_type),
+        )
