@@ -38,7 +38,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 import orjson
@@ -47,6 +46,7 @@ from aiohttp import web
 from connectors.es_test_query import UnsupportedQueryError
 from connectors.es_test_search import SearchContexts, visible_candidates
 from connectors.es_test_store import ClusterStore, EsError, IndexState, as_list
+from connectors.threaded_http import ThreadedHttpServer
 
 DEFAULT_VERSION = "9.1.0"
 API_KEY_PRINCIPAL = "logwarden-api-key"
@@ -178,7 +178,7 @@ def _without_status(item: dict[str, Any]) -> tuple[int, Any]:
     return item["status"], {k: v for k, v in item.items() if k != "status"}
 
 
-class ElasticsearchTestServer:
+class ElasticsearchTestServer(ThreadedHttpServer):
     """A test double of the Elasticsearch REST API on a free 127.0.0.1 port.
 
     ``api_keys`` (encoded keys, as sent after ``ApiKey``) and ``users`` (name -> password)
@@ -214,83 +214,16 @@ class ElasticsearchTestServer:
         self.realtime_search = realtime_search
         self.cluster_name = cluster_name
         self._builtin_templates = builtin_templates
+        super().__init__()
         self._lock = threading.RLock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
         self.reset()
 
-    # ------------------------------------------------------------------ lifecycle
-    @property
-    def url(self) -> str:
-        """Base URL, e.g. ``http://127.0.0.1:54321``."""
-        if not self.port:
-            raise RuntimeError("the Elasticsearch test server is not started")
-        return f"http://127.0.0.1:{self.port}"
+    thread_name = "es-test-server"
 
     @property
     def major(self) -> int:
         """Major version the server claims (decides the accepted ``compatible-with``)."""
         return int(self.version.split(".", 1)[0])
-
-    def start(self) -> ElasticsearchTestServer:
-        """Serve in a background thread with its own event loop; returns once bound."""
-        ready = threading.Event()
-        failure: list[BaseException] = []
-        self._thread = threading.Thread(
-            target=self._serve, args=(ready, failure), name="es-test-server", daemon=True
-        )
-        self._thread.start()
-        ready.wait(30)
-        if failure or not self.port:
-            raise RuntimeError("the Elasticsearch test server did not start") from (
-                failure[0] if failure else None
-            )
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and join the thread."""
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(30)
-        self._loop = None
-        self._thread = None
-        self.port = 0
-
-    def __enter__(self) -> ElasticsearchTestServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _serve(self, ready: threading.Event, failure: list[BaseException]) -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        self._loop = loop
-        app = web.Application(client_max_size=256 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
-        try:
-            loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            loop.run_until_complete(site.start())
-            self.port = int(runner.addresses[0][1])
-        except Exception as exc:
-            failure.append(exc)
-            ready.set()
-            loop.close()
-            return
-        ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            loop.run_until_complete(runner.cleanup())
-            loop.close()
 
     # ------------------------------------------------------------------ inspection
     def reset(self) -> None:
@@ -413,7 +346,7 @@ class ElasticsearchTestServer:
             )
 
     # ------------------------------------------------------------------ HTTP plumbing
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
         body = _parse_body(request.headers.get("Content-Type", ""), raw)
         with self._lock:

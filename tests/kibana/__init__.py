@@ -1,0 +1,1 @@
+"""Kibana saved-object tests."""
