@@ -17,5 +17,5 @@ fi
 
 "$python" -m venv "$venv"
 "$venv/bin/pip" install --quiet --upgrade pip
-"$venv/bin/pip" install --quiet checkov
+"$venv/bin/pip" install --quiet "checkov>=3.2,<4"
 echo "checkov $("$venv/bin/checkov" --version) installed in $venv"
