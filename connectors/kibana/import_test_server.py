@@ -104,11 +104,9 @@ def _check_lens(owner: str, attributes: Mapping[str, Any], names: set[str]) -> N
     if attributes.get("visualizationType") not in LENS_TYPES:
         raise InvalidSavedObjectError(f"{owner}: unknown visualizationType")
     state = attributes.get("state")
-    layers = (
-        state.get("datasourceStates", {}).get("formBased", {}).get("layers")
-        if isinstance(state, dict)
-        else None
-    )
+    if not isinstance(state, dict):
+        raise InvalidSavedObjectError(f"{owner}: state must be an object")
+    layers = state.get("datasourceStates", {}).get("formBased", {}).get("layers")
     if not isinstance(layers, dict) or not layers:
         raise InvalidSavedObjectError(f"{owner}: state.datasourceStates.formBased.layers missing")
     for layer_id, layer in layers.items():
