@@ -1,0 +1,55 @@
+"""Fitting calibration (temperature scaling) and routing thresholds on validation data.
+
+Both are fitted on the validation split only, never on test, so the test figures in the model
+card are honest estimates of what routing will do in production.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _log_softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def negative_log_likelihood(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:
+    logp = _log_softmax(logits / temperature)
+    return float(-logp[np.arange(len(labels)), labels].mean())
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The temperature minimising validation NLL (Guo et al. 2017), by a fine log-grid search."""
+    grid = np.exp(np.linspace(np.log(0.05), np.log(20.0), 400))
+    losses = [negative_log_likelihood(logits, labels, t) for t in grid]
+    return float(grid[int(np.argmin(losses))])
+
+
+def fit_thresholds(
+    probabilities: np.ndarray,
+    labels: np.ndarray,
+    label_names: list[str],
+    target_precision: float = 0.95,
+    min_support: int = 20,
+) -> dict[str, float]:
+    """Per-class confidence threshold: the lowest one whose auto-routed precision ≥ target.
+
+    For each class, validation items predicted as that class are sorted by confidence; the
+    threshold is the lowest confidence at which the items at or above it reach the target
+    precision (with at least ``min_support`` of them). A class that never gets there keeps a
+    threshold above 1, so it always goes to triage.
+    """
+    predicted = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    thresholds: dict[str, float] = {}
+    for index, name in enumerate(label_names):
+        chosen = confidence[predicted == index]
+        correct = (labels[predicted == index] == index)[np.argsort(-chosen)]
+        ordered = np.sort(chosen)[::-1]
+        precision = np.cumsum(correct) / np.arange(1, len(correct) + 1)
+        ok = np.flatnonzero(
+            (precision >= target_precision) & (np.arange(len(correct)) >= min_support - 1)
+        )
+        thresholds[name] = float(ordered[ok[-1]]) if len(ok) else 1.01
+    return thresholds

@@ -1,0 +1,155 @@
+"""Batch text classification with calibrated confidence and threshold routing.
+
+``TextClassifier.classify(texts)`` tokenises with ``tokenizers``, runs the backend over
+length buckets, adds the optional TF-IDF head (hybrid student), divides by the temperature fitted
+on validation, and routes each text to its label's queue when the calibrated probability reaches
+that label's threshold, otherwise to ``triage`` for a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from classifiers.runtime.backends import LogitBackend, OnnxBackend, TorchBackend
+from classifiers.runtime.batching import encode, iter_padded, load_tokenizer
+from classifiers.runtime.bundle import (
+    ONNX_FILE,
+    TOKENIZER_FILE,
+    TRIAGE_QUEUE,
+    ModelMetadata,
+    require_file,
+)
+from classifiers.sparse_linear import SparseLinearHead
+
+# Longer inputs are cut before tokenising: the model reads max_length tokens anyway and the
+# longest training ticket is ~7k characters, so this only bounds the cost of hostile input.
+MAX_TEXT_CHARS = 20_000
+
+Reason = Literal["confident", "below_threshold", "empty_text"]
+
+
+class InvalidTextError(TypeError):
+    """The input is neither text nor bytes."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One classified text; ``queue`` is the label when auto-routed, else ``triage``."""
+
+    label: str
+    confidence: float
+    queue: str
+    top3: list[tuple[str, float]]
+    reason: Reason
+
+    @property
+    def auto_routed(self) -> bool:
+        return self.queue != TRIAGE_QUEUE
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "confidence": round(self.confidence, 6),
+            "queue": self.queue,
+            "top3": [{"label": lab, "probability": round(p, 6)} for lab, p in self.top3],
+        }
+
+
+def coerce_text(value: object) -> str:
+    """Text as ``str``: bytes are decoded as UTF-8 with replacement, length is capped."""
+    if isinstance(value, bytes | bytearray):
+        value = bytes(value).decode("utf-8", errors="replace")
+    if not isinstance(value, str):
+        raise InvalidTextError(f"expected text or bytes, got {type(value).__name__}")
+    return value[:MAX_TEXT_CHARS]
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class TextClassifier:
+    """A loaded model directory; build it with :meth:`load`."""
+
+    metadata: ModelMetadata
+    backend: LogitBackend
+    directory: Path
+    batch_size: int = 64
+    tfidf: SparseLinearHead | None = None
+    _tokenizer: object = field(default=None, repr=False)
+
+    @classmethod
+    def load(
+        cls,
+        directory: Path | str,
+        backend: Literal["onnx", "torch"] = "onnx",
+        *,
+        threads: int = 2,
+        batch_size: int = 64,
+        device: str = "cpu",
+        onnx_file: Path | None = None,
+    ) -> TextClassifier:
+        """Load a model directory with the ONNX Runtime (default) or torch backend.
+
+        ``onnx_file`` swaps in another graph of the same model (the fp32 export, for checks).
+        """
+        path = Path(directory)
+        metadata = ModelMetadata.read(path)
+        chosen: LogitBackend = (
+            OnnxBackend(onnx_file or require_file(path, ONNX_FILE), threads)
+            if backend == "onnx"
+            else TorchBackend(path, metadata, threads, device)
+        )
+        head = None
+        if metadata.tfidf_head:
+            head = SparseLinearHead.load(require_file(path, metadata.tfidf_head))
+        tokenizer = load_tokenizer(require_file(path, TOKENIZER_FILE), metadata.max_length)
+        return cls(metadata, chosen, path, batch_size, head, tokenizer)
+
+    @property
+    def labels(self) -> list[str]:
+        return self.metadata.labels
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Uncalibrated combined scores (transformer + weighted TF-IDF head), input order."""
+        ids = encode(self._tokenizer, texts)  # type: ignore[arg-type]
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        for batch, input_ids, mask in iter_padded(ids, self.batch_size):
+            out[batch] = self.backend.logits(input_ids, mask)
+        if self.tfidf is not None and self.metadata.tfidf_weight:
+            out += self.metadata.tfidf_weight * self.tfidf.decision(list(texts))
+        return out
+
+    def probabilities(self, texts: Sequence[object]) -> np.ndarray:
+        """Calibrated class probabilities, shape (n, n_labels)."""
+        clean = [coerce_text(text) for text in texts]
+        if not clean:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return softmax(self.logits(clean) / self.metadata.temperature)
+
+    def classify(self, texts: Sequence[object]) -> list[Prediction]:
+        """Predictions in input order; empty texts always go to triage."""
+        clean = [coerce_text(text) for text in texts]
+        probs = self.probabilities(clean)
+        return [self._route(text, row) for text, row in zip(clean, probs, strict=True)]
+
+    def classify_one(self, text: object) -> Prediction:
+        return self.classify([text])[0]
+
+    def _route(self, text: str, row: np.ndarray) -> Prediction:
+        order = np.argsort(-row)[:3]
+        top3 = [(self.labels[i], float(row[i])) for i in order]
+        label, confidence = top3[0]
+        if not text.strip():
+            return Prediction(label, confidence, TRIAGE_QUEUE, top3, "empty_text")
+        if confidence < self.metadata.threshold(label):
+            return Prediction(label, confidence, TRIAGE_QUEUE, top3, "below_threshold")
+        return Prediction(label, confidence, label, top3, "confident")

@@ -1,0 +1,76 @@
+"""A TF-IDF linear model scored with numpy only (no scikit-learn at serving time).
+
+It reproduces scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)`` with the
+default ``l2`` norm and word token pattern, followed by ``X @ W + b``. The baseline exports to it,
+and the hybrid student adds its scores to the transformer's logits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+_TOKENS = re.compile(TOKEN_PATTERN)
+
+
+@dataclass
+class SparseLinearHead:
+    """Vocabulary terms, their idf, and a linear layer (n_terms × n_classes)."""
+
+    terms: list[str]
+    idf: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+    label_names: list[str]
+
+    def __post_init__(self) -> None:
+        self._index = {term: i for i, term in enumerate(self.terms)}
+
+    def _features(self, text: str) -> tuple[list[int], np.ndarray]:
+        words = _TOKENS.findall(text.lower())
+        grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+        counts = Counter(self._index[g] for g in grams if g in self._index)
+        if not counts:
+            return [], np.zeros(0, dtype=np.float32)
+        ids = list(counts)
+        values = np.array([1.0 + math.log(counts[i]) for i in ids], dtype=np.float32)
+        values *= self.idf[ids]
+        values /= np.linalg.norm(values)
+        return ids, values
+
+    def decision(self, texts: list[str]) -> np.ndarray:
+        """Linear scores, shape (n, n_classes), equal to scikit-learn's ``decision_function``."""
+        out = np.tile(self.bias.astype(np.float32), (len(texts), 1))
+        for row, text in enumerate(texts):
+            ids, values = self._features(text)
+            if ids:
+                out[row] += values @ self.weights[ids].astype(np.float32)
+        return out
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            terms=np.frombuffer("\n".join(self.terms).encode("utf-8"), dtype=np.uint8),
+            idf=self.idf.astype(np.float32),
+            weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            label_names=np.frombuffer("\n".join(self.label_names).encode(), dtype=np.uint8),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> SparseLinearHead:
+        with np.load(path) as data:
+            return cls(
+                terms=data["terms"].tobytes().decode("utf-8").split("\n"),
+                idf=data["idf"],
+                weights=data["weights"],
+                bias=data["bias"],
+                label_names=data["label_names"].tobytes().decode("utf-8").split("\n"),
+            )

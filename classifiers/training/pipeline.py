@@ -1,0 +1,317 @@
+"""End-to-end training of a shipped classifier: split → baseline → teacher → students →
+ONNX → int8 → calibration → evaluation → model directory (+ card and plots).
+
+The ensemble teacher is the fine-tuned MiniLM plus the TF-IDF model's out-of-fold scores (each
+calibrated on validation, probabilities averaged). The shipped student is *hybrid*: the int8
+transformer's logits plus a weighted TF-IDF linear head stored as sparse numpy weights; the weight,
+temperature and routing thresholds are fitted on validation through the int8 runtime itself.
+Deterministic given the seed (single-threaded reductions aside; see the model card).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from classifiers.baseline import LinearKind, out_of_fold_decision, train_baseline
+from classifiers.calibration import fit_temperature, fit_thresholds
+from classifiers.datasets import TaskSplit, TextTask, sample_task, stratified_split
+from classifiers.evaluation import (
+    classification_metrics,
+    expected_calibration_error,
+    plot_confusion,
+    plot_reliability,
+    routing_report,
+)
+from classifiers.runtime.batching import encode, load_tokenizer
+from classifiers.runtime.bundle import ONNX_FILE, TOKENIZER_FILE, TORCH_FILE, ModelMetadata
+from classifiers.runtime.classifier import TextClassifier, softmax
+from classifiers.training.export import export_onnx, quantize_int8
+from classifiers.training.loop import TrainConfig, predict_logits, train
+from classifiers.training.model_card import write_model_card
+from classifiers.training.modeling import (
+    StudentShape,
+    build_student,
+    minilm_dir,
+    projected_embeddings,
+)
+from classifiers.training.teacher import teacher_logits
+
+log = logging.getLogger(__name__)
+
+TFIDF_HEAD_FILE = "tfidf_head.npz"
+HYBRID_WEIGHTS = tuple(np.round(np.arange(0.0, 3.01, 0.1), 2))
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    """Everything that decides the shipped model; recorded in its metadata."""
+
+    seed: int = 13
+    val_share: float = 0.1
+    test_share: float = 0.2
+    limit: int | None = None
+    max_length: int = 128
+    teacher_max_length: int = 64
+    teacher: TrainConfig = field(
+        default_factory=lambda: TrainConfig(epochs=0.6, batch_size=32, learning_rate=1e-4)
+    )
+    student: TrainConfig = field(
+        default_factory=lambda: TrainConfig(
+            epochs=6.0, batch_size=32, learning_rate=5e-4, temperature=2.0, alpha=0.7
+        )
+    )
+    shape: StudentShape = field(default_factory=StudentShape)
+    use_minilm_teacher: bool = True
+    baseline_kind: LinearKind = "logreg"
+    oof_folds: int = 5
+    target_precision: float = 0.95
+    version: str = "1.0.0"
+    include_torch_weights: bool = False
+
+    def with_seed(self, seed: int) -> PipelineOptions:
+        return replace(
+            self,
+            seed=seed,
+            teacher=replace(self.teacher, seed=seed),
+            student=replace(self.student, seed=seed),
+        )
+
+
+def _fingerprint(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _cached(path: Path, compute: Any) -> np.ndarray:
+    if path.exists():
+        return np.load(path)
+    value = np.asarray(compute(), dtype=np.float32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, value)
+    return value
+
+
+def _calibrated(scores_val: np.ndarray, labels_val: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    return softmax(scores / fit_temperature(scores_val, labels_val))
+
+
+def _student(
+    name: str,
+    split: TaskSplit,
+    ids_train: list[list[int]],
+    options: PipelineOptions,
+    *,
+    soft: np.ndarray | None,
+    work_dir: Path,
+) -> torch.nn.Module:
+    torch.manual_seed(options.seed)
+    tokenizer_vocab = 30522
+    model = build_student(
+        len(split.train.label_names),
+        tokenizer_vocab,
+        options.shape,
+        projected_embeddings(None, options.shape.hidden),
+    )
+    key = _fingerprint(
+        name,
+        split.train.data_hash,
+        split.describe(),
+        asdict(options.student),
+        asdict(options.shape),
+        options.max_length,
+        None if soft is None else float(np.round(soft.sum(), 2)),
+    )
+    folder = work_dir / f"student_{name}_{key}"
+    weights = folder / "student.pt"
+    if weights.exists():
+        model.load_state_dict(torch.load(weights))
+        return model.eval()
+    train(
+        model,
+        ids_train,
+        split.train.labels,
+        options.student,
+        soft_targets=soft,
+        checkpoint_dir=folder,
+        description=f"student {name}",
+    )
+    torch.save(model.state_dict(), weights)
+    return model.eval()
+
+
+def _best_hybrid_weight(
+    transformer_val: np.ndarray, tfidf_val: np.ndarray, labels: np.ndarray, n: int
+) -> float:
+    """Weight of the TF-IDF head maximising validation macro-F1 (ties: smaller weight)."""
+    scores = [
+        classification_metrics(labels, (transformer_val + w * tfidf_val).argmax(1), n)["macro_f1"]
+        for w in HYBRID_WEIGHTS
+    ]
+    return float(HYBRID_WEIGHTS[int(np.argmax(scores))])
+
+
+def run_training(
+    task: TextTask,
+    output_dir: Path,
+    work_dir: Path,
+    options: PipelineOptions,
+    split: TaskSplit | None = None,
+) -> dict[str, Any]:
+    """Train, export, calibrate and evaluate; write the model directory; return the report.
+
+    ``split`` overrides the stratified split of ``task`` when a task needs its own (the log
+    classifier keeps a BGL test part and whole Loghub systems out of training).
+    """
+    torch.manual_seed(options.seed)
+    if split is None:
+        task = sample_task(task, options.limit, options.seed)
+        split = stratified_split(task, options.seed, options.val_share, options.test_share)
+    names = task.label_names
+    n = len(names)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    data_key = _fingerprint(task.data_hash, split.describe(), options.seed)
+    report: dict[str, Any] = {"split": split.describe(), "models": {}}
+    log.info("split %s", split.describe())
+
+    # Baseline: TF-IDF + linear model, also the hybrid student's sparse head.
+    baseline = train_baseline(
+        split.train.texts, split.train.labels, options.baseline_kind, seed=options.seed
+    )
+    head = baseline.to_head(names)
+    base_val, base_test = head.decision(split.val.texts), head.decision(split.test.texts)
+    report["models"]["baseline"] = classification_metrics(split.test.labels, base_test.argmax(1), n)
+    log.info("baseline %s", report["models"]["baseline"])
+    folds = min(options.oof_folds, int(np.bincount(split.train.labels).min()))
+    oof = _cached(
+        work_dir / f"tfidf_oof_{data_key}_{options.baseline_kind}.npy",
+        lambda: out_of_fold_decision(
+            split.train.texts,
+            split.train.labels,
+            max(2, folds),
+            options.baseline_kind,
+            options.seed,
+        ),
+    )
+
+    # Ensemble teacher: calibrated probabilities of MiniLM and of the out-of-fold TF-IDF model.
+    members_train = [_calibrated(base_val, split.val.labels, oof)]
+    members_test = [_calibrated(base_val, split.val.labels, base_test)]
+    if options.use_minilm_teacher:
+        teacher = teacher_logits(split, work_dir, options.teacher, options.teacher_max_length)
+        report["models"]["teacher"] = classification_metrics(
+            split.test.labels, teacher["test"].argmax(1), n
+        )
+        members_train.append(_calibrated(teacher["val"], split.val.labels, teacher["train"]))
+        members_test.append(_calibrated(teacher["val"], split.val.labels, teacher["test"]))
+    ensemble_test = np.mean(members_test, axis=0)
+    report["models"]["ensemble_teacher"] = classification_metrics(
+        split.test.labels, ensemble_test.argmax(1), n
+    )
+    soft = np.log(np.clip(np.mean(members_train, axis=0), 1e-6, 1.0)).astype(np.float32)
+
+    # Students: the same shape with and without the teacher.
+    tokenizer_path = minilm_dir() / TOKENIZER_FILE
+    tokenizer = load_tokenizer(tokenizer_path, options.max_length)
+    ids = {part: encode(tokenizer, getattr(split, part).texts) for part in ("train", "val", "test")}
+    plain = _student("plain", split, ids["train"], options, soft=None, work_dir=work_dir)
+    distilled = _student("distilled", split, ids["train"], options, soft=soft, work_dir=work_dir)
+    for name, model in (("student_plain", plain), ("student_distilled", distilled)):
+        logits = predict_logits(model, ids["test"])
+        report["models"][name] = classification_metrics(split.test.labels, logits.argmax(1), n)
+        log.info("%s %s", name, report["models"][name])
+
+    # Export, quantise, and build the model directory.
+    output_dir.mkdir(parents=True, exist_ok=True)
+    fp32_path = export_onnx(distilled, work_dir / f"student_fp32_{data_key}.onnx")
+    quantize_int8(fp32_path, output_dir / ONNX_FILE)
+    shutil.copyfile(fp32_path, work_dir / "student_fp32.onnx")
+    shutil.copyfile(tokenizer_path, output_dir / TOKENIZER_FILE)
+    head.save(output_dir / TFIDF_HEAD_FILE)
+    if options.include_torch_weights:
+        torch.save(distilled.state_dict(), output_dir / TORCH_FILE)
+    (work_dir / "baseline_head.json").write_text(json.dumps({"file": str(output_dir)}))
+    metadata = ModelMetadata(
+        name=f"{task.name}-student",
+        task=task.name,
+        version=options.version,
+        training_data_sha256=task.data_hash,
+        labels=names,
+        max_length=options.max_length,
+        tfidf_head=TFIDF_HEAD_FILE,
+        architecture={
+            "kind": "student",
+            "shape": asdict(options.shape),
+            "vocab_size": 30522,
+            "quantisation": "onnxruntime dynamic int8 (weights)",
+        },
+        split={
+            "seed": options.seed,
+            "val_share": options.val_share,
+            "test_share": options.test_share,
+            **split.describe(),
+        },
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    metadata.write(output_dir)
+
+    # Calibrate through the int8 runtime itself: hybrid weight, temperature, thresholds.
+    runtime = TextClassifier.load(output_dir)
+    runtime.metadata.tfidf_weight = 0.0
+    int8_val, int8_test = runtime.logits(split.val.texts), runtime.logits(split.test.texts)
+    report["models"]["student_int8_transformer_only"] = classification_metrics(
+        split.test.labels, int8_test.argmax(1), n
+    )
+    weight = _best_hybrid_weight(int8_val, base_val, split.val.labels, n)
+    combined_val = int8_val + weight * base_val
+    metadata.tfidf_weight = weight
+    metadata.temperature = fit_temperature(combined_val, split.val.labels)
+    val_probs = softmax(combined_val / metadata.temperature)
+    metadata.thresholds = fit_thresholds(
+        val_probs, split.val.labels, names, options.target_precision
+    )
+    metadata.write(output_dir)
+
+    final = TextClassifier.load(output_dir)
+    test_probs = final.probabilities(split.test.texts)
+    predicted = test_probs.argmax(1)
+    report["models"]["student_int8"] = classification_metrics(split.test.labels, predicted, n)
+    routing = routing_report(test_probs, split.test.labels, names, metadata.thresholds)
+    uncalibrated = softmax(int8_test + weight * base_test)
+    report.update(
+        hybrid_weight=weight,
+        temperature=metadata.temperature,
+        thresholds=metadata.thresholds,
+        routing=routing.as_dict(),
+        target_precision=options.target_precision,
+        ece={
+            "uncalibrated": round(expected_calibration_error(uncalibrated, split.test.labels), 4),
+            "calibrated": round(expected_calibration_error(test_probs, split.test.labels), 4),
+        },
+    )
+    plot_confusion(
+        split.test.labels,
+        predicted,
+        names,
+        output_dir / "confusion_matrix.png",
+        "Hybrid int8 student, test split (row-normalised)",
+    )
+    plot_reliability(
+        {"uncalibrated": uncalibrated, "temperature-scaled": test_probs},
+        split.test.labels,
+        output_dir / "reliability.png",
+    )
+    metadata.metrics = report
+    metadata.write(output_dir)
+    write_model_card(output_dir, report)
+    log.info("report %s", json.dumps(report["models"]))
+    return report

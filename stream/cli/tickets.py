@@ -1,0 +1,155 @@
+"""Ticket classifier commands: ``train tickets``, ``classify tickets``, ``bench classifier``.
+
+Thin wrappers: training lives in ``classifiers.training``, serving in ``classifiers.runtime``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, BinaryIO
+
+import typer
+from rich.console import Console
+
+import classifiers
+from stream.cli.apps import bench_app, classify_app, train_app
+
+console = Console(stderr=True)
+DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "tickets"
+
+
+TICKET_MODEL_DIR = Path(classifiers.__file__).resolve().parent / "models" / "tickets"
+
+
+@train_app.command("tickets")
+def train_tickets(
+    *,
+    output: Annotated[Path, typer.Option(help="Model directory to write.")] = TICKET_MODEL_DIR,
+    work_dir: Annotated[
+        Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
+    ] = DEFAULT_WORK_DIR,
+    seed: Annotated[int, typer.Option(help="Seed of the split and all training.")] = 13,
+    limit: Annotated[int | None, typer.Option(help="Use only N tickets (quick runs).")] = None,
+    student_epochs: Annotated[float, typer.Option(help="Student epochs.")] = 6.0,
+    student_steps: Annotated[int | None, typer.Option(help="Cap student steps.")] = None,
+    teacher_epochs: Annotated[float, typer.Option(help="MiniLM teacher epochs.")] = 0.6,
+    teacher_steps: Annotated[int | None, typer.Option(help="Cap teacher steps.")] = None,
+    minilm_teacher: Annotated[
+        bool, typer.Option(help="Include the fine-tuned MiniLM in the ensemble teacher.")
+    ] = True,
+    threads: Annotated[int, typer.Option(help="torch CPU threads.")] = 2,
+    data: Annotated[Path | None, typer.Option(help="tickets.csv (default: shared data).")] = None,
+) -> None:
+    """Train the ticket classifier end to end and write the model directory and card."""
+    from dataclasses import replace
+
+    import torch
+
+    from classifiers.datasets import load_tickets
+    from classifiers.training.pipeline import PipelineOptions, run_training
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("classifiers").setLevel(logging.INFO)
+    torch.set_num_threads(threads)
+    defaults = PipelineOptions().with_seed(seed)
+    options = replace(
+        defaults,
+        limit=limit,
+        use_minilm_teacher=minilm_teacher,
+        teacher=replace(defaults.teacher, epochs=teacher_epochs, max_steps=teacher_steps),
+        student=replace(defaults.student, epochs=student_epochs, max_steps=student_steps),
+    )
+    report = run_training(load_tickets(data), output, work_dir, options)
+    for name, metrics in report["models"].items():
+        console.print(
+            f"{name:32s} macro-F1 {metrics['macro_f1']:.4f}  acc {metrics['accuracy']:.4f}"
+        )
+    console.print(f"model directory {output} (MODEL_CARD.md and plots written)")
+
+
+@classify_app.command("tickets")
+def classify_tickets(
+    source: Annotated[
+        str | None, typer.Argument(help="JSON lines (text, id) or CSV with Document; '-' = stdin.")
+    ] = None,
+    text: Annotated[str | None, typer.Option(help="Classify this one ticket.")] = None,
+    model: Annotated[Path, typer.Option(help="Model directory.")] = TICKET_MODEL_DIR,
+    threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads.")] = 2,
+    batch_size: Annotated[int, typer.Option(help="Tickets per model batch.")] = 64,
+) -> None:
+    """Print one JSON line per ticket: id, label, confidence, queue (label or triage), top3."""
+    import orjson
+
+    from classifiers.runtime import ModelDirError, TextClassifier
+    from classifiers.runtime.records import (
+        InputRecord,
+        classify_records,
+        looks_like_csv,
+        parse_csv,
+        parse_json_lines,
+    )
+
+    try:
+        classifier = TextClassifier.load(model, threads=threads, batch_size=batch_size)
+    except ModelDirError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    if text is not None:
+        records: Iterable[InputRecord] = [InputRecord(0, text)]
+    else:
+        handle = sys.stdin.buffer if source is None or source == "-" else _open_or_exit(source)
+        first = handle.readline()
+        lines = itertools.chain([first], handle)
+        records = parse_csv(lines) if looks_like_csv(first) else parse_json_lines(lines)
+    out = sys.stdout.buffer
+    for result in classify_records(classifier, records):
+        out.write(orjson.dumps(result) + b"\n")
+    out.flush()
+
+
+def _open_or_exit(source: str) -> BinaryIO:
+    try:
+        return Path(source).open("rb")
+    except OSError as error:
+        console.print(f"[red]cannot read {source}: {error}[/red]")
+        raise typer.Exit(2) from error
+
+
+@bench_app.command("classifier")
+def bench_classifier(
+    task: Annotated[str, typer.Option(help="Task whose models to compare (tickets, ...).")] = (
+        "tickets"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Items per batch.")] = 64,
+    threads: Annotated[int, typer.Option(help="Intra-op threads per model.")] = 2,
+    limit: Annotated[int | None, typer.Option(help="Only the first N test items.")] = None,
+) -> None:
+    """Quality and speed of baseline, teacher, student fp32 and student int8, in one run."""
+    import orjson
+    from rich.table import Table
+
+    from classifiers.benchmark import ROW_KEYS, BenchOptions, run_bench
+
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        rows = run_bench(task, BenchOptions(batch_size=batch_size, limit=limit, threads=threads))
+    except (KeyError, FileNotFoundError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    if as_json:
+        payload = {row.model: row.metrics() for row in rows}
+        typer.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
+        return
+    table = Table(title=f"classifier benchmark: {task} (batch {batch_size}, {threads} threads)")
+    table.add_column("model")
+    for key in ROW_KEYS:
+        table.add_column(key, justify="right")
+    for row in rows:
+        values = row.metrics()
+        table.add_row(row.model, *(f"{values[key]:g}" for key in ROW_KEYS))
+    Console().print(table)

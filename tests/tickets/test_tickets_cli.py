@@ -1,0 +1,81 @@
+"""Command-line contract of ``classify tickets`` and ``bench classifier`` (other checks use it)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from classifiers.benchmark import ROW_KEYS
+
+pytestmark = [pytest.mark.slow]
+LOGWARDEN = [sys.executable, "-m", "stream.cli"]
+
+
+def run_cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [*LOGWARDEN, *args], input=stdin, capture_output=True, timeout=600, check=False
+    )
+
+
+def lines(result: subprocess.CompletedProcess[bytes]) -> list[dict]:
+    assert result.returncode == 0, result.stderr.decode()
+    return [orjson.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_classify_json_lines_in_order_with_ids(shipped_model: Path) -> None:
+    stdin = b"\n".join(
+        [
+            b'{"id": "t-1", "text": "laptop screen broken replace"}',
+            b'{"text": "grant access shared folder"}',
+            b"this is not json",
+            b'{"id": 9, "text": "caf\xff printer toner"}',
+            b'{"id": 10, "text": ""}',
+        ]
+    )
+    out = lines(run_cli("classify", "tickets", "-", stdin=stdin))
+    assert [row["id"] for row in out] == ["t-1", 1, 2, 9, 10]
+    assert "error" in out[2]
+    for row in (out[0], out[1], out[3], out[4]):
+        assert set(row) == {"id", "label", "confidence", "queue", "top3"}
+        assert row["queue"] in (row["label"], "triage")
+        assert len(row["top3"]) == 3 and row["top3"][0]["label"] == row["label"]
+    assert out[4]["queue"] == "triage"
+
+
+def test_classify_csv_file_and_single_text(shipped_model: Path, tmp_path: Path) -> None:
+    source = tmp_path / "tickets.csv"
+    source.write_text('Document,Topic_group\nlaptop broken,Hardware\n"access, folder",Access\n')
+    assert len(lines(run_cli("classify", "tickets", str(source)))) == 2
+    (single,) = lines(run_cli("classify", "tickets", "--text", "need admin rights install"))
+    assert single["label"] and 0 < single["confidence"] <= 1
+
+
+def test_classify_unreadable_file_is_a_clear_error(shipped_model: Path, tmp_path: Path) -> None:
+    result = run_cli("classify", "tickets", str(tmp_path / "absent.jsonl"))
+    assert result.returncode == 2 and b"cannot read" in result.stderr
+
+
+@pytest.mark.data
+def test_bench_json_has_one_object_per_model_with_the_contract_keys(
+    shipped_model: Path, shared_data: Path
+) -> None:
+    result = run_cli("bench", "classifier", "--task", "tickets", "--json", "--limit", "256")
+    assert result.returncode == 0, result.stderr.decode()
+    rows = orjson.loads(result.stdout)
+    assert (
+        {"baseline", "student_int8"}
+        <= set(rows)
+        <= {"baseline", "teacher", "student_fp32", "student_int8"}
+    )
+    for row in rows.values():
+        assert set(row) == set(ROW_KEYS)
+        assert 0 <= row["macro_f1"] <= 1 and row["items_per_s"] > 0 and row["size_mb"] > 0
+
+
+def test_bench_unknown_task_is_a_clear_error() -> None:
+    result = run_cli("bench", "classifier", "--task", "nope")
+    assert result.returncode == 2 and b"no benchmark" in result.stderr
