@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from classifiers.parsing.fields import section, set_address, set_user, to_int
+from classifiers.parsing.fields import section, set_address, set_user
 
 Event = dict[str, Any]
 
@@ -170,9 +170,7 @@ def _su(event: Event, message: str) -> None:
 
 
 # --- user and group management ---------------------------------------------------------
-_NEW_USER = re.compile(
-    r"new user: name=([^,]*), UID=(\d+), GID=(\d+), home=([^,]*), shell=([^,]*)"
-)
+_NEW_USER = re.compile(r"new user: name=([^,]*), UID=(\d+), GID=(\d+), home=([^,]*), shell=([^,]*)")
 _NEW_GROUP = re.compile(r"(?:new group|group added to \S+): name=([^,]*), GID=(\d+)")
 _USERMOD_GROUP = re.compile(r"add '([^']+)' to (?:shadow )?group '([^']+)'")
 _QUOTED_USER = re.compile(r"(?:delete|change|lock|unlock) user '([^']+)'")
@@ -210,7 +208,8 @@ def _iam(event: Event, program: str, message: str) -> None:
 # --- cron, systemd, kernel -------------------------------------------------------------
 _CRON_CMD = re.compile(r"\((\S+)\) CMD \((.*)\)\Z", re.DOTALL)
 _SESSION_NEW = re.compile(
-    r"(?:New session|Started [Ss]ession|Started session-\S+ - Session) (\S+?) of [Uu]ser (\S+?)\.?\Z"
+    r"(?:New session|Started [Ss]ession|Started session-\S+ - Session) (\S+?)"
+    r" of [Uu]ser (\S+?)\.?\Z"
 )
 _SESSION_END = re.compile(r"(?:Removed session|Session) (\S+?)(?: logged out)?\.")
 _SERVICE_FAILED = re.compile(r"Failed to start (.*?)\.?\Z")
@@ -260,9 +259,7 @@ def _kernel(event: Event, message: str) -> None:
 
 # --- PAM lines of any program ----------------------------------------------------------
 _PAM_MODULE = re.compile(r"pam_unix\([^:)]*:(\w+)\)")
-_PAM_BY = re.compile(
-    r"for user ['\"]?(\S*?)['\"]? by ['\"]?(\S*?)['\"]?(?:\(uid=(\d+)\))?\Z"
-)
+_PAM_BY = re.compile(r"for user ['\"]?(\S*?)['\"]? by ['\"]?(\S*?)['\"]?(?:\(uid=(\d+)\))?\Z")
 _PAM_FOR = re.compile(r"for user ['\"]?(\S+?)['\"]?\Z")
 _PAM_RHOST = re.compile(r"rhost=(\S*)\s*(?:user=(\S*))?")
 _PAM_PASSWORD = re.compile(r"password changed for (\S+)")

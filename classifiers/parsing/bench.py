@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from classifiers.parsing.core import parse
@@ -34,7 +34,7 @@ EXTRA_SAMPLES: dict[str, tuple[bytes, ...]] = {
     "nginx": (
         b'203.0.113.7 - - [03/Mar/2024:10:15:01 +0000] "GET /index.html?q=1 HTTP/1.1" 200 '
         b'5123 "https://example.com/" "Mozilla/5.0 (X11; Linux x86_64)"',
-        b"2024/03/03 10:15:01 [error] 1234#1234: *56 open() \"/var/www/x\" failed (2: No such "
+        b'2024/03/03 10:15:01 [error] 1234#1234: *56 open() "/var/www/x" failed (2: No such '
         b'file or directory), client: 203.0.113.7, server: example.com, request: "GET /x HTTP/1.1"',
     ),
     "cef": (
@@ -88,7 +88,7 @@ def measure(
     return BenchResult(name, len(lines), best, len(lines) - failed - unparsed, unparsed, failed)
 
 
-def mixed_stream(streams: dict[str, Sequence[bytes]], size: int, seed: int = 7) -> list[bytes]:
+def mixed_stream(streams: Mapping[str, Sequence[bytes]], size: int, seed: int = 7) -> list[bytes]:
     """``size`` lines drawn evenly from every stream and shuffled (a busy shared topic)."""
     rng = random.Random(seed)
     pools = [list(lines) for lines in streams.values() if lines]

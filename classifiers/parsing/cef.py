@@ -1,4 +1,6 @@
-"""ArcSight Common Event Format: ``CEF:Version|Vendor|Product|Version|SignatureID|Name|Severity|ext``.
+"""ArcSight Common Event Format.
+
+``CEF:Version|Vendor|Product|Version|SignatureID|Name|Severity|Extension`` lines.
 
 Header and extension follow the CEF spec escaping (``\\|`` and ``\\\\`` in the header,
 ``\\=``, ``\\\\``, ``\\n``, ``\\r`` in values). Well-known extension keys map to ECS the way
@@ -10,12 +12,13 @@ used across logwarden (21 low, 47 medium, 73 high, 99 critical).
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import UTC
 from typing import Any
 
 from classifiers.parsing.fields import section, set_address, set_user
 from classifiers.parsing.model import Context
-from classifiers.parsing.timeparse import BadTimestamp, from_epoch, from_iso
+from classifiers.parsing.timeparse import TimestampError, from_epoch, from_iso
 
 _HEADER_SPLIT = re.compile(r"(?<!\\)\|")
 _HEADER_UNESCAPE = re.compile(r"\\([|\\])")
@@ -29,7 +32,8 @@ _SEVERITY_WORDS = {"low": 21, "medium": 47, "high": 73, "very-high": 99, "unknow
 _SIMPLE = {
     "act": ("event", "action"), "outcome": ("event", "outcome"),
     "app": ("network", "protocol"), "request": ("url", "original"),
-    "requestMethod": ("http", "request.method"), "requestClientApplication": ("user_agent", "original"),
+    "requestMethod": ("http", "request.method"),
+    "requestClientApplication": ("user_agent", "original"),
     "fname": ("file", "name"), "filePath": ("file", "path"), "fsize": ("file", "size"),
     "smac": ("source", "mac"), "dmac": ("destination", "mac"),
     "dvchost": ("observer", "hostname"), "dvc": ("observer", "ip"),
@@ -69,8 +73,7 @@ def apply(event: dict[str, Any], text: str) -> bool:
     if len(parts) < 8 or not parts[0].startswith("CEF:"):
         return False
     version, vendor, product, dev_version, signature, name, severity, ext = (
-        _HEADER_UNESCAPE.sub(r"\1", part) if index < 7 else part
-        for index, part in enumerate(parts)
+        _HEADER_UNESCAPE.sub(r"\1", part) if index < 7 else part for index, part in enumerate(parts)
     )
     extensions = _extensions(ext)
     event["observer"] = {"vendor": vendor, "product": product, "version": dev_version}
@@ -103,12 +106,10 @@ def apply(event: dict[str, Any], text: str) -> bool:
             _set(event, target, field, value)
     if "rt" in extensions:
         stamp = extensions["rt"].strip()
-        try:
+        with suppress(TimestampError):  # a vendor rt format: syslog header or ingest time stands
             event["@timestamp"] = (
                 from_epoch(int(stamp) / 1000.0) if stamp.isdigit() else from_iso(stamp, UTC)
             )
-        except BadTimestamp:
-            pass  # a vendor-specific rt format: the syslog header or ingest time stands
     event["message"] = extensions.get("msg") or name
     section(event, "logwarden")["cef"] = {
         "version": version.removeprefix("CEF:"), "name": name, "severity": severity,
@@ -121,4 +122,3 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
     """A bare CEF line (no syslog header), or ``None``."""
     event: dict[str, Any] = {}
     return event if apply(event, text) else None
-

@@ -19,7 +19,7 @@ from classifiers.parsing.model import (
 )
 from classifiers.parsing.registry import FORMATS, FormatSpec, candidates, remember
 from classifiers.parsing.scrubbing import scrub
-from classifiers.parsing.timeparse import BadTimestamp, from_epoch, now_ts, to_iso
+from classifiers.parsing.timeparse import TimestampError, from_epoch, now_ts, to_iso
 
 DEFAULT_OPTIONS = ParseOptions()
 UNPARSED = "unparsed"
@@ -98,7 +98,7 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
         spec, event = _detect(text, ctx)
     except JsonError as exc:
         return ParseFailure(exc.kind, str(exc), text)
-    except BadTimestamp as exc:
+    except TimestampError as exc:
         return ParseFailure(FailureType.INVALID_TIMESTAMP, str(exc), text)
     if event is None:
         if options.format != "auto":
@@ -107,7 +107,7 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
         event = {"message": text, "event": {"dataset": "unknown"}}
     try:
         return _finish(event, spec, text, count, ctx)
-    except BadTimestamp as exc:
+    except TimestampError as exc:
         return ParseFailure(FailureType.INVALID_TIMESTAMP, str(exc), text)
 
 
@@ -143,18 +143,18 @@ def _finish(
     meta = event.get("event")
     if not isinstance(meta, dict):
         meta = event["event"] = {}
-    if "kind" not in meta:
+    if not isinstance(meta.get("kind"), str):
         meta["kind"] = "event"
     if spec is not None and spec.dataset is not None:
         meta["dataset"] = spec.dataset
-    elif "dataset" not in meta:
+    elif not isinstance(meta.get("dataset"), str):
         meta["dataset"] = "unknown"
     if ctx.options.store_original == "scrubbed":
         meta["original"] = text
     else:
         meta.pop("original", None)
     ecs = event.get("ecs")
-    if not isinstance(ecs, dict) or "version" not in ecs:
+    if not isinstance(ecs, dict) or not isinstance(ecs.get("version"), str):
         section(event, "ecs")["version"] = ECS_VERSION
     parse_info = {
         "format": spec.name if spec is not None else UNPARSED,

@@ -67,9 +67,11 @@ def add_related(event: dict[str, Any]) -> None:
     if isinstance(user, dict):
         for value in (
             user.get("name"),
-            (user.get("effective") or {}).get("name") if isinstance(user.get("effective"), dict)
+            (user.get("effective") or {}).get("name")
+            if isinstance(user.get("effective"), dict)
             else None,
-            (user.get("target") or {}).get("name") if isinstance(user.get("target"), dict)
+            (user.get("target") or {}).get("name")
+            if isinstance(user.get("target"), dict)
             else None,
         ):
             if isinstance(value, str) and value and value not in users:

@@ -19,6 +19,12 @@ _TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime")
 _MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event")
 _LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log_level", "@l")
 _HOST_KEYS = ("host", "hostname")
+_ECS_OBJECTS = frozenset({
+    "agent", "client", "cloud", "container", "destination", "dns", "ecs", "error", "event",
+    "file", "group", "host", "http", "log", "logwarden", "network", "observer", "organization",
+    "process", "related", "rule", "server", "service", "session", "source", "span", "threat",
+    "tls", "trace", "transaction", "url", "user", "user_agent",
+})  # fmt: skip
 
 
 class JsonError(ValueError):
@@ -37,7 +43,9 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
         if depth > limit:
             return True
         if isinstance(node, dict):
-            stack.extend((child, depth + 1) for child in node.values() if isinstance(child, dict | list))
+            stack.extend(
+                (child, depth + 1) for child in node.values() if isinstance(child, dict | list)
+            )
         elif isinstance(node, list):
             stack.extend((child, depth + 1) for child in node if isinstance(child, dict | list))
     return False
@@ -78,7 +86,9 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
     except orjson.JSONDecodeError as exc:
         raise JsonError(FailureType.INVALID_JSON, f"invalid JSON: {exc}") from None
     if not isinstance(document, dict):
-        raise JsonError(FailureType.INVALID_JSON, f"JSON {type(document).__name__} is not an object")
+        raise JsonError(
+            FailureType.INVALID_JSON, f"JSON {type(document).__name__} is not an object"
+        )
     if _depth_exceeds(document, ctx.options.max_json_depth):
         raise JsonError(
             FailureType.JSON_TOO_DEEP, f"JSON nests deeper than {ctx.options.max_json_depth} levels"
@@ -90,12 +100,14 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
 
 
 def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    for name in _ECS_OBJECTS.intersection(document):
+        if not isinstance(document[name], dict):  # a scalar where ECS has an object would
+            del document[name]  # make Elasticsearch reject the document; event.original keeps it
     if "@timestamp" in document:
         document["@timestamp"] = from_any(document["@timestamp"], ctx.tz)
-    meta = document.get("event")
-    if not isinstance(meta, dict):
-        meta = document["event"] = {}
-    meta.setdefault("dataset", "json")
+    meta = document.setdefault("event", {})
+    if not isinstance(meta.get("dataset"), str) or not meta["dataset"]:
+        meta["dataset"] = "json"
     message = document.get("message")
     if message is not None and not isinstance(message, str):
         document["message"] = orjson.dumps(message).decode()

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from classifiers.parsing.model import Context
@@ -86,56 +86,66 @@ SYSTEMS: dict[str, LoghubSystem] = {
             r"(?P<year>\d\d)(?P<month>\d\d)(?P<day>\d\d) (?P<hour>\d\d)(?P<minute>\d\d)"
             r"(?P<second>\d\d) (?P<pid>\d+) (?P<level>[A-Z]+) (?P<component>[^\s:]+): ?"
             r"(?P<content>.*)\Z",
-            _ymd, _DIGITS,
+            _ymd,
+            _DIGITS,
         ),
         _system(
             "BGL",
             r"(?P<label>-|[A-Z]+) (?P<epoch>\d{9,10}) \d{4}\.\d\d\.\d\d (?P<node>\S+)"
             r" \d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d\.(?P<fraction>\d{6}) (?P<node_repeat>\S+)"
             r" (?P<type>\S+) (?P<component>\S+) (?P<level>\S+) ?(?P<content>.*)\Z",
-            _epoch, "-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            _epoch,
+            "-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
         ),
         _system(
             "HPC",
             r"(?P<log_id>\d+) (?P<node>\S+) (?P<component>\S+) (?P<state>\S+)"
             r" (?P<epoch>\d{9,10}) (?P<flag>-?\d+) ?(?P<content>.*)\Z",
-            _epoch, _DIGITS,
+            _epoch,
+            _DIGITS,
         ),
         _system(
             "Hadoop",
             _YMD + " " + _HMS + r",(?P<fraction>\d{3}) (?P<level>[A-Z]+) \[(?P<thread>[^\]]*)\]"
             r" (?P<component>[^\s:]+): ?(?P<content>.*)\Z",
-            _ymd, _DIGITS,
+            _ymd,
+            _DIGITS,
         ),
         _system(
             "Zookeeper",
             _YMD + " " + _HMS + r",(?P<fraction>\d{3}) - (?P<level>[A-Z]+) +"
             r"\[(?P<thread>.*):(?P<component>[^:@\]]+)@(?P<line>\d+)\] - ?(?P<content>.*)\Z",
-            _ymd, _DIGITS,
+            _ymd,
+            _DIGITS,
         ),
         _system(
             "Windows",
             _YMD + " " + _HMS + r", (?P<level>[A-Za-z]+) +(?P<component>\S+) +(?P<content>.*)\Z",
-            _ymd, _DIGITS,
+            _ymd,
+            _DIGITS,
         ),
         _system(
             "Spark",
-            r"(?P<year>\d\d)/(?P<month>\d\d)/(?P<day>\d\d) " + _HMS
+            r"(?P<year>\d\d)/(?P<month>\d\d)/(?P<day>\d\d) "
+            + _HMS
             + r" (?P<level>[A-Z]+) (?P<component>[^\s:]+): ?(?P<content>.*)\Z",
-            _ymd, _DIGITS,
+            _ymd,
+            _DIGITS,
         ),
         _system(
             "Android",
             r"(?P<month>\d\d)-(?P<day>\d\d) " + _HMS + r"\.(?P<fraction>\d{3}) +(?P<pid>\d+)"
             r" +(?P<tid>\d+) (?P<level>[VDIWEFA]) (?P<component>.*?): ?(?P<content>.*)\Z",
-            _no_year, _DIGITS,
+            _no_year,
+            _DIGITS,
         ),
         _system(
             "HealthApp",
             r"(?P<year>\d{4})(?P<month>\d\d)(?P<day>\d\d)-(?P<hour>\d{1,2}):(?P<minute>\d{1,2})"
             r":(?P<second>\d{1,2}):(?P<fraction>\d{1,3})\|(?P<component>[^|]*)\|(?P<pid>\d+)"
             r"\|(?P<content>.*)\Z",
-            _ymd, _DIGITS,
+            _ymd,
+            _DIGITS,
         ),
     )
 }

@@ -97,7 +97,9 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         ("-----begin",),
         _substitute(
-            re.compile(r"-----BEGIN ([A-Z ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)", re.DOTALL),
+            re.compile(
+                r"-----BEGIN ([A-Z ]*PRIVATE KEY)-----.*?(?:-----END \1-----|\Z)", re.DOTALL
+            ),
             _pem,
         ),
     ),
@@ -130,13 +132,29 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _Rule(
-        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "_live_",
-         "_test_", "aiza", "sk-", "npm_"),  # fmt: skip
-        _substitute(re.compile(
-            r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}"
-            r"|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"
-            r"|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36})"
-        ), _whole),
+        (
+            "ghp_",
+            "gho_",
+            "ghu_",
+            "ghs_",
+            "ghr_",
+            "github_pat_",
+            "glpat-",
+            "xox",
+            "_live_",
+            "_test_",
+            "aiza",
+            "sk-",
+            "npm_",
+        ),
+        _substitute(
+            re.compile(
+                r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}"
+                r"|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"
+                r"|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36})"
+            ),
+            _whole,
+        ),
     ),
     _Rule(  # last, so URLs and tokens inside values are already masked
         ("pass", "secret", "token", "key", "credential", "sess"), _key_values

@@ -1,7 +1,7 @@
 """Timestamp building shared by every format: zones, year inference, range checks.
 
 Parsers hand back aware ``datetime`` objects; :func:`to_iso` turns them into the UTC
-ISO 8601 string Elasticsearch indexes. Malformed dates raise :class:`BadTimestamp`, which
+ISO 8601 string Elasticsearch indexes. Malformed dates raise :class:`TimestampError`, which
 the entry point turns into a typed ``invalid_timestamp`` failure.
 """
 
@@ -16,18 +16,18 @@ MONTHS = {
 }  # fmt: skip
 
 
-class BadTimestamp(ValueError):
+class TimestampError(ValueError):
     """A timestamp that names no real instant, or one outside the accepted range."""
 
 
-def build(
+def build(  # noqa: PLR0917 - the parts of a date, in their natural order
     year: int, month: int, day: int, hour: int, minute: int, second: int, micro: int, tz: tzinfo
 ) -> datetime:
-    """An aware datetime from parts; :class:`BadTimestamp` for impossible dates."""
+    """An aware datetime from parts; :class:`TimestampError` for impossible dates."""
     try:
         return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
     except ValueError as exc:
-        raise BadTimestamp(f"not a real date: {exc}") from None
+        raise TimestampError(f"not a real date: {exc}") from None
 
 
 def micros(fraction: str | None) -> int:
@@ -42,7 +42,7 @@ def now_ts(fixed: datetime | None) -> float:
     return fixed.timestamp() if fixed is not None else time.time()
 
 
-def infer_year(
+def infer_year(  # noqa: PLR0917 - the parts of a date, in their natural order
     month: int, day: int, hour: int, minute: int, second: int, micro: int, tz: tzinfo,
     now: float, max_future_s: float,
 ) -> datetime:  # fmt: skip
@@ -59,7 +59,7 @@ def infer_year(
             continue
         if stamp.timestamp() <= now + max_future_s:
             return stamp
-    raise BadTimestamp(f"no year makes month={month} day={day} a past date")
+    raise TimestampError(f"no year makes month={month} day={day} a past date")
 
 
 def from_epoch(seconds: float, micro: int = 0) -> datetime:
@@ -67,7 +67,7 @@ def from_epoch(seconds: float, micro: int = 0) -> datetime:
     try:
         return datetime.fromtimestamp(seconds, UTC) + timedelta(microseconds=micro)
     except (OverflowError, OSError, ValueError) as exc:
-        raise BadTimestamp(f"epoch {seconds!r} out of range: {exc}") from None
+        raise TimestampError(f"epoch {seconds!r} out of range: {exc}") from None
 
 
 def from_iso(text: str, tz: tzinfo) -> datetime:
@@ -75,14 +75,14 @@ def from_iso(text: str, tz: tzinfo) -> datetime:
     try:
         stamp = datetime.fromisoformat(text)
     except ValueError:
-        raise BadTimestamp(f"not an ISO 8601 timestamp: {text[:64]!r}") from None
+        raise TimestampError(f"not an ISO 8601 timestamp: {text[:64]!r}") from None
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
 
 
 def from_any(value: object, tz: tzinfo) -> datetime:
     """A timestamp of a JSON field: ISO string, or epoch seconds/milliseconds as number."""
     if isinstance(value, bool):
-        raise BadTimestamp("a boolean is not a timestamp")
+        raise TimestampError("a boolean is not a timestamp")
     if isinstance(value, int | float):
         seconds = float(value)
         if abs(seconds) > 1e11:  # epoch milliseconds (year 5138 in seconds is absurd)
@@ -90,7 +90,7 @@ def from_any(value: object, tz: tzinfo) -> datetime:
         return from_epoch(seconds)
     if isinstance(value, str):
         return from_iso(value.strip(), tz)
-    raise BadTimestamp(f"a {type(value).__name__} is not a timestamp")
+    raise TimestampError(f"a {type(value).__name__} is not a timestamp")
 
 
 _SECONDS_CACHE: dict[int, str] = {}
@@ -104,9 +104,9 @@ def to_iso(stamp: datetime, now: float, max_future_s: float) -> str:
     """
     posix = stamp.timestamp()
     if posix < 0:
-        raise BadTimestamp(f"timestamp {stamp.isoformat()} is before 1970")
+        raise TimestampError(f"timestamp {stamp.isoformat()} is before 1970")
     if posix > now + max_future_s:
-        raise BadTimestamp(f"timestamp {stamp.isoformat()} is in the future")
+        raise TimestampError(f"timestamp {stamp.isoformat()} is in the future")
     second = int(posix)
     text = _SECONDS_CACHE.get(second)
     if text is None:

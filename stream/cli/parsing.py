@@ -25,7 +25,9 @@ from stream.config import get_settings
 _err = Console(stderr=True)
 
 
-def _options(fmt: str, timezone: str | None, max_bytes: int | None, scrub: bool | None) -> ParseOptions:
+def _options(
+    fmt: str, timezone: str | None, max_bytes: int | None, scrub: bool | None
+) -> ParseOptions:
     """Parse options from the flags, falling back to the worker settings."""
     settings = get_settings()
     if fmt not in FORMAT_NAMES:
@@ -44,9 +46,14 @@ def _options(fmt: str, timezone: str | None, max_bytes: int | None, scrub: bool 
 
 @app.command("parse")
 def parse_command(
-    source: Annotated[str, typer.Argument(help="Log file to parse, or - for standard input.")] = "-",
+    source: Annotated[
+        str, typer.Argument(help="Log file to parse, or - for standard input.")
+    ] = "-",
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="auto, json, syslog, nginx, apache, cef or loghub:<System>.")
+        str,
+        typer.Option(
+            "--format", "-f", help="auto, json, syslog, nginx, apache, cef or loghub:<System>."
+        ),
     ] = "auto",
     timezone: Annotated[
         str | None, typer.Option(help="Zone of timestamps without one (default: settings).")

@@ -70,7 +70,9 @@ def test_sshd_failed_password_invalid_user(options: ParseOptions) -> None:
 
 
 def test_sshd_failed_password_from_ipv6(options: ParseOptions) -> None:
-    line = "Mar  3 10:15:10 web1 sshd[2213]: Failed password for root from 2001:DB8::17 port 22 ssh2"
+    line = (
+        "Mar  3 10:15:10 web1 sshd[2213]: Failed password for root from 2001:DB8::17 port 22 ssh2"
+    )
     event = _parsed(line, options)
     assert event["source"] == {"address": "2001:DB8::17", "ip": "2001:db8::17", "port": 22}
     assert event["user"] == {"name": "root"}
@@ -196,7 +198,9 @@ def test_su_and_cron_and_kernel_firewall(options: ParseOptions) -> None:
     su = _parsed("Mar  3 11:00:00 web1 su[4000]: FAILED su for root by mallory", options)
     assert su["user"] == {"name": "mallory", "effective": {"name": "root"}}
     assert su["event"]["outcome"] == "failure"
-    cron = _parsed("Mar  3 11:00:01 web1 CRON[4001]: (root) CMD (run-parts /etc/cron.hourly)", options)
+    cron = _parsed(
+        "Mar  3 11:00:01 web1 CRON[4001]: (root) CMD (run-parts /etc/cron.hourly)", options
+    )
     assert cron["user"] == {"name": "root"}
     assert cron["process"]["command_line"] == "run-parts /etc/cron.hourly"
     assert cron["event"]["dataset"] == "system.syslog"
@@ -212,7 +216,9 @@ def test_su_and_cron_and_kernel_firewall(options: ParseOptions) -> None:
 
 
 def test_systemd_session(options: ParseOptions) -> None:
-    event = _parsed("Mar  3 11:05:00 web1 systemd-logind[700]: New session 42 of user alice.", options)
+    event = _parsed(
+        "Mar  3 11:05:00 web1 systemd-logind[700]: New session 42 of user alice.", options
+    )
     assert event["user"] == {"name": "alice"}
     assert event["session"] == {"id": "42"}
     assert event["event"]["category"] == ["session"] and event["event"]["type"] == ["start"]
@@ -312,7 +318,7 @@ def test_cef_inside_syslog(options: ParseOptions) -> None:
 
 def test_rfc5424_with_structured_data(options: ParseOptions) -> None:
     line = (
-        '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473'
+        "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473"
         ' iut="3" eventSource="Application" eventID="1011"][examplePriority@32473 class="hi\\"gh"]'
         " An application event log entry"
     )
@@ -340,7 +346,9 @@ def test_rfc5424_with_structured_data(options: ParseOptions) -> None:
 
 
 def test_rfc5424_offset_and_pid(options: ParseOptions) -> None:
-    event = _parsed("<38>1 2024-03-03T12:00:00.5+02:00 h sshd 99 - - Invalid user x from ::1", options)
+    event = _parsed(
+        "<38>1 2024-03-03T12:00:00.5+02:00 h sshd 99 - - Invalid user x from ::1", options
+    )
     assert event["@timestamp"] == "2024-03-03T10:00:00.500Z"
     assert event["process"] == {"name": "sshd", "pid": 99}
     assert event["source"]["ip"] == "::1"
@@ -397,13 +405,17 @@ def test_unparsed_line_is_kept_whole(options: ParseOptions) -> None:
 
 
 def test_store_original_none_drops_it(options: ParseOptions) -> None:
-    event = parse(b"Mar  3 10:15:08 web1 sshd[1]: hello", ParseOptions(store_original="none", now=options.now))
+    event = parse(
+        b"Mar  3 10:15:08 web1 sshd[1]: hello", ParseOptions(store_original="none", now=options.now)
+    )
     assert not isinstance(event, ParseFailure)
     assert "original" not in event["event"]
 
 
 def test_forced_format_mismatch_is_a_typed_failure(options: ParseOptions) -> None:
-    result = parse(b"Mar  3 10:15:08 web1 sshd[1]: hello", ParseOptions(format="cef", now=options.now))
+    result = parse(
+        b"Mar  3 10:15:08 web1 sshd[1]: hello", ParseOptions(format="cef", now=options.now)
+    )
     assert isinstance(result, ParseFailure)
     assert result.type == "format_mismatch"
     assert result.original == "Mar  3 10:15:08 web1 sshd[1]: hello"

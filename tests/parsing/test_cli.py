@@ -1,0 +1,78 @@
+"""``logwarden parse`` and ``logwarden bench parse`` through the real typer app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+from typer.testing import CliRunner
+
+from stream.cli.apps import app
+
+runner = CliRunner()
+
+LINES = [
+    b"Mar  3 10:15:08 web1 sshd[2213]: Invalid user admin from 198.51.100.23 port 41112",
+    b'{"broken": ',
+    b"",
+    b"just some words",
+    b"\xff\xfe not utf8",
+    b"CEF:0|V|P|1|7|Blocked|5|src=10.0.0.1",
+]
+
+
+def _rows(output: bytes) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in output.splitlines()]
+
+
+def test_one_object_per_line_in_order_from_a_file(tmp_path: Path) -> None:
+    source = tmp_path / "in.log"
+    source.write_bytes(b"\n".join(LINES) + b"\n")
+    result = runner.invoke(app, ["parse", str(source)])
+    assert result.exit_code == 0, result.output
+    rows = _rows(result.stdout_bytes)
+    assert len(rows) == len(LINES)
+    assert rows[0]["user"] == {"name": "admin"}
+    assert rows[1]["error"]["type"] == "invalid_json"
+    assert rows[1]["event"] == {"original": '{"broken":'}
+    assert rows[2]["error"]["type"] == "empty"
+    assert rows[3]["logwarden"]["parse"]["status"] == "unparsed"
+    assert rows[4]["error"]["type"] == "invalid_encoding"
+    assert rows[5]["event"]["dataset"] == "cef"
+
+
+def test_stdin_and_forced_format() -> None:
+    data = b"Mar  3 10:15:08 web1 app: hello\n" + LINES[5] + b"\n"
+    result = runner.invoke(app, ["parse", "-", "--format", "cef"], input=data)
+    assert result.exit_code == 0
+    rows = _rows(result.stdout_bytes)
+    assert rows[0]["error"]["type"] == "format_mismatch"
+    assert rows[1]["logwarden"]["parse"]["format"] == "cef"
+
+
+def test_loghub_format_option() -> None:
+    line = b"081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating\n"
+    result = runner.invoke(app, ["parse", "--format", "loghub:HDFS"], input=line)
+    assert result.exit_code == 0
+    assert _rows(result.stdout_bytes)[0]["event"]["dataset"] == "loghub.hdfs"
+
+
+def test_usage_errors_exit_non_zero(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["parse", "--format", "xml"], input=b"x\n").exit_code == 2
+    missing = runner.invoke(app, ["parse", str(tmp_path / "nope.log")])
+    assert missing.exit_code == 2
+    assert missing.stdout_bytes == b""
+
+
+def test_bench_parse_json() -> None:
+    result = runner.invoke(
+        app, ["bench", "parse", "--json", "--rounds", "1", "--mixed-lines", "500"]
+    )
+    assert result.exit_code == 0, result.output
+    figures = orjson.loads(result.stdout_bytes)
+    names = {row["name"] for row in figures["formats"]}
+    assert {"syslog-auth", "rfc5424", "nginx", "cef", "json"} <= names
+    assert figures["mixed"]["lines"] == 500
+    assert figures["mixed"]["failed"] == 0
+    assert all(row["lines_per_s"] > 0 for row in [*figures["formats"], figures["mixed"]])
