@@ -381,3 +381,22 @@ def test_notes_tell_how_to_check_the_release() -> None:
     assert "/readyz" in notes
     assert "/metrics" in notes
     assert "6066" in notes
+
+
+def test_container_args_are_real_cli_commands() -> None:
+    """The worker and setup-job args name commands the image's ``logwarden`` really has."""
+    import typer
+
+    import stream.cli  # noqa: F401  (registers every command module)
+    from stream.cli.apps import app
+
+    root = typer.main.get_command(app)
+    documents = render_all(FULL_VALUES)
+    workloads = [only(documents, "Deployment"), only(documents, "Job")]
+    for container in (c for workload in workloads for c in all_containers(workload)):
+        command: Any = root
+        for word in container["args"]:
+            subcommands = getattr(command, "commands", {})
+            assert word in subcommands, f"logwarden has no command {container['args']}"
+            command = subcommands[word]
+        assert not getattr(command, "commands", None), f"{container['args']} names a group"
