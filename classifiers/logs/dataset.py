@@ -11,14 +11,15 @@
 Each line goes through the project parser (the same one the stream uses) and becomes
 :func:`classifiers.logs.scoring.model_text`. Training and validation keep one copy of every
 distinct (text, label), benign texts sampled down to ``benign_cap``; the evaluation sets keep
-every line. Lines given in ``exclude`` (the hand-labelled test set) never enter training.
+every line. The hand-labelled test set
+(``tests/logs/hand_labelled.tsv``) is drawn only from the validation and test parts.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -184,7 +185,7 @@ def to_task(name: str, lines: Sequence[LabelledLine], data_hash: str) -> TextTas
     )
 
 
-def _split(
+def split_lines(
     lines: Sequence[LabelledLine], keys: Sequence[str], seed: int, val: float, test: float
 ) -> tuple[list[LabelledLine], list[LabelledLine], list[LabelledLine]]:
     """Per-key shuffled cut into train/val/test (same policy as classifiers.datasets)."""
@@ -235,29 +236,26 @@ def build_corpus(
     generated: int = 12_000,
     seed: int = 13,
     benign_cap: int = 2_000,
-    exclude: Iterable[str] = (),
     systems: Sequence[str] = BACKGROUND_SYSTEMS,
 ) -> LogCorpus:
     """The deterministic corpus; ``systems`` are the Loghub systems used as background."""
-    excluded = {line.strip() for line in exclude}
     digest = hashlib.sha256(f"logs:{generated}:{seed}:{benign_cap}:{sorted(systems)}".encode())
     gen = [LabelledLine(g.text, g.label, "generated") for g in generate(generated, seed)]
-    gen_parts = _split(gen, [g.label for g in gen], seed, 0.1, 0.2)
+    gen_parts = split_lines(gen, [g.label for g in gen], seed, 0.1, 0.2)
     bgl = bgl_lines()
-    bgl_parts = _split(bgl, [line.raw.split(" ", 1)[0] for line in bgl], seed, 0.1, 0.2)
+    bgl_parts = split_lines(bgl, [line.raw.split(" ", 1)[0] for line in bgl], seed, 0.1, 0.2)
     train, val = list(gen_parts[0]) + list(bgl_parts[0]), list(gen_parts[1]) + list(bgl_parts[1])
     labels = template_labels()
     background: dict[str, list[LabelledLine]] = {}
     for system in systems:
-        lines = [
-            line for line in background_lines(system, labels) if line.raw.strip() not in excluded
-        ]
+        lines = background_lines(system, labels)
         background[system] = lines
-        cut = _split(lines, [line.label for line in lines], seed, 0.1, 0.0)
+        cut = split_lines(lines, [line.label for line in lines], seed, 0.1, 0.0)
         train += cut[0]
         val += cut[1]
     for line in (*train, *val):
         digest.update(line.raw.encode("utf-8", "replace"))
+        digest.update(line.label.encode())
     data_hash = digest.hexdigest()
     train_task = to_task("logs", train, data_hash)
     train_task = train_task.subset(_distinct(train, train_task.texts, benign_cap, seed))

@@ -1,0 +1,134 @@
+"""Every figure of the log classifier, measured in one run: ``logwarden bench classifier --task
+logs`` prints them and the model card records them.
+
+Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
+
+* ``baseline_tfidf``: the shipped model's own TF-IDF head alone, on the generated test part;
+* ``student_int8``: the shipped hybrid int8 student on the generated test part (speed measured
+  there), with the hand-labelled real-line figures and BGL held-out alert detection as extras;
+* ``scoring_cached`` / ``scoring_uncached``: events/s of the full scoring step (templates,
+  classifier, novelty, risk, explanations for alerts) over the parsed Loghub samples of all 13
+  systems, with and without the result cache (its hit rate as an extra);
+* ``heldout_systems``: per-system false-positive rate of a model trained without any Loghub
+  background system (a stricter leave-one-system-out: all twelve are left out at once), when
+  that model's directory exists in the training work dir.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from classifiers.benchmark import BenchOptions, BenchRow, Timing, time_batches
+from classifiers.evaluation import classification_metrics
+from classifiers.logs.dataset import (
+    BACKGROUND_SYSTEMS,
+    LabelledLine,
+    background_lines,
+    bgl_lines,
+    build_corpus,
+    texts_of,
+)
+from classifiers.logs.evaluation import (
+    bgl_alert_detection,
+    category_scores,
+    false_positive_rates,
+    parse_lines,
+    read_hand_labelled,
+    scoring_throughput,
+)
+from classifiers.logs.model import HELDOUT_MODEL, SHIPPED_LOG_MODEL, load_log_model
+from classifiers.logs.risk import RiskPolicy
+from classifiers.runtime.bundle import directory_size_mb
+
+log = logging.getLogger(__name__)
+DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
+HAND_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "logs" / "hand_labelled.tsv"
+NAN = float("nan")
+
+
+def all_system_lines() -> list[LabelledLine]:
+    """The Loghub samples of all 13 systems, each in file order, one system after another."""
+    lines = list(bgl_lines())
+    for system in BACKGROUND_SYSTEMS:
+        lines.extend(background_lines(system))
+    return lines
+
+
+def log_figures(
+    options: BenchOptions,
+    model_dir: Path | None = None,
+    work_dir: Path = DEFAULT_WORK_DIR,
+) -> dict[str, dict[str, Any]]:
+    """model row name -> metrics (contract keys where they apply, plus extras)."""
+    directory = model_dir or SHIPPED_LOG_MODEL
+    model = load_log_model(directory, threads=options.threads, batch_size=options.batch_size)
+    policy = RiskPolicy()
+    corpus = build_corpus(seed=int(model.classifier.metadata.split.get("seed", 13)))
+    test = corpus.generated_test
+    texts = test.texts[: options.limit] if options.limit else test.texts
+    truth = test.labels[: len(texts)]
+    n = len(model.label_names)
+    figures: dict[str, dict[str, Any]] = {}
+
+    head = model.classifier.tfidf
+    if head is not None:
+        scores, timing = time_batches(
+            head.decision, texts, options.batch_size, options.warmup_batches
+        )
+        figures["baseline_tfidf"] = {
+            **classification_metrics(truth, scores.argmax(1), n),
+            **_timing(timing),
+        }
+    probabilities, timing = time_batches(
+        model.predict_proba, texts, options.batch_size, options.warmup_batches
+    )
+    student: dict[str, Any] = {
+        **classification_metrics(truth, probabilities.argmax(1), n),
+        **_timing(timing),
+        "size_mb": round(directory_size_mb(directory), 2),
+        "bgl_alert_detection": bgl_alert_detection(model, policy),
+    }
+    if HAND_LABELLED.exists():
+        hand = read_hand_labelled(HAND_LABELLED)
+        student["hand_labelled"] = category_scores(model, texts_of(hand), [h.label for h in hand])
+    else:
+        log.warning("hand-labelled set absent (%s): figure left out", HAND_LABELLED)
+    figures["student_int8"] = student
+
+    events = parse_lines(all_system_lines())
+    for name, cache_size in (("scoring_cached", 50_000), ("scoring_uncached", 0)):
+        result = scoring_throughput(model, events, policy, cache_size)
+        figures[name] = {
+            "items_per_s": result.events_per_s,
+            "events": result.events,
+            "cache_hit_rate": result.cache_hit_rate,
+        }
+
+    heldout = work_dir / HELDOUT_MODEL
+    if (heldout / "metadata.json").exists():
+        rates = false_positive_rates(load_log_model(heldout, threads=options.threads), policy)
+        figures["heldout_systems"] = {
+            "size_mb": round(directory_size_mb(heldout), 2),
+            "fp_rate_max": max(r["fp_rate"] for r in rates.values()),
+            "fp_rates": rates,
+        }
+    else:
+        log.warning("no held-out-systems model at %s: run `logwarden train logs`", heldout)
+    return figures
+
+
+def _timing(timing: Timing) -> dict[str, float]:
+    return {"items_per_s": timing.items_per_s, "p50_ms": timing.p50_ms, "p99_ms": timing.p99_ms}
+
+
+def bench_logs(options: BenchOptions) -> list[BenchRow]:
+    """The figures as benchmark rows (missing contract values are NaN, JSON null)."""
+    contract = ("macro_f1", "accuracy", "items_per_s", "p50_ms", "p99_ms", "size_mb")
+    rows = []
+    for name, values in log_figures(options).items():
+        base = {key: float(values.get(key, NAN)) for key in contract}
+        extra = {key: value for key, value in values.items() if key not in contract}
+        rows.append(BenchRow(model=name, extra=extra, **base))
+    return rows

@@ -1,0 +1,151 @@
+"""Log classifier commands: ``classify logs``, ``train logs`` (``bench classifier --task logs``
+is served by the generic benchmark command through ``classifiers.benchmark.BENCH_TASKS``).
+
+Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, BinaryIO
+
+import orjson
+import typer
+from rich.console import Console
+
+from classifiers.logs.model import SHIPPED_LOG_MODEL
+from stream.cli.apps import classify_app, train_app
+from stream.config import get_settings
+
+console = Console(stderr=True)
+DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
+BATCH_LINES = 256
+
+
+def _open(source: str | None) -> BinaryIO:
+    if source is None or source == "-":
+        return sys.stdin.buffer
+    try:
+        return Path(source).open("rb")
+    except OSError as error:
+        console.print(f"[red]cannot read {source}: {error}[/red]")
+        raise typer.Exit(2) from error
+
+
+def _batches(handle: BinaryIO, size: int) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    for line in handle:
+        batch.append(line.rstrip(b"\r\n"))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@classify_app.command("logs")
+def classify_logs(
+    source: Annotated[
+        str | None, typer.Argument(help="Raw log lines; '-' or none = stdin.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Parser format: auto, syslog, nginx, loghub:<System>...")
+    ] = "auto",
+    model: Annotated[Path, typer.Option(help="Log model directory.")] = SHIPPED_LOG_MODEL,
+    state: Annotated[
+        Path | None,
+        typer.Option(help="Template/novelty state file: loaded if present, saved at the end."),
+    ] = None,
+    threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads.")] = 2,
+) -> None:
+    """One JSON line per input line, in order: label, probability, risk_score, severity, alert,
+    template and explanation (novelty state carried across the whole input)."""
+    from classifiers.logs.model import load_log_model
+    from classifiers.logs.risk import RiskPolicy
+    from classifiers.logs.scoring import LogScorer
+    from classifiers.logs.templates import TemplateTracker
+    from classifiers.parsing import FORMAT_NAMES, ParseFailure, ParseOptions, parse
+    from classifiers.runtime import ModelDirError
+
+    if fmt not in FORMAT_NAMES:
+        raise typer.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(FORMAT_NAMES)}")
+    settings = get_settings()
+    options = ParseOptions(
+        format=fmt,
+        timezone=settings.timezone,
+        max_bytes=settings.max_event_bytes,
+        scrub_secrets=settings.scrub_secrets,
+    )
+    try:
+        probability_model = load_log_model(model, threads=threads)
+    except ModelDirError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    tracker = TemplateTracker()
+    if state is not None:
+        try:
+            tracker.load(state)
+        except ValueError as error:
+            console.print(f"[red]{state}: {error}[/red]")
+            raise typer.Exit(2) from error
+    scorer = LogScorer(
+        probability_model, RiskPolicy(alert_min_risk=settings.alert_min_risk), tracker
+    )
+    out = sys.stdout.buffer
+    number = 0
+    for batch in _batches(_open(source), BATCH_LINES):
+        parsed = [parse(raw, options) for raw in batch]
+        events = [p for p in parsed if not isinstance(p, ParseFailure)]
+        scores = iter(scorer.score_batch(events))
+        for result in parsed:
+            number += 1
+            line: dict[str, Any] = {"line": number}
+            if isinstance(result, ParseFailure):
+                line.update(result.to_dict(), alert=False)
+            else:
+                line.update(next(scores).summary())
+            out.write(orjson.dumps(line) + b"\n")
+    out.flush()
+    if state is not None:
+        tracker.save(state)
+
+
+@train_app.command("logs")
+def train_logs(
+    *,
+    output: Annotated[Path, typer.Option(help="Model directory to write.")] = SHIPPED_LOG_MODEL,
+    work_dir: Annotated[
+        Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
+    ] = DEFAULT_WORK_DIR,
+    seed: Annotated[int, typer.Option(help="Seed of the corpus, split and all training.")] = 13,
+    heldout: Annotated[
+        bool, typer.Option(help="Also train the held-out-systems model (false-positive figure).")
+    ] = True,
+    threads: Annotated[int, typer.Option(help="torch CPU threads.")] = 2,
+) -> None:
+    """Generate and label the corpus, fine-tune the teacher, distil, quantise, evaluate and write
+    the model directory with its card."""
+    import torch
+
+    from classifiers.logs.model_card import write_log_model_card
+    from classifiers.logs.training import (
+        log_pipeline_options,
+        train_heldout_systems_model,
+        train_log_model,
+    )
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("classifiers").setLevel(logging.INFO)
+    torch.set_num_threads(threads)
+    report = train_log_model(output, work_dir, log_pipeline_options(seed))
+    if heldout:
+        train_heldout_systems_model(work_dir, seed)
+    card = write_log_model_card(output, report, work_dir)
+    for name, metrics in report["models"].items():
+        console.print(
+            f"{name:32s} macro-F1 {metrics['macro_f1']:.4f}  acc {metrics['accuracy']:.4f}"
+        )
+    console.print(f"model directory {output}; card {card}")
