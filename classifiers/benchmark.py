@@ -11,13 +11,14 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 BENCH_TASKS: dict[str, str] = {
     "tickets": "classifiers.tickets:bench_tickets",
+    "logs": "classifiers.logs.bench:bench_logs",
 }
 
 ROW_KEYS = ("macro_f1", "accuracy", "items_per_s", "p50_ms", "p99_ms", "size_mb")
@@ -40,11 +41,13 @@ class BenchRow:
     p50_ms: float
     p99_ms: float
     size_mb: float
+    #: Task-specific figures (the log task's alert F1, false-positive rates, hit rate...).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, Any]:
-        """The contract keys only (``bench classifier --json`` maps model -> these)."""
+        """The contract keys (``bench classifier --json`` maps model -> these) plus extras."""
         values = asdict(self)
-        return {key: values[key] for key in ROW_KEYS}
+        return {**{key: values[key] for key in ROW_KEYS}, **self.extra}
 
 
 @dataclass(frozen=True)
