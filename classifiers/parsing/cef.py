@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from datetime import UTC
+from datetime import datetime, tzinfo
 from typing import Any
 
 from classifiers.parsing.fields import section, set_address, set_user
 from classifiers.parsing.model import Context
-from classifiers.parsing.timeparse import TimestampError, from_epoch, from_iso
+from classifiers.parsing.timeparse import (
+    MONTHS,
+    TimestampError,
+    build,
+    from_epoch,
+    from_iso,
+    micros,
+)
 
 _HEADER_SPLIT = re.compile(r"(?<!\\)\|")
 _HEADER_UNESCAPE = re.compile(r"\\([|\\])")
@@ -26,6 +33,7 @@ _EXT_KEY = re.compile(r"(?:^|\s)([A-Za-z0-9_.\[\]-]+)=")
 _EXT_UNESCAPE = re.compile(r"\\([=\\nr])")
 _UNESCAPED = {"=": "=", "\\": "\\", "n": "\n", "r": "\r"}
 
+_RT_TEXT = re.compile(r"(\w{3}) (\d{1,2}) (\d{4}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\Z")
 _SEVERITY_WORDS = {"low": 21, "medium": 47, "high": 73, "very-high": 99, "unknown": 21}
 
 # extension key -> (ECS object, field)
@@ -49,6 +57,20 @@ def _severity(raw: str) -> int | None:
     return _SEVERITY_WORDS.get(raw.lower())
 
 
+def _receipt_time(text: str, tz: tzinfo) -> datetime:
+    """``rt``: epoch milliseconds, ``MMM dd yyyy HH:mm:ss[.SSS]`` or ISO 8601."""
+    if text.isdigit():
+        return from_epoch(int(text) / 1000.0)
+    spelled = _RT_TEXT.match(text)
+    if spelled is not None and spelled.group(1) in MONTHS:
+        month, day, year, hour, minute, second, fraction = spelled.groups()
+        return build(
+            int(year), MONTHS[month], int(day), int(hour), int(minute), int(second),
+            micros(fraction), tz,
+        )  # fmt: skip
+    return from_iso(text, tz)
+
+
 def _extensions(text: str) -> dict[str, str]:
     keys = list(_EXT_KEY.finditer(text))
     values: dict[str, str] = {}
@@ -67,7 +89,7 @@ def _set(event: dict[str, Any], target: str, field: str, value: Any) -> None:
     part[leaf] = value
 
 
-def apply(event: dict[str, Any], text: str) -> bool:
+def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
     """Fill ``event`` from a ``CEF:`` record; False when the text is not valid CEF."""
     parts = _HEADER_SPLIT.split(text, 7)
     if len(parts) < 8 or not parts[0].startswith("CEF:"):
@@ -105,11 +127,8 @@ def apply(event: dict[str, Any], text: str) -> bool:
                 value = int(value)
             _set(event, target, field, value)
     if "rt" in extensions:
-        stamp = extensions["rt"].strip()
-        with suppress(TimestampError):  # a vendor rt format: syslog header or ingest time stands
-            event["@timestamp"] = (
-                from_epoch(int(stamp) / 1000.0) if stamp.isdigit() else from_iso(stamp, UTC)
-            )
+        with suppress(TimestampError):  # an unknown rt format: syslog header or ingest time
+            event["@timestamp"] = _receipt_time(extensions["rt"].strip(), tz)
     event["message"] = extensions.get("msg") or name
     section(event, "logwarden")["cef"] = {
         "version": version.removeprefix("CEF:"), "name": name, "severity": severity,
@@ -121,4 +140,4 @@ def apply(event: dict[str, Any], text: str) -> bool:
 def parse(text: str, ctx: Context) -> dict[str, Any] | None:
     """A bare CEF line (no syslog header), or ``None``."""
     event: dict[str, Any] = {}
-    return event if apply(event, text) else None
+    return event if apply(event, text, ctx.tz) else None

@@ -62,7 +62,7 @@ def _fail(kind: str, reason: str, raw: bytes | str, options: ParseOptions) -> Pa
 
 
 def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailure:
-    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else bytes(raw)
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     if len(data) > options.max_bytes:
         return _fail(
             FailureType.TOO_LARGE,

@@ -74,11 +74,11 @@ def _structured_data(text: str) -> dict[str, dict[str, str]]:
     return data
 
 
-def _body(event: dict[str, Any], program: str | None, message: str) -> dict[str, Any]:
+def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context) -> dict[str, Any]:
     """Finish the event from the message: CEF payload, auth program fields, dataset."""
     message = message.removeprefix("\ufeff")
     event["message"] = message
-    if message.startswith("CEF:") and cef.apply(event, message):
+    if message.startswith("CEF:") and cef.apply(event, message, ctx.tz):
         return event
     dataset = auth.enrich(event, program, message) if program else None
     event["event"] = {**event.get("event", {}), "dataset": dataset or "system.syslog"}
@@ -114,7 +114,7 @@ def parse_rfc5424(text: str, ctx: Context) -> dict[str, Any] | None:
         syslog["msgid"] = msgid
     if sd != "-":
         syslog["structured_data"] = _structured_data(sd)
-    return _body(event, None if app == "-" else app, message or "")
+    return _body(event, None if app == "-" else app, message or "", ctx)
 
 
 def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
@@ -143,7 +143,7 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
     if carried is not None:  # "host CEF:0|..." : the CEF record has no program tag
         if carried.group(1):
             event["host"] = {"hostname": carried.group(1)}
-        return _body(event, None, carried.group(2))
+        return _body(event, None, carried.group(2), ctx)
     header = _HOST_TAG.match(rest)
     if header is not None:
         host, program, pid, message = header.groups()
@@ -152,16 +152,16 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
         if pid is not None and pid.isdigit():
             process["pid"] = int(pid)
         event["process"] = process
-        return _body(event, program, message)
+        return _body(event, program, message, ctx)
     tagged = _TAG_ONLY.match(rest)
     if tagged is not None:
         program, pid, message = tagged.groups()
         event["process"] = {"name": program, "pid": int(pid)}
-        return _body(event, program, message)
+        return _body(event, program, message, ctx)
     bare = _HOST_ONLY.match(rest)
     if bare is not None:
         event["host"] = {"hostname": bare.group(1)}
-        return _body(event, None, bare.group(2))
+        return _body(event, None, bare.group(2), ctx)
     return None
 
 
