@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, BinaryIO
@@ -109,9 +110,12 @@ def bench_parse(
     for name in track(names, description="parsing", console=_err, disable=as_json):
         results.append(measure(name, streams[name], options, rounds))
     mixed = measure("mixed", mixed_stream(streams, mixed_lines), options, rounds)
+    load = [round(value, 2) for value in os.getloadavg()]  # figures shrink on a busy machine
     if as_json:
         payload = {
             "unit": "lines per CPU second on one core (best of rounds)",
+            "load_average": load,
+            "cpus": os.cpu_count(),
             "scrub_secrets": options.scrub_secrets,
             "note": note,
             "formats": [_as_dict(r) for r in results],
@@ -119,7 +123,10 @@ def bench_parse(
         }
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
         return
-    table = Table(title="logwarden parse: lines per CPU second, one core")
+    table = Table(
+        title="logwarden parse: lines per CPU second, one core",
+        caption=f"load average {load[0]} on {os.cpu_count()} CPUs while measuring",
+    )
     for column in ("stream", "lines", "lines/s", "parsed", "unparsed", "failed"):
         table.add_column(column, justify="left" if column == "stream" else "right")
     for result in [*results, mixed]:
