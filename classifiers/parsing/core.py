@@ -63,6 +63,7 @@ def _fail(kind: str, reason: str, raw: bytes | str, options: ParseOptions) -> Pa
 
 def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailure:
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    data = data.rstrip(b"\r\n")  # the line terminator does not count against the limit
     if len(data) > options.max_bytes:
         return _fail(
             FailureType.TOO_LARGE,

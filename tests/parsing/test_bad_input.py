@@ -50,7 +50,7 @@ def test_ten_megabyte_line_is_refused_quickly_and_cut_in_the_failure() -> None:
     result = parse(raw, ParseOptions(now=NOW))
     assert isinstance(result, ParseFailure)
     assert result.type == FailureType.TOO_LARGE
-    assert "10485786 bytes" in result.reason
+    assert "10485786 bytes" in result.reason  # header + 10 MiB
     assert len(result.original) == 1_048_576
 
 
@@ -58,6 +58,8 @@ def test_size_limit_is_configurable() -> None:
     line = b"Mar  3 10:15:08 web1 app: " + b"x" * 500
     assert isinstance(parse(line, ParseOptions(now=NOW, max_bytes=100)), ParseFailure)
     assert not isinstance(parse(line, ParseOptions(now=NOW, max_bytes=1000)), ParseFailure)
+    exact = ParseOptions(now=NOW, max_bytes=len(line))
+    assert not isinstance(parse(line + b"\r\n", exact), ParseFailure)  # terminator is free
 
 
 def test_text_that_is_not_utf8_bytes_still_parses() -> None:
