@@ -58,23 +58,40 @@ def _flatten_value(path: str, value: Any) -> Iterator[tuple[str, Any]]:
 
 
 def field_values(source: Mapping[str, Any], field: str) -> list[Any]:
-    """All values of a dotted ``field`` in a ``_source``, nested or dotted keys alike."""
+    """All values of a dotted ``field`` in a ``_source``, nested or dotted keys alike.
+
+    An object field yields ``{}`` once when it has any leaf, so ``exists`` works on objects.
+    """
     values: list[Any] = []
-    prefix = f"{field}."
-    for path, value in flatten_document(source):
-        if path == field:
-            values.append(value)
-        elif path.startswith(prefix):
-            # the field is an object: its presence counts, not its leaves
-            continue
-    if not values and _object_present(source, field):
-        values.append({})
+    _collect(source, field, values)
     return values
 
 
-def _object_present(source: Mapping[str, Any], field: str) -> bool:
-    prefix = f"{field}."
-    return any(path.startswith(prefix) for path, _ in flatten_document(source))
+def _collect(node: Any, path: str, values: list[Any]) -> None:
+    if isinstance(node, list):
+        for element in node:
+            _collect(element, path, values)
+        return
+    if not isinstance(node, Mapping):
+        return
+    for key, value in node.items():
+        if key == path:
+            _append_leaves(value, values)
+        elif path.startswith(f"{key}."):
+            _collect(value, path[len(key) + 1 :], values)
+
+
+def _append_leaves(value: Any, values: list[Any]) -> None:
+    if value is None:
+        return
+    if isinstance(value, list):
+        for element in value:
+            _append_leaves(element, values)
+    elif isinstance(value, Mapping):
+        if any(True for _ in flatten_document(value)):
+            values.append({})
+    else:
+        values.append(value)
 
 
 def merge_mappings(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

@@ -58,7 +58,7 @@ class SearchContexts:
     def open_pit(self, candidates: list[Candidate]) -> str:
         """Freeze ``candidates``; the id a search passes as ``pit.id``."""
         pit_id = _new_id()
-        self.pits[pit_id] = [Candidate(c.index, copy.deepcopy(c.doc)) for c in candidates]
+        self.pits[pit_id] = [Candidate(c.index, copy.copy(c.doc)) for c in candidates]
         return pit_id
 
     def close_pit(self, pit_id: str) -> bool:
@@ -184,12 +184,12 @@ def matching_hits(
 ) -> list[dict[str, Any]]:
     """Hits of the documents ``query`` matches, sorted by ``sort``."""
     hits: list[dict[str, Any]] = []
-    predicates: dict[str, Callable[[str, Mapping[str, Any]], bool]] = {}
+    compiled: dict[str, tuple[Mapping[str, str], Callable[[str, Mapping[str, Any]], bool]]] = {}
     for candidate in candidates:
-        types = candidate.index.field_types()
-        predicate = predicates.get(candidate.index.name)
-        if predicate is None:
-            predicate = predicates[candidate.index.name] = compile_query(query, types)
+        if candidate.index.name not in compiled:
+            index_types = candidate.index.field_types()
+            compiled[candidate.index.name] = (index_types, compile_query(query, index_types))
+        types, predicate = compiled[candidate.index.name]
         if not predicate(candidate.doc.id, candidate.doc.source):
             continue
         hit: dict[str, Any] = {
@@ -236,7 +236,7 @@ def compare_sort(left: list[Any], right: list[Any], spec: SortSpec) -> int:
 def filter_source(source: dict[str, Any], source_filter: Any) -> dict[str, Any]:
     """``_source`` reduced to the included fields (``true``/``None`` keeps everything)."""
     if source_filter is True or source_filter is None:
-        return copy.deepcopy(source)
+        return source  # stored sources are replaced on write, never changed in place
     includes = as_list(
         source_filter.get("includes") if isinstance(source_filter, dict) else source_filter
     )

@@ -93,11 +93,20 @@ class IndexState:
             return self.name
         return f".ds-{self.name}-{self.created:%Y.%m.%d}-000001"
 
+    _types_cache: tuple[tuple[int, int], dict[str, str]] | None = None
+
     def field_types(self) -> dict[str, str]:
-        """Flat ``field -> type`` of explicit and dynamically added mappings."""
-        types = flatten_properties(self.mappings.get("properties", {}))
-        types.update(self.dynamic_fields)
-        return types
+        """Flat ``field -> type`` of explicit and dynamically added mappings (cached).
+
+        ``mappings`` is only ever replaced and ``dynamic_fields`` only grows, so the pair
+        (mappings identity, dynamic field count) tells when the cache is stale.
+        """
+        key = (id(self.mappings), len(self.dynamic_fields))
+        if self._types_cache is None or self._types_cache[0] != key:
+            types = flatten_properties(self.mappings.get("properties", {}))
+            types.update(self.dynamic_fields)
+            self._types_cache = (key, types)
+        return self._types_cache[1]
 
 
 def normalize_settings(settings: Mapping[str, Any]) -> dict[str, Any]:

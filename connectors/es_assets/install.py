@@ -25,7 +25,6 @@ from connectors.elasticsearch import (
 )
 from connectors.es_assets.templates import (
     MANAGED_BY,
-    TICKETS_INDEX,
     EsAssets,
     LifecycleOptions,
     build_assets,
@@ -118,30 +117,38 @@ def setup_elasticsearch(client: Elasticsearch, url: str, options: LifecycleOptio
     return report
 
 
+def prepared(assets: EsAssets) -> EsAssets:
+    """The assets exactly as installed: every policy and template stamped with its checksum."""
+    return EsAssets(
+        ilm_policies={n: {"policy": stamped(b["policy"])} for n, b in assets.ilm_policies.items()},
+        component_templates={n: stamped(b) for n, b in assets.component_templates.items()},
+        index_templates={n: stamped(b) for n, b in assets.index_templates.items()},
+        indices=dict(assets.indices),
+    )
+
+
 def install_assets(client: Elasticsearch, url: str, assets: EsAssets) -> list[Change]:
     """Put policies, component templates, index templates and indices; the changes made."""
+    wanted = prepared(assets)
     changes: list[Change] = []
     with explained_errors(url):
-        for name, body in assets.ilm_policies.items():
-            policy = stamped(body["policy"])
-            action = _action(_get_policy(client, name), policy)
+        for name, body in wanted.ilm_policies.items():
+            action = _action(_get_policy(client, name), body["policy"])
             if action != "unchanged":
-                client.ilm.put_lifecycle(name=name, policy=policy)
+                client.ilm.put_lifecycle(name=name, policy=body["policy"])
             changes.append(Change("ilm_policy", name, action))
-        for name, body in assets.component_templates.items():
-            wanted = stamped(body)
-            action = _action(_get_component_template(client, name), wanted)
+        for name, body in wanted.component_templates.items():
+            action = _action(_get_component_template(client, name), body)
             if action != "unchanged":
-                client.cluster.put_component_template(name=name, **wanted)
+                client.cluster.put_component_template(name=name, **body)
             changes.append(Change("component_template", name, action))
-        for name, body in assets.index_templates.items():
-            wanted = stamped(body)
-            action = _action(_get_index_template(client, name), wanted)
+        for name, body in wanted.index_templates.items():
+            action = _action(_get_index_template(client, name), body)
             if action != "unchanged":
-                client.indices.put_index_template(name=name, **wanted)
+                client.indices.put_index_template(name=name, **body)
             changes.append(Change("index_template", name, action))
-        for name, template in assets.indices.items():
-            mappings = composed_mappings(assets, template)
+        for name, template in wanted.indices.items():
+            mappings = composed_mappings(wanted, template)
             changes.append(Change("index", name, _ensure_index(client, name, mappings)))
     return changes
 
@@ -181,6 +188,3 @@ def _get_index_template(client: Elasticsearch, name: str) -> Mapping[str, Any] |
     except NotFoundError:
         return None
     return dict(found[0]["index_template"]) if found else None
-
-
-__all__ = ["TICKETS_INDEX", "Change", "SetupReport", "install_assets", "setup_elasticsearch"]

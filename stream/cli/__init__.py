@@ -6,6 +6,7 @@ from __future__ import annotations
 from stream.cli import core  # noqa: F401
 from stream.cli import parsing  # noqa: F401
 from stream.cli import pipeline  # noqa: F401
+from stream.cli import setup  # noqa: F401
 from stream.cli import logs  # noqa: F401
 from stream.cli import tickets  # noqa: F401
 from stream.cli.apps import app
