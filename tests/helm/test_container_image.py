@@ -7,7 +7,9 @@ copies. That wheel must carry the console script and every shipped model file.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import json
 import re
 import shlex
 import shutil
@@ -198,3 +200,59 @@ def test_shipped_models_are_baked_into_the_image(built_wheel: zipfile.ZipFile) -
     missing = [str(p.relative_to(REPO_ROOT)) for p in shipped]
     missing = [name for name in missing if name not in in_wheel]
     assert not missing, f"model files pip install . would leave out of the image: {missing}"
+
+
+# Modules `logwarden run` loads beyond what the interpreter itself started with (.pth hooks).
+IMPORT_PROBE = """
+import json, sys
+before = {name.split(".")[0] for name in sys.modules}
+import stream.cli, stream.worker
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} - before)))
+"""
+
+
+def core_closure() -> set[str]:
+    """Distributions `pip install .` brings: core dependencies and theirs, no extras."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pending = [Requirement(spec) for spec in metadata.requires("logwarden") or []]
+    seen: set[str] = set()
+    while pending:
+        requirement = pending.pop()
+        marker = requirement.marker
+        if marker is not None and not marker.evaluate({"extra": ""}):
+            continue
+        name = canonicalize_name(requirement.name)
+        if name in seen:
+            continue
+        seen.add(name)
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            pending.extend(Requirement(spec) for spec in metadata.requires(name) or [])
+    return seen
+
+
+def test_worker_imports_only_core_dependencies() -> None:
+    """The image has no train extra, so `logwarden run` must not import from it."""
+    from importlib import metadata
+
+    from packaging.utils import canonicalize_name
+
+    completed = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    imported = set(json.loads(completed.stdout.strip().splitlines()[-1]))
+    allowed = core_closure() | {"logwarden"}
+    owners = metadata.packages_distributions()
+    outside = {
+        module: owners[module]
+        for module in imported
+        if module in owners and not {canonicalize_name(dist) for dist in owners[module]} & allowed
+    }
+    assert not outside, f"serving imports modules outside the core dependencies: {outside}"
