@@ -85,6 +85,8 @@ class IndexState:
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     docs: dict[str, StoredDocument] = field(default_factory=dict)
     dynamic_fields: dict[str, str] = field(default_factory=dict)
+    unindexed_fields: set[str] = field(default_factory=set)
+    """Fields kept only in ``_source`` because the mapping is ``dynamic: false``."""
 
     @property
     def backing_index(self) -> str:
@@ -581,6 +583,8 @@ class ClusterStore:
                 )
             if dynamic == "true":
                 new_fields.setdefault(path, dynamic_type(value))
+            else:
+                index.unindexed_fields.add(path)
         for path, field_type in new_fields.items():
             index.dynamic_fields[path] = field_type
             if field_type == "text":

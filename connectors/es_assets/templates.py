@@ -20,6 +20,7 @@ pipeline writes is in :mod:`connectors.es_assets.fields`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,7 @@ from connectors.es_assets.fields import (
     FieldSpec,
     properties,
 )
-from connectors.es_mappings import flatten_properties, merge_mappings
+from connectors.es_mappings import flatten_document, flatten_properties, merge_mappings
 
 ALERTS_DATASET = "logwarden.alerts"
 EVENTS_DATASET = "logwarden.events"
@@ -202,3 +203,21 @@ def mapped_field_types(target: str = "alerts") -> dict[str, str]:
         raise ValueError(f"unknown target {target!r}; one of {sorted(names)}")
     mappings = composed_mappings(build_assets(), names[target])
     return flatten_properties(mappings.get("properties", {}))
+
+
+def unmapped_fields(document: Mapping[str, Any], target: str = "alerts") -> list[str]:
+    """Fields of ``document`` the template does not map explicitly (sorted, unique).
+
+    Leaves under a ``flattened`` field count as mapped. Empty means no dynamic-mapping
+    surprise: ``assert unmapped_fields(doc) == []`` is the whole consistency check.
+    """
+    types = mapped_field_types(target)
+    missing: set[str] = set()
+    for path, _ in flatten_document(document):
+        if path in types:
+            continue
+        parts = path.split(".")
+        parents = (".".join(parts[:end]) for end in range(1, len(parts)))
+        if not any(types.get(parent) == "flattened" for parent in parents):
+            missing.add(path)
+    return sorted(missing)

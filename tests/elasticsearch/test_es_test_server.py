@@ -287,3 +287,13 @@ async def test_async_client_bulk_and_dropped_connection(es_server: Elasticsearch
         assert (await client.count(index="plain"))["count"] == 1
     finally:
         await client.close()
+
+
+def test_dynamic_false_keeps_unknown_fields_unindexed(es_server: ElasticsearchTestServer) -> None:
+    client = Elasticsearch(es_server.url)
+    client.indices.create(
+        index="strictish", mappings={"dynamic": "false", "properties": {"a": {"type": "long"}}}
+    )
+    client.index(index="strictish", id="1", document={"a": 1, "extra": {"b": "x"}})
+    assert es_server.indices["strictish"].unindexed_fields == {"extra.b"}
+    assert es_server.document("strictish", "1") == {"a": 1, "extra": {"b": "x"}}

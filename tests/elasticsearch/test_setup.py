@@ -111,7 +111,7 @@ def test_alert_documents_land_in_a_data_stream_with_explicit_types(
     )
     assert [i["create"]["status"] for i in answer["items"]] == [201, 400]
     assert es_server.data_streams() == [stream]
-    assert es_server.indices[stream].dynamic_fields == {}
+    assert es_server.indices[stream].unindexed_fields == set()
 
 
 def test_serverless_uses_data_stream_lifecycle_and_no_ilm(
