@@ -17,7 +17,14 @@ from classifiers.parsing.model import (
     ParseFailure,
     ParseOptions,
 )
-from classifiers.parsing.registry import FORMATS, FormatSpec, candidates, remember
+from classifiers.parsing.registry import (
+    FORMATS,
+    FormatSpec,
+    candidates,
+    last_for,
+    remember,
+    shape,
+)
 from classifiers.parsing.scrubbing import scrub
 from classifiers.parsing.timeparse import TimestampError, from_epoch, now_ts, to_iso
 
@@ -120,13 +127,18 @@ def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] 
         if spec is None:
             raise ValueError(f"unknown format {forced!r}")
         return spec, spec.parse(text, ctx)
-    first = text[0]
-    specs = candidates(first)
-    for spec in specs:
+    key = shape(text)
+    known = last_for(key)
+    if known is not None:
+        event = known.parse(text, ctx)
+        if event is not None:
+            return known, event
+    for spec in candidates(text[0]):
+        if spec is known:
+            continue
         event = spec.parse(text, ctx)
         if event is not None:
-            if spec is not specs[0]:
-                remember(first, spec)
+            remember(key, spec)
             return spec, event
     return None, None
 

@@ -83,12 +83,30 @@ def candidates(first_char: str) -> tuple[FormatSpec, ...]:
     return _BY_FIRST.get(first_char, _FALLBACK)
 
 
-def remember(first_char: str, spec: FormatSpec) -> None:
-    """Try ``spec`` first for the next lines starting with ``first_char``.
+# Shape of a line's start: digits -> 0, letters -> a/A, the rest as is. Lines of one format
+# share a handful of shapes ("000000 000000 " for HDFS, "Aaa  0 00:00" for syslog), so the
+# format that parsed the last line of a shape is tried first for the next one.
+_SHAPE_TABLE = str.maketrans(
+    {**dict.fromkeys(string.digits, "0"), **dict.fromkeys(string.ascii_lowercase, "a"),
+     **dict.fromkeys(string.ascii_uppercase, "A")}
+)  # fmt: skip
+_SHAPE_LENGTH = 14
+_SHAPE_CACHE_LIMIT = 4096
+_LAST_BY_SHAPE: dict[str, FormatSpec] = {}
 
-    A topic usually carries one format, so the format of the previous line is the best
-    guess for the next one; the order of the others stays as declared.
-    """
-    current = _BY_FIRST.get(first_char, _FALLBACK)
-    if current[0] is not spec:
-        _BY_FIRST[first_char] = (spec, *(s for s in current if s is not spec))
+
+def shape(text: str) -> str:
+    """The detection key of a line: the shape of its first characters."""
+    return text[:_SHAPE_LENGTH].translate(_SHAPE_TABLE)
+
+
+def last_for(key: str) -> FormatSpec | None:
+    """The format that parsed the previous line of this shape, if any."""
+    return _LAST_BY_SHAPE.get(key)
+
+
+def remember(key: str, spec: FormatSpec) -> None:
+    """Record that ``spec`` parsed a line of shape ``key`` (bounded memory)."""
+    if len(_LAST_BY_SHAPE) >= _SHAPE_CACHE_LIMIT:
+        _LAST_BY_SHAPE.clear()
+    _LAST_BY_SHAPE[key] = spec
