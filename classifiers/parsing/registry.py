@@ -1,9 +1,11 @@
-"""Every format the parser knows, and the first-character index used to detect them.
+"""Every format the parser knows, and how auto-detection picks one.
 
-Auto-detection looks at the first character of a line and tries, in order, only the
-formats that can start with it; each parser is an anchored regex that fails within a few
-characters, so detection costs a handful of cheap attempts. A forced format (per topic,
-``--format``) runs that one parser only.
+Detection first tries the format that parsed the previous line of the same *shape* (the
+first characters with digits and letters folded, see :func:`shape`): a stream rarely
+changes format, and when it mixes formats their shapes differ. Otherwise it tries, in
+declared order, only the formats that can start with the line's first character; each
+parser is an anchored regex that fails within a few characters. A forced format (per
+topic, ``--format``) runs that one parser only.
 """
 
 from __future__ import annotations
