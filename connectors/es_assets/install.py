@@ -176,15 +176,19 @@ def _get_policy(client: Elasticsearch, name: str) -> Mapping[str, Any] | None:
 
 def _get_component_template(client: Elasticsearch, name: str) -> Mapping[str, Any] | None:
     try:
-        found = client.cluster.get_component_template(name=name)["component_templates"]
+        answer = client.cluster.get_component_template(name=name)
     except NotFoundError:
         return None
-    return dict(found[0]["component_template"]) if found else None
+    return _first(answer["component_templates"], "component_template")
 
 
 def _get_index_template(client: Elasticsearch, name: str) -> Mapping[str, Any] | None:
     try:
-        found = client.indices.get_index_template(name=name)["index_templates"]
+        answer = client.indices.get_index_template(name=name)
     except NotFoundError:
         return None
-    return dict(found[0]["index_template"]) if found else None
+    return _first(answer["index_templates"], "index_template")
+
+
+def _first(found: list[dict[str, Any]], key: str) -> Mapping[str, Any] | None:
+    return dict(found[0][key]) if found else None

@@ -15,6 +15,7 @@ from connectors.kibana.panels import (
     LatestValue,
     OverTime,
     Share,
+    Target,
     TopValues,
 )
 
@@ -28,34 +29,22 @@ TRACE_LINK = {
     }
 }
 
-ALERTS = DataView(
-    id="logwarden-alerts",
-    name="logwarden alerts",
-    pattern=f"logs-{ALERTS_DATASET}-*",
-    target="alerts",
-    field_formats=TRACE_LINK,
-)
-EVENTS = DataView(
-    id="logwarden-events",
-    name="logwarden events",
-    pattern=f"logs-{EVENTS_DATASET}-*",
-    target="events",
-    field_formats=TRACE_LINK,
-)
-PIPELINE = DataView(
-    id="logwarden-pipeline",
-    name="logwarden alerts and events",
-    pattern=f"logs-{ALERTS_DATASET}-*,logs-{EVENTS_DATASET}-*",
-    target="alerts",
-    field_formats=TRACE_LINK,
-)
-TICKETS = DataView(
-    id="logwarden-tickets",
-    name="logwarden tickets",
-    pattern=TICKETS_INDEX,
-    target="tickets",
-    field_formats=TRACE_LINK,
-)
+
+def _view(name: str, pattern: str, target: Target) -> DataView:
+    """A data view whose ``trace.id`` cells link to the trace."""
+    return DataView(
+        id=f"logwarden-{name}",
+        name=f"logwarden {name}",
+        pattern=pattern,
+        target=target,
+        field_formats=TRACE_LINK,
+    )
+
+
+ALERTS = _view("alerts", f"logs-{ALERTS_DATASET}-*", "alerts")
+EVENTS = _view("events", f"logs-{EVENTS_DATASET}-*", "events")
+PIPELINE = _view("pipeline", f"logs-{ALERTS_DATASET}-*,logs-{EVENTS_DATASET}-*", "alerts")
+TICKETS = _view("tickets", TICKETS_INDEX, "tickets")
 DATA_VIEWS = (ALERTS, EVENTS, PIPELINE, TICKETS)
 
 HIGH_OR_CRITICAL = "event.severity >= 73"

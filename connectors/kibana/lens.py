@@ -26,77 +26,82 @@ def layer_reference_name(layer_id: str = LAYER_ID) -> str:
     return f"indexpattern-datasource-layer-{layer_id}"
 
 
-def _count() -> dict[str, Any]:
+def _column(
+    label: str,
+    data_type: str,
+    operation: str,
+    field: str,
+    *,
+    bucketed: bool,
+    scale: str,
+    params: dict[str, Any],
+) -> dict[str, Any]:
     return {
-        "label": "Count of records",
-        "dataType": "number",
-        "operationType": "count",
-        "sourceField": "___records___",
-        "isBucketed": False,
-        "scale": "ratio",
-        "params": {"emptyAsNull": True},
+        "label": label,
+        "dataType": data_type,
+        "operationType": operation,
+        "sourceField": field,
+        "isBucketed": bucketed,
+        "scale": scale,
+        "params": params,
     }
+
+
+def _count() -> dict[str, Any]:
+    return _column(
+        "Count of records",
+        "number",
+        "count",
+        "___records___",
+        bucketed=False,
+        scale="ratio",
+        params={"emptyAsNull": True},
+    )
 
 
 def _date_histogram(field: str) -> dict[str, Any]:
-    return {
-        "label": field,
-        "dataType": "date",
-        "operationType": "date_histogram",
-        "sourceField": field,
-        "isBucketed": True,
-        "scale": "interval",
-        "params": {"interval": "auto", "includeEmptyRows": True, "dropPartials": False},
-    }
+    params = {"interval": "auto", "includeEmptyRows": True, "dropPartials": False}
+    return _column(
+        field, "date", "date_histogram", field, bucketed=True, scale="interval", params=params
+    )
 
 
-def _terms(field: str, size: int, data_type: str = "string") -> dict[str, Any]:
-    return {
-        "label": f"Top {size} values of {field}",
-        "dataType": data_type,
-        "operationType": "terms",
-        "sourceField": field,
-        "isBucketed": True,
-        "scale": "ordinal",
-        "params": {
-            "size": size,
-            "orderBy": {"type": "column", "columnId": COUNT},
-            "orderDirection": "desc",
-            "otherBucket": True,
-            "missingBucket": False,
-            "parentFormat": {"id": "terms"},
-        },
+def _terms(field: str, size: int) -> dict[str, Any]:
+    params = {
+        "size": size,
+        "orderBy": {"type": "column", "columnId": COUNT},
+        "orderDirection": "desc",
+        "otherBucket": True,
+        "missingBucket": False,
+        "parentFormat": {"id": "terms"},
     }
+    label = f"Top {size} values of {field}"
+    return _column(label, "string", "terms", field, bucketed=True, scale="ordinal", params=params)
 
 
 def _histogram(field: str) -> dict[str, Any]:
-    return {
-        "label": field,
-        "dataType": "number",
-        "operationType": "range",
-        "sourceField": field,
-        "isBucketed": True,
-        "scale": "interval",
-        "params": {
-            "type": "histogram",
-            "maxBars": "auto",
-            "includeEmptyRows": True,
-            "ranges": [{"from": 0, "to": 1000, "label": ""}],
-        },
+    params = {
+        "type": "histogram",
+        "maxBars": "auto",
+        "includeEmptyRows": True,
+        "ranges": [{"from": 0, "to": 1000, "label": ""}],
     }
+    return _column(field, "number", "range", field, bucketed=True, scale="interval", params=params)
 
 
 def _last_value(field: str, sort_field: str) -> dict[str, Any]:
-    return {
-        "label": f"Last value of {field}",
-        "dataType": "string",
-        "operationType": "last_value",
-        "sourceField": field,
-        "isBucketed": False,
-        "scale": "ordinal",
-        "filter": {"query": f'"{field}": *', "language": "kuery"},
-        "params": {"sortField": sort_field, "showArrayValues": True},
-    }
+    params = {"sortField": sort_field, "showArrayValues": True}
+    column = _column(
+        f"Last value of {field}",
+        "string",
+        "last_value",
+        field,
+        bucketed=False,
+        scale="ordinal",
+        params=params,
+    )
+    column["filter"] = {"query": f'"{field}": *', "language": "kuery"}
+    return column
 
 
 def _xy(columns: dict[str, Any], x: str, series: str, split: str | None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 Need = Literal["date", "number", "aggregatable", "any"]
 Target = Literal["alerts", "events", "tickets"]
@@ -75,56 +75,45 @@ class OverTime:
 
 
 @dataclass(frozen=True)
-class TopValues:
+class _OneFieldPanel:
+    """A panel over one field; ``need`` says what the field must be."""
+
+    need: ClassVar[Need] = "aggregatable"
+
+    title: str
+    data_view: DataView
+    field: str
+    query: str = ""
+
+    def fields(self) -> list[tuple[str, Need]]:
+        return [(self.field, self.need)]
+
+
+@dataclass(frozen=True)
+class TopValues(_OneFieldPanel):
     """The most frequent values of ``field`` as horizontal bars."""
 
-    title: str
-    data_view: DataView
-    field: str
     size: int = 10
-    query: str = ""
-
-    def fields(self) -> list[tuple[str, Need]]:
-        return [(self.field, "aggregatable")]
 
 
 @dataclass(frozen=True)
-class Distribution:
+class Distribution(_OneFieldPanel):
     """A histogram of a numeric ``field``."""
 
-    title: str
-    data_view: DataView
-    field: str
-    query: str = ""
-
-    def fields(self) -> list[tuple[str, Need]]:
-        return [(self.field, "number")]
+    need: ClassVar[Need] = "number"
 
 
 @dataclass(frozen=True)
-class Share:
+class Share(_OneFieldPanel):
     """A donut of the values of ``field``."""
 
-    title: str
-    data_view: DataView
-    field: str
-    query: str = ""
-
-    def fields(self) -> list[tuple[str, Need]]:
-        return [(self.field, "aggregatable")]
-
 
 @dataclass(frozen=True)
-class LatestValue:
+class LatestValue(_OneFieldPanel):
     """One big number: the most recent value of ``field``."""
 
-    title: str
-    data_view: DataView
-    field: str
-    query: str = ""
-
     def fields(self) -> list[tuple[str, Need]]:
-        return [(self.field, "aggregatable"), (self.data_view.time_field, "date")]
+        return [*super().fields(), (self.data_view.time_field, "date")]
 
 
 @dataclass(frozen=True)
