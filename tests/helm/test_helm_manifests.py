@@ -7,14 +7,16 @@ ScaledObject), which get the structural check in ``custom_resources.py`` instead
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema
 import kubernetes_validate
 import pytest
+import yaml
 
 from tests.helm.custom_resources import STRUCTURAL_SCHEMAS, validate_custom_resource
-from tests.helm.rendering import FULL_VALUES, KUBE_VERSIONS, kinds, render_all
+from tests.helm.rendering import CHART_DIR, FULL_VALUES, KUBE_VERSIONS, kinds, render_all
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
@@ -72,3 +74,14 @@ def test_structural_check_rejects_a_broken_scaled_object() -> None:
     scaled["spec"]["triggers"][0]["metadata"]["lagThreshold"] = 1000
     with pytest.raises(jsonschema.ValidationError):
         validate_custom_resource(scaled)
+
+
+def test_objects_validate_at_the_charts_kube_version_floor() -> None:
+    """The lowest version `kubeVersion` admits gets the same strict validation."""
+    constraint = yaml.safe_load((CHART_DIR / "Chart.yaml").read_text())["kubeVersion"]
+    floor = re.search(r">=\s*(\d+\.\d+\.\d+)", constraint)
+    assert floor, constraint
+    for values in (VARIANTS["defaults"], VARIANTS["full"]):
+        for document in render_all(values):
+            if (document["apiVersion"], document["kind"]) not in STRUCTURAL_SCHEMAS:
+                kubernetes_validate.validate(document, floor.group(1), strict=True)
