@@ -64,11 +64,11 @@ _SSH_BREAKIN = re.compile(
 )
 _SSH_END = re.compile(
     r"(Received disconnect from|Disconnected from|Connection closed by|Connection reset by)"
-    r" (?:(?:invalid |authenticating )?user (\S+) )?(\S+) port (\d+)"
+    r" (?:(?:invalid |authenticating )?user (\S+) )?([^\s\[]+)(?: port (\d+))?"
 )
 _SSH_MAX_TRIES = re.compile(
-    r"(?:error: )?maximum authentication attempts exceeded for (?:invalid user )?(\S+)"
-    r" from (\S+) port (\d+)"
+    r"(?:error: maximum authentication attempts exceeded|Disconnecting: Too many authentication"
+    r" failures) for (?:invalid user )?(\S+)(?: from (\S+) port (\d+))?"
 )
 _SSH_PREAUTH_USER = re.compile(r"input_userauth_request: invalid user (\S*)")
 
@@ -120,7 +120,8 @@ def _sshd(event: Event, message: str) -> None:
     tries = _SSH_MAX_TRIES.match(message)
     if tries is not None:
         set_user(event, tries.group(1))
-        set_address(event, "source", tries.group(2), tries.group(3))
+        if tries.group(2):
+            set_address(event, "source", tries.group(2), tries.group(3))
         _categorize(event, "authentication", "info", "failure", "ssh_login")
         return
     preauth = _SSH_PREAUTH_USER.match(message)
@@ -268,7 +269,7 @@ _PAM_PASSWORD = re.compile(r"password changed for (\S+)")
 def _pam(event: Event, message: str) -> bool:
     """PAM fields of any program (sessions, auth failures, password changes); True if any."""
     module = _PAM_MODULE.search(message)
-    failure = "authentication failure" in message
+    failure = "authentication failure" in message or "user unknown" in message
     if module is None and not failure and "session" not in message:
         return False
     if module is not None:

@@ -67,9 +67,10 @@ _SECRET_KEY = re.compile(
     r"|private[_-]?key|credential|session[_-]?id|sessid"
 )
 # Only the key and separator are consumed; the value sits in a lookahead, so the scan also
-# looks inside values of harmless keys ("url=https://...?token=x").
+# looks inside values of harmless keys ("url=https://...?token=x"). "(name:" is PAM's
+# service:type notation ("pam_unix(passwd:chauthtok)"), not a key.
 _KEY_VALUE = re.compile(
-    r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[\"']?\s*[=:]\s*"
+    r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[\"']?\s*([=:])\s*"
     r"(?=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s&,;\"'}\]]+))"
 )
 
@@ -82,7 +83,9 @@ def _key_values(text: str) -> tuple[str, int]:
         start = match.end()
         if start < done or _SECRET_KEY.search(match.group(1).lower()) is None:
             continue
-        value = match.group(2)
+        if match.group(2) == ":" and text[match.start() - 1 : match.start()] == "(":
+            continue
+        value = match.group(3)
         quote = value[0] if value[0] in "\"'" and len(value) > 1 else ""
         if value.strip(quote) == MASK:
             continue

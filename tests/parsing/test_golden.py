@@ -426,3 +426,51 @@ def test_unknown_format_or_zone_is_rejected_when_building_options() -> None:
         ParseOptions(format="xml")
     with pytest.raises(ValueError, match="unknown time zone"):
         ParseOptions(timezone="Mars/Olympus")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("sshd[5]: Connection closed by 173.234.31.186 [preauth]",
+         {"source.ip": "173.234.31.186", "event.action": "ssh_disconnect"}),
+        ("sshd[5]: Received disconnect from 10.1.2.3 port 2222:11: Bye Bye [preauth]",
+         {"source.ip": "10.1.2.3", "source.port": 2222, "event.action": "ssh_disconnect"}),
+        ("sshd[5]: Disconnected from invalid user guest 10.1.2.3 port 2222 [preauth]",
+         {"user.name": "guest", "source.ip": "10.1.2.3"}),
+        ("sshd[5]: Disconnecting: Too many authentication failures for root [preauth]",
+         {"user.name": "root", "event.outcome": "failure"}),
+        ("sshd[5]: Did not receive identification string from 10.9.8.7 port 4000",
+         {"source.ip": "10.9.8.7", "system.auth.ssh.dropped_ip": "10.9.8.7"}),
+        ("sshd[5]: pam_unix(sshd:auth): check pass; user unknown",
+         {"event.outcome": "failure", "event.category": ["authentication"]}),
+        ("sudo: pam_unix(sudo:auth): authentication failure; logname=bob uid=1000 euid=0 "
+         "tty=/dev/pts/1 ruser=bob rhost=  user=bob",
+         {"user.name": "bob", "event.outcome": "failure", "event.action": "authentication_failure"}),
+        ("sudo: bob : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; "
+         "COMMAND=/bin/ls",
+         {"system.auth.sudo.error": "3 incorrect password attempts", "event.outcome": "failure"}),
+        ("sudo: pam_unix(sudo:session): session opened for user root by alice(uid=1000)",
+         {"user.name": "alice", "user.effective.name": "root", "event.action": "logged-on"}),
+        ("passwd[9]: pam_unix(passwd:chauthtok): password changed for alice",
+         {"user.target.name": "alice", "event.category": ["iam"], "event.outcome": "success",
+          "event.action": "password-changed"}),
+        ("usermod[9]: add 'alice' to group 'sudo'",
+         {"user.name": "alice", "group.name": "sudo", "event.type": ["user", "change"],
+          "event.action": "group-member-added"}),
+        ("userdel[9]: delete user 'mallory'",
+         {"user.target.name": "mallory", "event.type": ["user", "deletion"]}),
+        ("su[9]: (to root) alice on pts/0",
+         {"user.name": "alice", "user.effective.name": "root", "event.outcome": "success"}),
+        ("systemd[1]: Started Session 3 of user bob.",
+         {"user.name": "bob", "event.action": "logged-on", "event.dataset": "system.syslog"}),
+        ("systemd[1]: Failed to start Apache HTTP Server.",
+         {"event.outcome": "failure", "event.category": ["process"]}),
+    ],
+)  # fmt: skip
+def test_more_auth_lines(line: str, expected: dict[str, Any], options: ParseOptions) -> None:
+    event = _parsed(f"Mar  3 10:00:00 web1 {line}", options)
+    for dotted, value in expected.items():
+        node: Any = event
+        for part in dotted.split("."):
+            node = node[part]
+        assert node == value, dotted

@@ -48,6 +48,7 @@ def test_each_secret_shape_is_masked_and_the_rest_kept(line: str, expected: str)
         "Failed password for root from 10.0.0.1 port 22 ssh2",
         "author=bob keyboard=us tokens: 5",
         "check pass; user unknown",
+        "pam_unix(passwd:chauthtok): password changed for alice",
     ],
 )
 def test_ordinary_lines_are_untouched(line: str) -> None:
