@@ -445,7 +445,8 @@ def test_unknown_format_or_zone_is_rejected_when_building_options() -> None:
          {"event.outcome": "failure", "event.category": ["authentication"]}),
         ("sudo: pam_unix(sudo:auth): authentication failure; logname=bob uid=1000 euid=0 "
          "tty=/dev/pts/1 ruser=bob rhost=  user=bob",
-         {"user.name": "bob", "event.outcome": "failure", "event.action": "authentication_failure"}),
+         {"user.name": "bob", "event.outcome": "failure",
+          "event.action": "authentication_failure"}),
         ("sudo: bob : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; "
          "COMMAND=/bin/ls",
          {"system.auth.sudo.error": "3 incorrect password attempts", "event.outcome": "failure"}),
