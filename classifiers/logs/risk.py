@@ -14,10 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from classifiers.logs.taxonomy import label_info
+
+
+@lru_cache(maxsize=16)
+def _weights(label_names: tuple[str, ...]) -> np.ndarray:
+    return np.array([label_info(name).risk_weight for name in label_names])
+
 
 SEVERITY_LOW, SEVERITY_MEDIUM, SEVERITY_HIGH, SEVERITY_CRITICAL = 21, 47, 73, 99
 
@@ -44,9 +51,17 @@ class RiskPolicy:
         self, probabilities: np.ndarray, label_names: Sequence[str], novelty: float
     ) -> float:
         """Risk 0..100 of one event from its class probabilities and novelty."""
-        weights = np.array([label_info(name).risk_weight for name in label_names])
-        danger = float(np.dot(probabilities, weights))
-        return round(min(100.0, max(0.0, 100.0 * danger + self.novelty_weight * novelty)), 2)
+        risks = self.risk_scores(
+            np.asarray(probabilities)[None, :], label_names, np.array([novelty])
+        )
+        return float(risks[0])
+
+    def risk_scores(
+        self, probabilities: np.ndarray, label_names: Sequence[str], novelty: np.ndarray
+    ) -> np.ndarray:
+        """Risks of a batch: ``probabilities`` (n, labels), ``novelty`` (n,)."""
+        danger = probabilities @ _weights(tuple(label_names))
+        return np.round(np.clip(100.0 * danger + self.novelty_weight * novelty, 0.0, 100.0), 2)
 
     def severity(self, risk: float) -> int:
         """Elastic severity (21/47/73/99) of a risk score."""

@@ -56,12 +56,14 @@ def event_message(event: Mapping[str, Any]) -> str:
     return message if isinstance(message, str) else str(message)
 
 
-def model_text(event: Mapping[str, Any]) -> str:
-    """What the classifier reads: ``<process> <LEVEL>: <masked message>``."""
+def model_text(event: Mapping[str, Any], masked: str | None = None) -> str:
+    """What the classifier reads: ``<process> <LEVEL>: <masked message>`` (``masked``: the
+    message already through :func:`mask_for_model`, when the caller has it)."""
     process = _get(event, "process.name") or ""
     level = _get(event, "log.level") or ""
     prefix = " ".join(str(part) for part in (process, str(level).upper()) if part)
-    masked = mask_for_model(event_message(event))
+    if masked is None:
+        masked = mask_for_model(event_message(event))
     return f"{prefix}: {masked}" if prefix else masked
 
 
@@ -234,13 +236,25 @@ class LogScorer:
 
     def score_batch(self, events: Sequence[Mapping[str, Any]]) -> list[LogScore]:
         """One :class:`LogScore` per event, in order; novelty state advances in that order."""
-        texts = [model_text(event) for event in events]
-        matches = [self.tracker.observe(event_message(e), window_key(e)) for e in events]
+        masked = [mask_for_model(event_message(event)) for event in events]
+        texts = [model_text(event, m) for event, m in zip(events, masked, strict=True)]
+        matches = [
+            self.tracker.observe_masked(m, window_key(e))
+            for e, m in zip(events, masked, strict=True)
+        ]
         predictions = self._predict(texts)
-        scores = []
-        for text, match, prediction in zip(texts, matches, predictions, strict=True):
-            scores.append(self._score(text, match, prediction))
-        return scores
+        if not predictions:
+            return []
+        probabilities = np.stack([p.probabilities for p in predictions])
+        risks = self.policy.risk_scores(
+            probabilities, self.label_names, np.array([m.novelty for m in matches])
+        )
+        return [
+            self._score(text, match, prediction, float(risk))
+            for text, match, prediction, risk in zip(
+                texts, matches, predictions, risks, strict=True
+            )
+        ]
 
     def _predict(self, texts: Sequence[str]) -> list[Prediction]:
         found: dict[str, Prediction] = {}
@@ -260,12 +274,13 @@ class LogScorer:
                 self.cache.put(text, found[text])
         return [found[text] for text in texts]
 
-    def _score(self, text: str, match: TemplateMatch, prediction: Prediction) -> LogScore:
+    def _score(
+        self, text: str, match: TemplateMatch, prediction: Prediction, risk: float
+    ) -> LogScore:
         probabilities = prediction.probabilities
         order = np.argsort(-probabilities)
         best = int(order[0])
         label = self.label_names[best]
-        risk = self.policy.risk_score(probabilities, self.label_names, match.novelty)
         alert = self.policy.is_alert(risk)
         tokens: tuple[str, ...] = ()
         if alert and self.explain:

@@ -102,9 +102,8 @@ class TemplateTracker:
         config.drain_sim_th = similarity
         config.drain_depth = 4
         config.snapshot_compress_state = True
-        config.masking_instructions = [
-            MaskingInstruction(pattern, name) for pattern, name in (*_MODEL_MASKS, _PATH_MASK)
-        ]
+        # Callers hand in text already through mask_for_model; drain3 only adds the path mask.
+        config.masking_instructions = [MaskingInstruction(*_PATH_MASK)]
         self._config = config
         self._miner = TemplateMiner(config=config)
         self.window = window
@@ -115,6 +114,11 @@ class TemplateTracker:
 
     def observe(self, message: str, key: str) -> TemplateMatch:
         """Mine ``message`` into a template and update the window of ``key``."""
+        return self.observe_masked(mask_for_model(message), key)
+
+    def observe_masked(self, message: str, key: str) -> TemplateMatch:
+        """:meth:`observe` for a message already through :func:`mask_for_model` (the scorer
+        masks once for both the model and the miner)."""
         with self._lock:
             result = self._miner.add_log_message(message)
             text = str(result["template_mined"])
