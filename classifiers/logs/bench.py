@@ -8,7 +8,9 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
   there), with the hand-labelled real-line figures and BGL held-out alert detection as extras;
 * ``scoring_cached`` / ``scoring_uncached``: events/s of the full scoring step (templates,
   classifier, novelty, risk, explanations for alerts) over the parsed Loghub samples of all 13
-  systems, with and without the result cache (its hit rate as an extra);
+  systems, with and without the result cache (its hit rate as an extra), and without the cache
+  nor explanations (``scoring_uncached_no_explanations``: occlusion costs ~2 model passes per
+  word of every alert when nothing is cached);
 * ``heldout_systems``: per-system false-positive rate of a model trained without any Loghub
   background system (a stricter leave-one-system-out: all twelve are left out at once), when
   that model's directory exists in the training work dir.
@@ -98,11 +100,17 @@ def log_figures(
     figures["student_int8"] = student
 
     events = parse_lines(all_system_lines())
-    for name, cache_size in (("scoring_cached", 50_000), ("scoring_uncached", 0)):
-        result = scoring_throughput(model, events, policy, cache_size)
+    for name, cache_size, explain in (
+        ("scoring_cached", 50_000, True),
+        ("scoring_uncached", 0, True),
+        ("scoring_uncached_no_explanations", 0, False),
+    ):
+        result = scoring_throughput(model, events, policy, cache_size, explain)
         figures[name] = {
             "items_per_s": result.events_per_s,
             "events": result.events,
+            "seconds": result.seconds,
+            "events_per_cpu_s": result.events_per_cpu_s,
             "cache_hit_rate": result.cache_hit_rate,
         }
 
