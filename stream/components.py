@@ -72,6 +72,7 @@ class ScoringAdapter:
 
     def __init__(self, scorer: ClassifierLogScorer) -> None:
         self._scorer = scorer
+        self.model = scorer.model
         self.model_name = str(scorer.model.name)
         self.model_version = str(scorer.model.version)
 

@@ -8,9 +8,11 @@ they were over the size limit cannot be replayed faithfully and are skipped and 
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer
 
@@ -51,6 +53,15 @@ def _header(headers: list[tuple[str, bytes]], name: str) -> str | None:
     return None
 
 
+def _records(consumer: KafkaConsumer, join_timeout_s: float) -> Iterator[Any]:
+    """Records until the topic is idle; the idle clock starts once the group has joined."""
+    deadline = time.monotonic() + join_timeout_s
+    while not consumer.assignment() and time.monotonic() < deadline:
+        for records in consumer.poll(timeout_ms=250).values():
+            yield from records
+    yield from consumer
+
+
 def replay_deadletters(
     connection: KafkaConnection,
     deadletter_topic: str,
@@ -60,6 +71,7 @@ def replay_deadletters(
     target_topic: str | None = None,
     dry_run: bool = False,
     idle_timeout_s: float = 3.0,
+    join_timeout_s: float = 60.0,
     on_record: Callable[[], None] | None = None,
 ) -> ReplayReport:
     """Replay until the dead-letter topic has been quiet for ``idle_timeout_s``."""
@@ -74,7 +86,7 @@ def replay_deadletters(
     )
     producer = None if dry_run else KafkaProducer(acks="all", **connection.client_options())
     try:
-        for record in consumer:
+        for record in _records(consumer, join_timeout_s):
             report.read += 1
             headers = list(record.headers or [])
             stage = _header(headers, "stage") or "unknown"
