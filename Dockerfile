@@ -28,6 +28,9 @@ RUN /opt/logwarden/bin/pip install --upgrade pip \
     && /opt/logwarden/bin/logwarden --help > /dev/null
 
 FROM ${PYTHON_IMAGE} AS runtime
+LABEL org.opencontainers.image.title="logwarden" \
+      org.opencontainers.image.description="Streaming log analysis worker: Kafka -> Faust -> SLM classifier -> Elasticsearch" \
+      org.opencontainers.image.licenses="Apache-2.0"
 # Fixed non-root identity; the Helm chart's securityContext uses the same numbers.
 ARG UID=10001
 ARG GID=10001
