@@ -101,7 +101,7 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
     count = 0
     if options.scrub_secrets:
         text, count = scrub(text)
-    ctx = Context(options, options.tz, now_ts(options.now))
+    ctx = Context(options, options.tz, now_ts(options.now), options.max_future_s)
     try:
         spec, event = _detect(text, ctx)
     except JsonError as exc:
@@ -150,7 +150,7 @@ def _finish(
     stamp = event.get("@timestamp")
     if not isinstance(stamp, datetime):  # the line carries no time: ingest time is the best guess
         stamp = from_epoch(ctx.now)
-    event["@timestamp"] = to_iso(stamp, ctx.now, ctx.options.max_future_s)
+    event["@timestamp"] = to_iso(stamp, ctx.now, ctx.max_future_s)
     if not isinstance(event.get("message"), str):
         event["message"] = text
     meta = event.get("event")

@@ -102,9 +102,5 @@ class Context:
 
     options: ParseOptions
     tz: tzinfo
-    now: float
-
-    @property
-    def max_future_s(self) -> float:
-        """Tolerance for future timestamps, also used by year inference."""
-        return self.options.max_future_s
+    now: float  # POSIX seconds
+    max_future_s: float  # tolerance for future timestamps, also used by year inference
