@@ -229,7 +229,6 @@ def _systemd(event: Event, message: str) -> None:
     started = _SESSION_NEW.match(message)
     if started is not None:
         set_user(event, started.group(2))
-        section(event, "session")["id"] = started.group(1)
         _categorize(event, "session", "start", "success", "logged-on")
         return
     ended = _SESSION_END.match(message)
