@@ -29,7 +29,15 @@ Formats (``ParseOptions.format``; ``auto`` detects per line, see :data:`FORMAT_N
 (RFC 5424 with structured data, RFC 3164 with year inference; auth.log programs mapped
 like Filebeat's ``system.auth``), ``cef``, ``nginx``/``apache`` (combined access and error
 logs), ``loghub:<System>`` for the 13 Loghub systems. Anything else is kept whole, marked
-``unparsed``. Failure types are listed in :class:`FailureType`.
+``unparsed`` (``event.dataset: unknown``). Auto-detection cannot tell an nginx access line
+from an Apache one (same format): it says ``nginx``; force ``apache`` per topic if needed.
+A forced format that does not match a line gives a ``format_mismatch`` failure.
+
+Failures (:class:`FailureType`): ``empty``, ``too_large`` (over ``max_bytes``),
+``invalid_encoding`` (not UTF-8), ``binary_data`` (NUL or other control bytes),
+``invalid_json``, ``json_too_deep``, ``invalid_timestamp`` (impossible date, before 1970,
+or further than ``max_future_s`` in the future), ``format_mismatch`` and ``internal_error``
+(a parser bug caught at the boundary; never seen in the tests).
 
 Secrets (URL passwords, ``key=value`` secrets, bearer tokens, AWS keys, private keys, JWTs,
 API keys) are masked by :func:`scrub` before parsing, so no field of the event carries one.
