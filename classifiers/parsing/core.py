@@ -123,9 +123,7 @@ def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] 
     """The format spec that parsed the line and its event; ``(None, None)`` when none did."""
     forced = ctx.options.format
     if forced != "auto":
-        spec = FORMATS.get(forced)
-        if spec is None:
-            raise ValueError(f"unknown format {forced!r}")
+        spec = FORMATS[forced]  # ParseOptions checked the name
         return spec, spec.parse(text, ctx)
     key = shape(text)
     known = last_for(key)
