@@ -3,7 +3,7 @@
 ``kubernetes-validate`` bundles schemas for built-in kinds only, so a ServiceMonitor
 (Prometheus Operator) or a ScaledObject (KEDA) has no schema there. These minimal JSON
 schemas pin the fields the operators need to act on our objects (target, endpoints,
-triggers) and reject unknown top-level spec fields, catching typos a cluster would reject.
+triggers) and reject unknown spec fields, catching typos a cluster would reject.
 """
 
 from __future__ import annotations
@@ -21,104 +21,105 @@ _METADATA = {
         "labels": {"type": "object", "additionalProperties": {"type": "string"}},
     },
 }
+_DURATION = {"type": "string", "pattern": "^([0-9]+(ms|s|m|h))+$"}
 
-SERVICE_MONITOR = {
-    "type": "object",
-    "required": ["apiVersion", "kind", "metadata", "spec"],
-    "properties": {
-        "apiVersion": {"const": "monitoring.coreos.com/v1"},
-        "kind": {"const": "ServiceMonitor"},
-        "metadata": _METADATA,
-        "spec": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["selector", "endpoints"],
-            "properties": {
-                "selector": {
-                    "type": "object",
-                    "required": ["matchLabels"],
-                    "properties": {
-                        "matchLabels": {"type": "object", "minProperties": 1},
+
+def closed(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    """An object with these fields only."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+    }
+
+
+def custom_resource(api_version: str, kind: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """Schema of one custom resource: fixed apiVersion and kind, named metadata, ``spec``."""
+    return {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "apiVersion": {"const": api_version},
+            "kind": {"const": kind},
+            "metadata": _METADATA,
+            "spec": spec,
+        },
+    }
+
+
+SERVICE_MONITOR = custom_resource(
+    "monitoring.coreos.com/v1",
+    "ServiceMonitor",
+    closed(
+        ["selector", "endpoints"],
+        {
+            "selector": {
+                "type": "object",
+                "required": ["matchLabels"],
+                "properties": {"matchLabels": {"type": "object", "minProperties": 1}},
+            },
+            "namespaceSelector": {"type": "object"},
+            "endpoints": {
+                "type": "array",
+                "minItems": 1,
+                "items": closed(
+                    ["port", "path"],
+                    {
+                        "port": {"type": "string"},
+                        "path": {"type": "string", "pattern": "^/"},
+                        "interval": _DURATION,
+                        "scrapeTimeout": _DURATION,
+                        "relabelings": {"type": "array"},
+                        "metricRelabelings": {"type": "array"},
                     },
-                },
-                "namespaceSelector": {"type": "object"},
-                "endpoints": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["port", "path"],
-                        "properties": {
-                            "port": {"type": "string"},
-                            "path": {"type": "string", "pattern": "^/"},
-                            "interval": {"type": "string", "pattern": "^([0-9]+(ms|s|m|h))+$"},
-                            "scrapeTimeout": {
-                                "type": "string",
-                                "pattern": "^([0-9]+(ms|s|m|h))+$",
-                            },
-                            "relabelings": {"type": "array"},
-                            "metricRelabelings": {"type": "array"},
-                        },
-                    },
-                },
+                ),
             },
         },
-    },
-}
+    ),
+)
 
-SCALED_OBJECT = {
-    "type": "object",
-    "required": ["apiVersion", "kind", "metadata", "spec"],
-    "properties": {
-        "apiVersion": {"const": "keda.sh/v1alpha1"},
-        "kind": {"const": "ScaledObject"},
-        "metadata": _METADATA,
-        "spec": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["scaleTargetRef", "triggers"],
-            "properties": {
-                "scaleTargetRef": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["name"],
-                    "properties": {
-                        "apiVersion": {"type": "string"},
-                        "kind": {"type": "string"},
-                        "name": {"type": "string", "minLength": 1},
-                    },
+SCALED_OBJECT = custom_resource(
+    "keda.sh/v1alpha1",
+    "ScaledObject",
+    closed(
+        ["scaleTargetRef", "triggers"],
+        {
+            "scaleTargetRef": closed(
+                ["name"],
+                {
+                    "apiVersion": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "name": {"type": "string", "minLength": 1},
                 },
-                "minReplicaCount": {"type": "integer", "minimum": 0},
-                "maxReplicaCount": {"type": "integer", "minimum": 1},
-                "pollingInterval": {"type": "integer", "minimum": 1},
-                "cooldownPeriod": {"type": "integer", "minimum": 0},
-                "triggers": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["type", "metadata"],
-                        "properties": {
-                            "type": {"type": "string"},
-                            # KEDA reads every trigger metadata value as a string.
-                            "metadata": {
-                                "type": "object",
-                                "additionalProperties": {"type": "string"},
-                            },
-                            "authenticationRef": {
-                                "type": "object",
-                                "required": ["name"],
-                                "properties": {"name": {"type": "string", "minLength": 1}},
-                            },
+            ),
+            "minReplicaCount": {"type": "integer", "minimum": 0},
+            "maxReplicaCount": {"type": "integer", "minimum": 1},
+            "pollingInterval": {"type": "integer", "minimum": 1},
+            "cooldownPeriod": {"type": "integer", "minimum": 0},
+            "triggers": {
+                "type": "array",
+                "minItems": 1,
+                "items": closed(
+                    ["type", "metadata"],
+                    {
+                        "type": {"type": "string"},
+                        # KEDA reads every trigger metadata value as a string.
+                        "metadata": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                        },
+                        "authenticationRef": {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {"name": {"type": "string", "minLength": 1}},
                         },
                     },
-                },
+                ),
             },
         },
-    },
-}
+    ),
+)
 
 # Kinds without a bundled Kubernetes schema, keyed by (apiVersion, kind).
 STRUCTURAL_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {

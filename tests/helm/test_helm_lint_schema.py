@@ -16,6 +16,7 @@ from tests.helm.rendering import (
     CHART_DIR,
     FULL_VALUES,
     KUBE_VERSIONS,
+    all_containers,
     chart_defaults,
     render_all,
     settings_env_names,
@@ -96,7 +97,8 @@ def test_every_setting_is_reachable_from_the_chart() -> None:
     for doc in render_all(FULL_VALUES):
         if doc["kind"] == "ConfigMap":
             rendered_names |= set(doc["data"])
-        for container in _containers(doc):
+        workloads = [doc] if doc["kind"] in ("Deployment", "Job") else []
+        for container in (c for workload in workloads for c in all_containers(workload)):
             rendered_names |= {entry["name"] for entry in container.get("env", [])}
     env_to_field = settings_env_names()
     reachable = set(SCHEMA["properties"]["settings"]["properties"])
@@ -126,10 +128,3 @@ def test_structural_settings_default_to_the_workers_defaults() -> None:
     fields = Settings.model_fields
     for name in ("web_port", "shutdown_grace_s", "topic_partitions", "app_id"):
         assert chart[name] == fields[name].default, name
-
-
-def _containers(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    if doc["kind"] not in ("Deployment", "Job"):
-        return []
-    spec = doc["spec"]["template"]["spec"]
-    return [*spec.get("initContainers", []), *spec["containers"]]
