@@ -185,6 +185,7 @@ def test_chosen_documents_fail_with_a_mapping_error(es_server: ElasticsearchTest
         raise_on_error=False,
     )
     assert ok == 2
+    assert isinstance(errors, list)
     assert errors[0]["index"]["_id"] == "1"
     assert errors[0]["index"]["error"]["type"] == "document_parsing_exception"
 

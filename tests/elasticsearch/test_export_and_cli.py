@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -114,9 +114,9 @@ def test_cli_setup_elasticsearch_twice_reports_nothing_to_change(
 
 
 def test_cli_setup_elasticsearch_fails_clearly_on_wrong_credentials(
-    es_server_factory: type[ElasticsearchTestServer], monkeypatch: pytest.MonkeyPatch
+    es_server_factory: Callable[..., ElasticsearchTestServer], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server = es_server_factory(api_keys=["good"])  # type: ignore[call-arg]
+    server = es_server_factory(api_keys=["good"])
     monkeypatch.setenv("LOGWARDEN_ELASTICSEARCH_URL", server.url)
     monkeypatch.setenv("LOGWARDEN_ELASTICSEARCH_API_KEY", "bad")
     result = runner.invoke(app, ["setup", "elasticsearch"])

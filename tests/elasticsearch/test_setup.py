@@ -30,8 +30,8 @@ from connectors.local_broker import free_loopback_port
 OPTIONS = LifecycleOptions(retention_days=14)
 
 
-def _client(url: str, **auth: str) -> Elasticsearch:
-    return build_client(ElasticsearchConnection(url=url, **auth), max_retries=0)
+def _client(url: str, api_key: str | None = None) -> Elasticsearch:
+    return build_client(ElasticsearchConnection(url=url, api_key=api_key), max_retries=0)
 
 
 def test_first_run_installs_everything_and_second_run_changes_nothing(

@@ -18,7 +18,7 @@ from connectors.es_assets.templates import mapped_field_types
 from connectors.kibana.description import DASHBOARDS, DATA_VIEWS
 from connectors.kibana.import_test_server import KibanaImportTestServer
 from connectors.kibana.importer import ImportReport, KibanaConnection, install_saved_objects
-from connectors.kibana.panels import NEED_TYPES
+from connectors.kibana.panels import NEED_TYPES, Need
 from connectors.kibana.saved_objects import NDJSON_PATH, all_saved_objects, render_ndjson
 from connectors.local_broker import free_loopback_port
 
@@ -43,7 +43,8 @@ def test_every_dashboard_and_data_view_field_is_mapped_with_a_suitable_type() ->
     problems: list[str] = []
     for view in DATA_VIEWS:
         types = mapped_field_types(view.target)
-        used = [(view.time_field, "date")] + [(f, "any") for f in view.field_formats]
+        used: list[tuple[str, Need]] = [(view.time_field, "date")]
+        used += [(f, "any") for f in view.field_formats]
         for name, need in used:
             if name not in types or (NEED_TYPES[need] and types[name] not in NEED_TYPES[need]):
                 problems.append(f"data view {view.id}: {name} ({types.get(name)}) not {need}")
