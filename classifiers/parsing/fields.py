@@ -56,26 +56,24 @@ def to_int(text: str | None) -> int | None:
 def add_related(event: dict[str, Any]) -> None:
     """``related.ip``/``related.user`` from the fields that hold addresses and user names."""
     ips: list[str] = []
-    for side in ("source", "destination", "client", "server", "host"):
+    for side in ("source", "destination"):
         part = event.get(side)
-        if isinstance(part, dict):
+        if part.__class__ is dict:
             ip = part.get("ip")
-            if isinstance(ip, str) and ip not in ips:
+            if ip.__class__ is str and ip not in ips:
                 ips.append(ip)
     users: list[str] = []
     user = event.get("user")
-    if isinstance(user, dict):
-        for value in (
-            user.get("name"),
-            (user.get("effective") or {}).get("name")
-            if isinstance(user.get("effective"), dict)
-            else None,
-            (user.get("target") or {}).get("name")
-            if isinstance(user.get("target"), dict)
-            else None,
-        ):
-            if isinstance(value, str) and value and value not in users:
-                users.append(value)
+    if user.__class__ is dict:
+        name = user.get("name")
+        if name.__class__ is str and name:
+            users.append(name)
+        for role in ("effective", "target"):
+            other = user.get(role)
+            if other.__class__ is dict:
+                name = other.get("name")
+                if name.__class__ is str and name and name not in users:
+                    users.append(name)
     if ips or users:
         related = section(event, "related")
         if ips:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 MONTHS = {
     "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
@@ -51,7 +52,7 @@ def infer_year(  # noqa: PLR0917 - the parts of a date, in their natural order
     A Dec 31 line read on Jan 1 belongs to the year before; Feb 29 falls back to the most
     recent leap year that keeps it in the past.
     """
-    year = datetime.fromtimestamp(now, tz).year
+    year = _current_year(int(now) // 60, tz)
     for candidate in (year, year - 1, year - 2, year - 3, year - 4):
         try:
             stamp = datetime(candidate, month, day, hour, minute, second, micro, tzinfo=tz)
@@ -60,6 +61,12 @@ def infer_year(  # noqa: PLR0917 - the parts of a date, in their natural order
         if stamp.timestamp() <= now + max_future_s:
             return stamp
     raise TimestampError(f"no year makes month={month} day={day} a past date")
+
+
+@lru_cache(maxsize=64)
+def _current_year(minute: int, tz: tzinfo) -> int:
+    """The calendar year in ``tz`` at POSIX minute ``minute`` (zone offsets are whole minutes)."""
+    return datetime.fromtimestamp(minute * 60, tz).year
 
 
 def from_epoch(seconds: float, micro: int = 0) -> datetime:
