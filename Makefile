@@ -15,12 +15,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # checkov pins an old `packaging` that conflicts with pytest, so it lives in its own venv.
-checkov: $(CHECKOV_VENV)/.installed
-
-$(CHECKOV_VENV)/.installed:
-	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet checkov
-	touch $@
+checkov:
+	CHECKOV_VENV=$(CHECKOV_VENV) PYTHON=$(PYTHON) tests/helm/ensure_checkov.sh
 
 demo: install
 	$(BIN)/logwarden demo
