@@ -23,6 +23,7 @@ from elasticsearch import (
     helpers,
 )
 
+from connectors.elasticsearch import CLIENT_MAJOR
 from connectors.es_test_server import ElasticsearchTestServer
 
 STREAM = "logs-demo.alerts-default"
@@ -56,13 +57,13 @@ def test_client_accepts_the_server_and_negotiates_compatibility(
     info = client.info()
     assert info["version"]["number"].startswith("9.")
     sent = es_server.requests_to("/", "GET")[0]
-    assert "compatible-with=9" in sent.headers["Accept"]
+    assert f"compatible-with={CLIENT_MAJOR}" in sent.headers["Accept"]
 
 
-def test_an_8x_server_refuses_the_9x_client_compatibility_header(
+def test_a_server_one_major_older_refuses_the_client_compatibility_header(
     es_server_factory: Callable[..., ElasticsearchTestServer],
 ) -> None:
-    old = es_server_factory(version="8.15.0")
+    old = es_server_factory(version=f"{CLIENT_MAJOR - 1}.15.0")
     with pytest.raises(BadRequestError) as caught:
         Elasticsearch(old.url).info()
     assert caught.value.error == "media_type_header_exception"
