@@ -13,12 +13,13 @@ import copy
 import fnmatch
 import functools
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.es_mappings import flatten_document
-from connectors.es_test_query import UnsupportedQueryError, compile_query, sort_value
+from connectors.es_test_aggs import Doc, aggregate
+from connectors.es_test_query import compile_query, sort_value
 from connectors.es_test_store import EsError, IndexState, StoredDocument, as_list
 
 MAX_RESULT_WINDOW = 10_000
@@ -97,10 +98,6 @@ class SearchContexts:
         params: Mapping[str, str],
     ) -> dict[str, Any]:
         """A ``_search`` response for ``body`` over ``candidates``."""
-        if body.get("aggs") or body.get("aggregations"):
-            raise UnsupportedQueryError(
-                "aggregations are not interpreted by the Elasticsearch test server"
-            )
         pit = body.get("pit")
         size = int(params.get("size", body.get("size", 10)))
         offset = int(params.get("from", body.get("from", 0)))
@@ -132,6 +129,10 @@ class SearchContexts:
             page = hits[offset : offset + size]
         if pit is not None:
             extra["pit_id"] = pit["id"]
+        aggs = body.get("aggs") or body.get("aggregations")
+        if aggs:
+            matched = matching_documents(candidates, body.get("query"))
+            extra["aggregations"] = aggregate(aggs, matched)
         total = total_hits(len(hits), body.get("track_total_hits"))
         return _response(page, total, sorted_=bool(sort), extra=extra)
 
@@ -176,6 +177,24 @@ def sort_spec(raw: Any, *, with_pit: bool) -> SortSpec:
     return spec
 
 
+def matching_documents(candidates: list[Candidate], query: Mapping[str, Any] | None) -> list[Doc]:
+    """``(_id, _source, field types)`` of every candidate ``query`` matches, in order."""
+    return [(c.doc.id, c.doc.source, types) for c, types in _matching(candidates, query)]
+
+
+def _matching(
+    candidates: list[Candidate], query: Mapping[str, Any] | None
+) -> Iterator[tuple[Candidate, Mapping[str, str]]]:
+    compiled: dict[str, tuple[Mapping[str, str], Callable[[str, Mapping[str, Any]], bool]]] = {}
+    for candidate in candidates:
+        if candidate.index.name not in compiled:
+            index_types = candidate.index.field_types()
+            compiled[candidate.index.name] = (index_types, compile_query(query, index_types))
+        types, predicate = compiled[candidate.index.name]
+        if predicate(candidate.doc.id, candidate.doc.source):
+            yield candidate, types
+
+
 def matching_hits(
     candidates: list[Candidate],
     query: Mapping[str, Any] | None,
@@ -184,14 +203,7 @@ def matching_hits(
 ) -> list[dict[str, Any]]:
     """Hits of the documents ``query`` matches, sorted by ``sort``."""
     hits: list[dict[str, Any]] = []
-    compiled: dict[str, tuple[Mapping[str, str], Callable[[str, Mapping[str, Any]], bool]]] = {}
-    for candidate in candidates:
-        if candidate.index.name not in compiled:
-            index_types = candidate.index.field_types()
-            compiled[candidate.index.name] = (index_types, compile_query(query, index_types))
-        types, predicate = compiled[candidate.index.name]
-        if not predicate(candidate.doc.id, candidate.doc.source):
-            continue
+    for candidate, types in _matching(candidates, query):
         hit: dict[str, Any] = {
             "_index": candidate.index.backing_index,
             "_id": candidate.doc.id,

@@ -86,7 +86,8 @@ def setup_elasticsearch_command(
     Console().print(table)
     for note in report.notes:
         console.print(f"[yellow]note:[/yellow] {note}")
-    console.print("changed" if report.changed else "nothing to change: already up to date")
+    changed = sum(c.action != "unchanged" for c in report.changes)
+    console.print(f"{changed} changed" if changed else "nothing to change: already up to date")
 
 
 @setup_app.command("kibana")

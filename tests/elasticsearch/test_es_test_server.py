@@ -299,3 +299,42 @@ def test_dynamic_false_keeps_unknown_fields_unindexed(es_server: ElasticsearchTe
     client.index(index="strictish", id="1", document={"a": 1, "extra": {"b": "x"}})
     assert es_server.indices["strictish"].unindexed_fields == {"extra.b"}
     assert es_server.document("strictish", "1") == {"a": 1, "extra": {"b": "x"}}
+
+
+def test_basic_aggregations(es_server: ElasticsearchTestServer) -> None:
+    client = Elasticsearch(es_server.url)
+    _stream_template(client)
+    docs = [
+        _alert(0, label="auth_failure"),
+        _alert(1, label="auth_failure"),
+        _alert(2, label="malware"),
+        _alert(3, label="auth_failure"),
+    ]
+    helpers.bulk(client, [{"_op_type": "create", "_index": STREAM, **d} for d in docs])
+    answer = client.search(
+        index=STREAM,
+        size=0,
+        query={"range": {"n": {"gte": 1}}},
+        aggs={
+            "labels": {
+                "terms": {"field": "label.keyword", "size": 1},
+                "aggs": {"top": {"max": {"field": "n"}}},
+            },
+            "per_second": {"date_histogram": {"field": "@timestamp", "fixed_interval": "1s"}},
+            "average": {"avg": {"field": "n"}},
+            "alerts": {"filter": {"term": {"event.kind": "alert"}}},
+        },
+    )
+    aggs = answer["aggregations"]
+    assert aggs["labels"]["buckets"] == [
+        {"key": "auth_failure", "doc_count": 2, "top": {"value": 3.0}}
+    ]
+    assert aggs["labels"]["sum_other_doc_count"] == 1
+    assert [b["doc_count"] for b in aggs["per_second"]["buckets"]] == [1, 1, 1]
+    assert aggs["per_second"]["buckets"][0]["key_as_string"] == "2026-01-01T00:00:01.000Z"
+    assert aggs["average"] == {"value": 2.0}
+    assert aggs["alerts"]["doc_count"] == 3
+    with pytest.raises(BadRequestError, match="not interpreted"):
+        client.search(index=STREAM, aggs={"x": {"geo_centroid": {"field": "n"}}})
+    with pytest.raises(BadRequestError, match="Fielddata is disabled"):
+        client.search(index=STREAM, aggs={"x": {"terms": {"field": "label"}}})
