@@ -14,13 +14,14 @@ from typing import Any
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
-from faust.types import StreamT
+from faust.types import TP, StreamT
 from faust.web import Request, Response, View
 from mode import BaseSignalT
 
 from connectors.bulk_sinks import BulkSink
 from stream.config import Settings
 from stream.log_pipeline import LogBatchProcessor
+from stream.metrics import CONSUMER_LAG
 from stream.records import RawRecord
 from stream.ticket_pipeline import TicketBatchProcessor
 
@@ -88,6 +89,21 @@ def create_app(settings: Settings, *, web_enabled: bool = True) -> faust.App:
     )
 
 
+def _record_lag(app: faust.App, records: list[RawRecord]) -> None:
+    """Consumer lag per partition from the fetcher's highwater (where the broker reports it)."""
+    last: dict[tuple[str, int], int] = {}
+    for record in records:
+        last[(record.topic, record.partition)] = record.offset
+    for (topic, partition), offset in last.items():
+        try:
+            highwater = app.consumer.highwater(TP(topic, partition))
+        except Exception:  # partition revoked meanwhile, or no fetch yet: skip the gauge
+            continue
+        if highwater is not None and highwater >= 0:
+            lag = max(0, highwater - offset - 1)
+            CONSUMER_LAG.labels(topic=topic, partition=str(partition)).set(lag)
+
+
 def _take(
     app: faust.App,
     settings: Settings,
@@ -110,7 +126,9 @@ def _take(
         async for events in stream.take_events(  # type: ignore[attr-defined]
             settings.batch_max_size, within=settings.batch_max_wait_s
         ):
-            await process([RawRecord.from_event(event) for event in events])
+            records = [RawRecord.from_event(event) for event in events]
+            await process(records)
+            _record_lag(app, records)
 
     app.agent(topic, name=agent_name)(consume)
 

@@ -27,7 +27,7 @@ class TracedProducer:
         self._producer = KafkaProducer(
             acks="all", linger_ms=5, max_request_size=max_request_size, **kafka.client_options()
         )
-        self.trace_ids: dict[tuple[int, int], str] = {}
+        self.trace_ids: dict[tuple[str, int, int], str] = {}
 
     def send(
         self, topic: str, values: Sequence[bytes], traced: bool = True
@@ -51,7 +51,7 @@ class TracedProducer:
             metadata = future.get(timeout=30)
             coordinates.append((metadata.partition, metadata.offset))
             if trace_id:
-                self.trace_ids[(metadata.partition, metadata.offset)] = trace_id
+                self.trace_ids[(topic, metadata.partition, metadata.offset)] = trace_id
         return coordinates
 
     def close(self) -> None:

@@ -4,7 +4,7 @@ The worker runs with ``events_sample_rate=1`` so every parsed event becomes exac
 document (alert or event), which makes "nothing lost, nothing doubled" checkable per offset.
 Which events must be alerts is computed here independently from the shipped model: risk
 without novelty at or above the threshold must alert; risk with maximal novelty below it
-must not (novelty only adds risk).
+must not (novelty only adds risk), up to a small margin (see RISK_MARGIN).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from tests.pipeline.helpers import TracedProducer, header, read_topic, source_of
 pytestmark = pytest.mark.slow
 
 EVENTS = 10_000
+#: Dynamic int8 quantisation scales activations per batch, so an event's probabilities move a
+#: little with the batch it is scored in; events this close to the threshold are not judged.
+RISK_MARGIN = 2.0
 TICKETS = [
     ("Laptop screen flickering", "My laptop display flickers and goes black since this morning."),
     (
@@ -52,9 +55,9 @@ def _offline_expectations(lines: list[bytes], settings: Settings) -> tuple[set[i
     policy = RiskPolicy(alert_min_risk=threshold)
     must, must_not = set(), set()
     for (index, _), row in zip(events, probabilities, strict=True):
-        if policy.risk_score(row, model.label_names, 0.0) >= threshold:
+        if policy.risk_score(row, model.label_names, 0.0) >= threshold + RISK_MARGIN:
             must.add(index)
-        if policy.risk_score(row, model.label_names, 1.0) < threshold:
+        if policy.risk_score(row, model.label_names, 1.0) < threshold - RISK_MARGIN:
             must_not.add(index)
     return must, must_not
 
@@ -123,7 +126,7 @@ def test_ten_thousand_events_and_tickets_end_to_end(pipeline: PipelineEnv) -> No
     # One trace from the producer's header into every document.
     for doc in log_alerts + events:
         source = doc["logwarden"]["source"]
-        expected = producer.trace_ids[(source["partition"], source["offset"])]
+        expected = producer.trace_ids[(source["topic"], source["partition"], source["offset"])]
         assert doc["trace"]["id"] == expected
         assert len(doc["span"]["id"]) == 16
     exported = {format(s.context.trace_id, "032x") for s in producer.exporter.get_finished_spans()}
