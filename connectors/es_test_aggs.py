@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.es_mappings import field_values
 from connectors.es_test_query import (
     DATE_TYPES,
     NUMERIC_TYPES,
     UnsupportedQueryError,
     compile_query,
+    doc_values,
     epoch_millis,
 )
 from connectors.es_test_store import EsError
@@ -58,7 +58,9 @@ def aggregate(specs: Mapping[str, Any], docs: list[Doc]) -> dict[str, Any]:
 
 
 def _values(docs: list[Doc], field: str) -> list[tuple[Any, str | None]]:
-    return [(v, types.get(field)) for _, source, types in docs for v in field_values(source, field)]
+    return [
+        (v, types.get(field)) for _, source, types in docs for v in doc_values(source, field, types)
+    ]
 
 
 def _numeric(value: Any, field_type: str | None) -> float | None:
@@ -118,7 +120,7 @@ def _terms(spec: Mapping[str, Any], docs: list[Doc], sub: Mapping[str, Any]) -> 
     _require_aggregatable(field, docs)
     groups: dict[Any, tuple[str | None, list[Doc]]] = {}
     for doc in docs:
-        keys = {_bucket_key(v, doc[2].get(field)) for v in field_values(doc[1], field)}
+        keys = {_bucket_key(v, doc[2].get(field)) for v in doc_values(doc[1], field, doc[2])}
         for key, text in keys:
             groups.setdefault(key, (text, []))[1].append(doc)
     ordered = sorted(groups.items(), key=lambda item: (-len(item[1][1]), str(item[0])))
@@ -177,7 +179,7 @@ def _date_histogram(
     for doc in docs:
         starts = {
             m // step * step
-            for v in field_values(doc[1], field)
+            for v in doc_values(doc[1], field, doc[2])
             if (m := epoch_millis(v)) is not None
         }
         for start in starts:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from connectors.es_mappings import field_values
+from connectors.es_mappings import OBJECT_TYPES, field_values
 
 NUMERIC_TYPES = frozenset(
     {"long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float"}
@@ -134,6 +134,16 @@ def dynamic_type(value: Any) -> str:
     return "text"
 
 
+def doc_values(source: Mapping[str, Any], field: str, types: Mapping[str, str]) -> list[Any]:
+    """Values of ``field`` as Elasticsearch indexes them: a multi-field such as
+    ``message.keyword`` reads its parent's values from ``_source``."""
+    values = field_values(source, field)
+    parent = field.rpartition(".")[0]
+    if not values and field in types and types.get(parent, "object") not in OBJECT_TYPES:
+        values = field_values(source, parent)
+    return values
+
+
 def compile_query(
     query: Mapping[str, Any] | None, types: Mapping[str, str]
 ) -> Callable[[str, Mapping[str, Any]], bool]:
@@ -180,7 +190,7 @@ def _terms(spec: Mapping[str, Any], types: Mapping[str, str]) -> Callable[..., b
     field_type = types.get(field)
     expected = {_comparable(v, field_type) for v in wanted}
     return lambda _id, source: any(
-        _comparable(v, field_type) in expected for v in field_values(source, field)
+        _comparable(v, field_type) in expected for v in doc_values(source, field, types)
     )
 
 
@@ -189,9 +199,9 @@ def _ids(spec: Mapping[str, Any], _types: Mapping[str, str]) -> Callable[..., bo
     return lambda doc_id, _source: doc_id in wanted
 
 
-def _exists(spec: Mapping[str, Any], _types: Mapping[str, str]) -> Callable[..., bool]:
+def _exists(spec: Mapping[str, Any], types: Mapping[str, str]) -> Callable[..., bool]:
     field = spec["field"]
-    return lambda _id, source: bool(field_values(source, field))
+    return lambda _id, source: bool(doc_values(source, field, types))
 
 
 def _match(spec: Mapping[str, Any], types: Mapping[str, str]) -> Callable[..., bool]:
@@ -202,7 +212,7 @@ def _match(spec: Mapping[str, Any], types: Mapping[str, str]) -> Callable[..., b
         return _terms({field: [wanted]}, types)
     tokens = set(str(wanted).lower().split())
     return lambda _id, source: any(
-        tokens & set(str(v).lower().split()) for v in field_values(source, field)
+        tokens & set(str(v).lower().split()) for v in doc_values(source, field, types)
     )
 
 
@@ -219,7 +229,7 @@ def _range(spec: Mapping[str, Any], types: Mapping[str, str]) -> Callable[..., b
         checks.append(_range_check(op, bound))
 
     def matches(_id: str, source: Mapping[str, Any]) -> bool:
-        for value in field_values(source, field):
+        for value in doc_values(source, field, types):
             comparable = _comparable(value, field_type)
             if comparable is not None and all(check(comparable) for check in checks):
                 return True
@@ -273,9 +283,10 @@ _BUILDERS: dict[str, Callable[[Any, Mapping[str, str]], Callable[..., bool]]] = 
 }
 
 
-def sort_value(source: Mapping[str, Any], field: str, field_type: str | None) -> Any:
+def sort_value(source: Mapping[str, Any], field: str, types: Mapping[str, str]) -> Any:
     """The value a hit reports in ``sort`` for ``field`` (dates as epoch millis)."""
-    values = field_values(source, field)
+    field_type = types.get(field)
+    values = doc_values(source, field, types)
     if not values:
         return None
     first = min(values, key=lambda v: _comparable(v, field_type) if field_type else str(v))

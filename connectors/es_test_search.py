@@ -224,7 +224,7 @@ def _sort_key(candidate: Candidate, name: str, types: Mapping[str, str]) -> Any:
         return candidate.doc.seq_no
     if name == "_score":
         return 1.0
-    return sort_value(candidate.doc.source, name, types.get(name))
+    return sort_value(candidate.doc.source, name, types)
 
 
 def compare_sort(left: list[Any], right: list[Any], spec: SortSpec) -> int:
