@@ -40,7 +40,7 @@ _ACTION = re.compile(r"action \[([^\]]+)\]")
 
 
 class ClusterError(RuntimeError):
-    """Elasticsearch could not be used; the message says why and what to do."""
+    """Elasticsearch (or Kibana) could not be used; the message says why and what to do."""
 
 
 class CredentialsError(ClusterError):

@@ -13,9 +13,11 @@ checks, data streams created from composable templates (``op_type=create`` requi
 ``_index_template``, ``_component_template``, ``_ilm/policy``, ``_data_stream``,
 ``_security/_authenticate``, ``_security/user/_has_privileges`` with cluster and index
 privileges, ``_search`` (``match_all``/``term``/``terms``/``ids``/``range``/``exists``/
-``match``/``bool``, size/from/sort/search_after, point in time, scroll), ``_count`` and
-``_refresh``. Anything else is answered with an error naming the test double, so a test
-never passes on an ignored request. No aggregations, scoring or analysis.
+``match``/``bool``, size/from/sort/search_after, point in time, scroll, basic aggregations:
+``terms``/``date_histogram``/``filter`` and simple metrics), ``_count`` and ``_refresh``.
+Anything else is answered with an error naming the test double, so a test never passes on
+an ignored request. No relevance scoring, text analysis, aliases, rollover or ingest
+pipelines.
 
 Faults are switched on per test: HTTP errors for the next N requests or for a time span,
 dropped connections, slow responses, per-item ``429`` or mapping errors inside an HTTP 200
