@@ -97,7 +97,12 @@ def setup_kibana_command(
         typer.Option("--print", help="Write the saved-objects NDJSON to stdout; contact nothing."),
     ] = False,
 ) -> None:
-    """Import data views and dashboards into Kibana (overwrites our own objects)."""
+    """Import data views and dashboards into Kibana (overwrites our own objects).
+
+    Kibana accepts the Elasticsearch credentials (API key or user), so the
+    LOGWARDEN_ELASTICSEARCH_* credentials and CA settings are used; the space is
+    LOGWARDEN_KIBANA_SPACE.
+    """
     ndjson = NDJSON_PATH.read_text(encoding="utf-8")
     if print_only:
         sys.stdout.write(ndjson)
