@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from classifiers.parsing.fields import section, set_address, set_user
 from classifiers.parsing.model import Context
 from classifiers.parsing.timeparse import (
     MONTHS,
+    Stamp,
     TimestampError,
     build,
     from_epoch,
@@ -57,7 +58,7 @@ def _severity(raw: str) -> int | None:
     return _SEVERITY_WORDS.get(raw.lower())
 
 
-def _receipt_time(text: str, tz: tzinfo) -> datetime:
+def _receipt_time(text: str, tz: tzinfo) -> Stamp:
     """``rt``: epoch milliseconds, ``MMM dd yyyy HH:mm:ss[.SSS]`` or ISO 8601."""
     if text.isdigit():
         return from_epoch(int(text) / 1000.0)

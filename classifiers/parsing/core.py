@@ -26,7 +26,7 @@ from classifiers.parsing.registry import (
     shape,
 )
 from classifiers.parsing.scrubbing import scrub
-from classifiers.parsing.timeparse import TimestampError, from_epoch, now_ts, to_iso
+from classifiers.parsing.timeparse import Instant, TimestampError, from_epoch, now_ts, to_iso
 
 DEFAULT_OPTIONS = ParseOptions()
 UNPARSED = "unparsed"
@@ -146,7 +146,7 @@ def _finish(
 ) -> ParsedEvent:
     """Add what every event carries: UTC timestamp, ECS basics, logwarden.parse/scrubbed."""
     stamp = event.get("@timestamp")
-    if not isinstance(stamp, datetime):  # the line carries no time: ingest time is the best guess
+    if not isinstance(stamp, Instant | datetime):  # no time in the line: ingest time it is
         stamp = from_epoch(ctx.now)
     event["@timestamp"] = to_iso(stamp, ctx.now, ctx.max_future_s)
     if not isinstance(event.get("message"), str):

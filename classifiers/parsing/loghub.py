@@ -14,17 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from classifiers.parsing.model import Context
-from classifiers.parsing.timeparse import build, from_epoch, infer_year, micros
+from classifiers.parsing.timeparse import Stamp, build, from_epoch, infer_year, micros
 
-Stamp = Callable[[dict[str, str], Context], datetime]
+StampRule = Callable[[dict[str, str], Context], Stamp]
 
 
-def _ymd(parts: dict[str, str], ctx: Context) -> datetime:
+def _ymd(parts: dict[str, str], ctx: Context) -> Stamp:
     year = int(parts["year"])
     return build(
         year + 2000 if year < 100 else year, int(parts["month"]), int(parts["day"]),
@@ -33,14 +32,14 @@ def _ymd(parts: dict[str, str], ctx: Context) -> datetime:
     )  # fmt: skip
 
 
-def _no_year(parts: dict[str, str], ctx: Context) -> datetime:
+def _no_year(parts: dict[str, str], ctx: Context) -> Stamp:
     return infer_year(
         int(parts["month"]), int(parts["day"]), int(parts["hour"]), int(parts["minute"]),
         int(parts["second"]), micros(parts.get("fraction")), ctx.tz, ctx.now, ctx.max_future_s,
     )  # fmt: skip
 
 
-def _epoch(parts: dict[str, str], ctx: Context) -> datetime:
+def _epoch(parts: dict[str, str], ctx: Context) -> Stamp:
     return from_epoch(int(parts["epoch"]), micros(parts.get("fraction")))
 
 
@@ -56,7 +55,7 @@ class LoghubSystem:
 
     name: str
     pattern: re.Pattern[str]
-    stamp: Stamp
+    stamp: StampRule
     first: str  # characters a line can start with, for the detection registry
 
     @cached_property
@@ -73,7 +72,7 @@ class LoghubSystem:
         return f"loghub.{self.name.lower()}"
 
 
-def _system(name: str, pattern: str, stamp: Stamp, first: str) -> LoghubSystem:
+def _system(name: str, pattern: str, stamp: StampRule, first: str) -> LoghubSystem:
     return LoghubSystem(name, re.compile(pattern, re.DOTALL), stamp, first)
 
 

@@ -1,15 +1,18 @@
 """Timestamp building shared by every format: zones, year inference, range checks.
 
-Parsers hand back aware ``datetime`` objects; :func:`to_iso` turns them into the UTC
-ISO 8601 string Elasticsearch indexes. Malformed dates raise :class:`TimestampError`, which
-the entry point turns into a typed ``invalid_timestamp`` failure.
+Parsers hand back a :data:`Stamp`: an :class:`Instant` (POSIX seconds and UTC text, built
+without ``datetime`` for UTC and fixed-offset stamps, the common case) or an aware
+``datetime`` (IANA zones with daylight saving). :func:`to_iso` checks the range and gives the
+UTC ISO 8601 string Elasticsearch indexes. Malformed dates raise :class:`TimestampError`,
+which the entry point turns into a typed ``invalid_timestamp`` failure.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from functools import lru_cache
+from typing import NamedTuple, TypeAlias
 
 MONTHS = {
     "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
@@ -17,18 +20,70 @@ MONTHS = {
 }  # fmt: skip
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_LAST_POSIX = 253_402_300_800  # 10000-01-01T00:00:00Z
+_SECONDS_CACHE: dict[int, str] = {}  # log lines come in bursts of the same second
+
+
 class TimestampError(ValueError):
     """A timestamp that names no real instant, or one outside the accepted range."""
 
 
-def build(  # noqa: PLR0917 - the parts of a date, in their natural order
-    year: int, month: int, day: int, hour: int, minute: int, second: int, micro: int, tz: tzinfo
-) -> datetime:
-    """An aware datetime from parts; :class:`TimestampError` for impossible dates."""
+class Instant(NamedTuple):
+    """A UTC instant already formatted: POSIX seconds and ISO 8601 text with ms and ``Z``."""
+
+    posix: float
+    iso: str
+
+
+Stamp: TypeAlias = Instant | datetime
+
+
+@lru_cache(maxsize=64)
+def _fixed_offset(tz: tzinfo) -> int | None:
+    """Seconds east of UTC when ``tz`` has one constant offset (UTC, ``+0200``), else None."""
+    if isinstance(tz, timezone):
+        offset = tz.utcoffset(None)
+        return int(offset.total_seconds())
+    if getattr(tz, "key", None) in ("UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal"):
+        return 0
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _civil_day(year: int, month: int, day: int) -> tuple[int, str]:
+    """Days since 1970-01-01 and ``YYYY-MM-DD`` of a calendar date (dates repeat a lot)."""
     try:
-        return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+        parsed = date(year, month, day)
     except ValueError as exc:
         raise TimestampError(f"not a real date: {exc}") from None
+    return parsed.toordinal() - _EPOCH_ORDINAL, parsed.isoformat()
+
+
+def build(  # noqa: PLR0917 - the parts of a date, in their natural order
+    year: int, month: int, day: int, hour: int, minute: int, second: int, micro: int, tz: tzinfo
+) -> Stamp:
+    """The instant of local date parts in ``tz``; :class:`TimestampError` for impossible ones."""
+    offset = _fixed_offset(tz)
+    if offset is None:
+        try:
+            return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+        except ValueError as exc:
+            raise TimestampError(f"not a real date: {exc}") from None
+    if hour > 23 or minute > 59 or second > 59:
+        raise TimestampError(f"not a real time: {hour:02d}:{minute:02d}:{second:02d}")
+    days, day_text = _civil_day(year, month, day)
+    if offset:
+        return from_epoch(days * 86400 + hour * 3600 + minute * 60 + second - offset, micro)
+    return Instant(
+        days * 86400 + hour * 3600 + minute * 60 + second + micro / 1e6,
+        f"{day_text}T{hour:02d}:{minute:02d}:{second:02d}.{micro // 1000:03d}Z",
+    )
+
+
+def posix(stamp: Stamp) -> float:
+    """POSIX seconds of a stamp."""
+    return stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()
 
 
 def micros(fraction: str | None) -> int:
@@ -46,7 +101,7 @@ def now_ts(fixed: datetime | None) -> float:
 def infer_year(  # noqa: PLR0917 - the parts of a date, in their natural order
     month: int, day: int, hour: int, minute: int, second: int, micro: int, tz: tzinfo,
     now: float, max_future_s: float,
-) -> datetime:  # fmt: skip
+) -> Stamp:  # fmt: skip
     """Date of a year-less stamp (RFC 3164, Android): this year, or last year if that is future.
 
     A Dec 31 line read on Jan 1 belongs to the year before; Feb 29 falls back to the most
@@ -55,10 +110,10 @@ def infer_year(  # noqa: PLR0917 - the parts of a date, in their natural order
     year = _current_year(int(now) // 60, tz)
     for candidate in (year, year - 1, year - 2, year - 3, year - 4):
         try:
-            stamp = datetime(candidate, month, day, hour, minute, second, micro, tzinfo=tz)
-        except ValueError:
+            stamp = build(candidate, month, day, hour, minute, second, micro, tz)
+        except TimestampError:
             continue
-        if stamp.timestamp() <= now + max_future_s:
+        if posix(stamp) <= now + max_future_s:
             return stamp
     raise TimestampError(f"no year makes month={month} day={day} a past date")
 
@@ -69,12 +124,23 @@ def _current_year(minute: int, tz: tzinfo) -> int:
     return datetime.fromtimestamp(minute * 60, tz).year
 
 
-def from_epoch(seconds: float, micro: int = 0) -> datetime:
-    """UTC datetime of POSIX seconds (plus microseconds)."""
-    try:
-        return datetime.fromtimestamp(seconds, UTC) + timedelta(microseconds=micro)
-    except (OverflowError, OSError, ValueError) as exc:
-        raise TimestampError(f"epoch {seconds!r} out of range: {exc}") from None
+def from_epoch(seconds: float, micro: int = 0) -> Instant:
+    """The instant of POSIX ``seconds`` (plus microseconds)."""
+    if not 0 <= seconds < _LAST_POSIX:
+        raise TimestampError(f"epoch {seconds!r} is before 1970 or after 9999")
+    whole = int(seconds)
+    micro += round((seconds - whole) * 1e6)
+    whole, micro = whole + micro // 1_000_000, micro % 1_000_000
+    text = _SECONDS_CACHE.get(whole)
+    if text is None:
+        if len(_SECONDS_CACHE) > 4096:
+            _SECONDS_CACHE.clear()
+        utc = time.gmtime(whole)
+        text = _SECONDS_CACHE[whole] = (
+            f"{utc.tm_year:04d}-{utc.tm_mon:02d}-{utc.tm_mday:02d}T"
+            f"{utc.tm_hour:02d}:{utc.tm_min:02d}:{utc.tm_sec:02d}"
+        )
+    return Instant(whole + micro / 1e6, f"{text}.{micro // 1000:03d}Z")
 
 
 def from_iso(text: str, tz: tzinfo) -> datetime:
@@ -86,7 +152,7 @@ def from_iso(text: str, tz: tzinfo) -> datetime:
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=tz)
 
 
-def from_any(value: object, tz: tzinfo) -> datetime:
+def from_any(value: object, tz: tzinfo) -> Stamp:
     """A timestamp of a JSON field: ISO string, or epoch seconds/milliseconds as number."""
     if isinstance(value, bool):
         raise TimestampError("a boolean is not a timestamp")
@@ -100,28 +166,18 @@ def from_any(value: object, tz: tzinfo) -> datetime:
     raise TimestampError(f"a {type(value).__name__} is not a timestamp")
 
 
-_SECONDS_CACHE: dict[int, str] = {}
-
-
-def to_iso(stamp: datetime, now: float, max_future_s: float) -> str:
+def to_iso(stamp: Stamp, now: float, max_future_s: float) -> str:
     """UTC ISO 8601 with milliseconds and ``Z`` (what Elasticsearch ``date`` stores).
 
-    Rejects stamps before 1970 or further in the future than allowed. Log lines come in
-    bursts of the same second, so the formatted second is cached.
+    Rejects stamps before 1970 or further in the future than allowed.
     """
-    posix = stamp.timestamp()
-    if posix < 0:
-        raise TimestampError(f"timestamp {stamp.isoformat()} is before 1970")
-    if posix > now + max_future_s:
-        raise TimestampError(f"timestamp {stamp.isoformat()} is in the future")
-    second = int(posix)
-    text = _SECONDS_CACHE.get(second)
-    if text is None:
-        if len(_SECONDS_CACHE) > 4096:
-            _SECONDS_CACHE.clear()
-        utc = time.gmtime(second)
-        text = _SECONDS_CACHE[second] = (
-            f"{utc.tm_year:04d}-{utc.tm_mon:02d}-{utc.tm_mday:02d}T"
-            f"{utc.tm_hour:02d}:{utc.tm_min:02d}:{utc.tm_sec:02d}"
-        )
-    return f"{text}.{stamp.microsecond // 1000:03d}Z"
+    if not isinstance(stamp, Instant):
+        seconds = stamp.timestamp()
+        if seconds < 0:
+            raise TimestampError(f"timestamp {stamp.isoformat()} is before 1970")
+        stamp = from_epoch(seconds)
+    if stamp.posix < 0:
+        raise TimestampError("timestamp is before 1970")
+    if stamp.posix > now + max_future_s:
+        raise TimestampError(f"timestamp {stamp.iso} is in the future")
+    return stamp.iso

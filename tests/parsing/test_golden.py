@@ -474,3 +474,21 @@ def test_more_auth_lines(line: str, expected: dict[str, Any], options: ParseOpti
         for part in dotted.split("."):
             node = node[part]
         assert node == value, dotted
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        (b'1.2.3.4 - - [03/Mar/2024:00:30:00 +0100] "GET / HTTP/1.1" 200 1',
+         "2024-03-02T23:30:00.000Z"),
+        (b'1.2.3.4 - - [31/Dec/2023:23:30:00.250 -0130] "GET / HTTP/1.1" 200 1',
+         "2024-01-01T01:00:00.250Z"),
+        (b"Feb 29 12:00:00 host app: leap day seen in 2024", "2024-02-29T12:00:00.000Z"),
+        (b"<13>1 2024-03-03T12:00:00.123456+05:30 h a - - - x", "2024-03-03T06:30:00.123Z"),
+        (b'{"@timestamp": 1709460901123, "message": "epoch ms"}', "2024-03-03T10:15:01.123Z"),
+    ],
+)  # fmt: skip
+def test_timestamps_are_utc(line: bytes, stamp: str, options: ParseOptions) -> None:
+    event = parse(line, options)
+    assert not isinstance(event, ParseFailure), event
+    assert event["@timestamp"] == stamp
