@@ -1,0 +1,127 @@
+"""Tracing through one batch, in process, with an in-memory span exporter.
+
+The batch runs through the real stages (parser, shipped models) into the NDJSON sink; the
+producer side is a span of this test whose ``traceparent`` travels in str→bytes Kafka headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from connectors.bulk_sinks import NdjsonBulkSink
+from connectors.telemetry import (
+    JsonLogFormatter,
+    configure_tracing,
+    extract_context,
+    inject_headers,
+)
+from stream.components import load_components
+from stream.config import Settings
+from stream.log_pipeline import LogBatchProcessor
+from stream.outputs import KafkaPublisher
+from stream.records import RawRecord
+
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+
+@pytest.fixture(scope="module")
+def exporter() -> InMemorySpanExporter:
+    """Spans of this process, whoever installed the provider first."""
+    memory = InMemorySpanExporter()
+    provider = trace.get_tracer_provider()
+    if isinstance(provider, TracerProvider):
+        provider.add_span_processor(SimpleSpanProcessor(memory))
+    else:
+        configure_tracing("tests", processor=SimpleSpanProcessor(memory))
+    return memory
+
+
+@pytest.fixture
+def fresh(exporter: InMemorySpanExporter) -> Iterator[InMemorySpanExporter]:
+    exporter.clear()
+    yield exporter
+
+
+def test_traceparent_is_read_from_kafka_headers() -> None:
+    headers = [("other", b"x"), ("TraceParent", TRACEPARENT.encode())]
+    context = extract_context(headers)
+    assert context is not None
+    span_context = trace.get_current_span(context).get_span_context()
+    assert format(span_context.trace_id, "032x") == "0af7651916cd43dd8448eb211c80319c"
+    assert extract_context([("traceparent", b"garbage")]) is None
+    assert extract_context(None) is None
+    assert extract_context({"traceparent": TRACEPARENT.encode()}) is not None
+
+
+async def test_batch_continues_each_producer_trace_into_its_document(
+    fresh: InMemorySpanExporter, tmp_path: Path
+) -> None:
+    settings = Settings(events_sample_rate=1.0, output_file=tmp_path / "out.ndjson")
+    components = load_components(settings)
+    tracer = trace.get_tracer("tests.producer")
+    records, producer_traces = [], []
+    for offset in range(3):
+        with tracer.start_as_current_span("send logs.raw") as span:
+            headers = inject_headers()
+            producer_traces.append(format(span.get_span_context().trace_id, "032x"))
+        line = (
+            f"Mar  3 10:00:0{offset} db-1 sshd[77]: Accepted publickey for ops from 10.0.0.{offset}"
+        )
+        records.append(RawRecord("logs.raw", 0, offset, line.encode(), tuple(headers)))
+    sent: list[Any] = []
+
+    async def send(topic: str, **message: Any) -> Any:
+        sent.append((topic, message))
+        future: Any = asyncio.get_running_loop().create_future()
+        future.set_result(None)
+        return future
+
+    sink = NdjsonBulkSink(settings.output_file)
+    with ThreadPoolExecutor(1) as executor:
+        processor = LogBatchProcessor(
+            settings,
+            parser=components.parser,
+            scorer=components.scorer,
+            sink=sink,
+            publisher=KafkaPublisher(send, settings.topic_deadletter, settings.max_event_bytes),
+            executor=executor,
+        )
+        report = await processor.process(records)
+    await sink.close()
+    assert report.records == 3 and report.deadlettered == 0
+
+    lines = [orjson.loads(line) for line in settings.output_file.read_bytes().splitlines()]
+    documents = lines[1::2]
+    assert [d["trace"]["id"] for d in documents] == producer_traces
+
+    spans = {span.name: span for span in fresh.get_finished_spans()}
+    batch = spans["process logs.raw"]
+    for name in ("parse", "classify", "bulk-index"):
+        assert spans[name].parent is not None
+        assert spans[name].parent.span_id == batch.context.span_id
+    receive = [s for s in fresh.get_finished_spans() if s.name == "receive logs.raw"]
+    assert sorted(format(s.context.trace_id, "032x") for s in receive) == sorted(producer_traces)
+    assert {link.context.span_id for link in batch.links} == {s.context.span_id for s in receive}
+    for document in documents:
+        assert document["span"]["id"] in {format(s.context.span_id, "016x") for s in receive}
+
+
+def test_json_log_lines_carry_the_active_trace(fresh: InMemorySpanExporter) -> None:
+    record = logging.LogRecord("stream", logging.INFO, __file__, 1, "indexed %d", (3,), None)
+    with trace.get_tracer("tests").start_as_current_span("work") as span:
+        line = orjson.loads(JsonLogFormatter().format(record))
+    assert line["message"] == "indexed 3"
+    assert line["trace"]["id"] == format(span.get_span_context().trace_id, "032x")
+    assert line["log"]["level"] == "info"
