@@ -27,6 +27,7 @@ def run(
     ] = None,
 ) -> None:
     """Start a pipeline worker (runs until SIGTERM; more workers = more partitions served)."""
+    from stream.components import ComponentError
     from stream.worker import run_worker
 
     overrides: dict[str, object] = {}
@@ -35,7 +36,11 @@ def run(
     if web_host is not None:
         overrides["web_host"] = web_host
     settings = Settings().model_copy(update=overrides)
-    run_worker(settings, web=not without_web, loglevel=loglevel)
+    try:
+        run_worker(settings, web=not without_web, loglevel=loglevel)
+    except ComponentError as exc:
+        console.print(f"[red]cannot start the worker:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 @deadletter_app.command("replay")
