@@ -44,6 +44,9 @@ class BenchRow:
     #: Task-specific figures (the log task's alert F1, false-positive rates, hit rate...).
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def as_row(self) -> dict[str, Any]:
+        return asdict(self)
+
     def metrics(self) -> dict[str, Any]:
         """The contract keys (``bench classifier --json`` maps model -> these) plus extras."""
         values = asdict(self)

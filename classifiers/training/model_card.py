@@ -38,6 +38,22 @@ def _bench_table(bench: list[dict[str, Any]] | None) -> str:
     return "\n".join(lines)
 
 
+def reproduce_command(options: dict[str, Any]) -> str:
+    """The ``logwarden train tickets`` invocation that rebuilds a model from its options."""
+    parts = [
+        "logwarden train tickets",
+        f"--seed {options['seed']}",
+        f"--student-epochs {options['student']['epochs']:g}",
+    ]
+    if options.get("limit"):
+        parts.append(f"--limit {options['limit']}")
+    if options["use_minilm_teacher"]:
+        parts.append(f"--teacher-epochs {options['teacher']['epochs']:g}")
+    else:
+        parts.append("--no-minilm-teacher")
+    return " ".join(parts)
+
+
 def write_model_card(
     directory: Path, report: dict[str, Any], bench: list[dict[str, Any]] | None = None
 ) -> Path:
@@ -51,8 +67,8 @@ def write_model_card(
 
 Routes IT tickets to one of {len(meta.labels)} queues ({", ".join(meta.labels)}), or to `triage`
 for a person when it is not confident enough. Trained and reproduced by
-`logwarden train tickets --seed {split.get("seed")}`; served by `classifiers.runtime`
-(ONNX Runtime + `tokenizers`, no torch).
+`{reproduce_command(report["options"]) if "options" in report else "logwarden train tickets"}`;
+served by `classifiers.runtime` (ONNX Runtime + `tokenizers`, no torch).
 
 ## Data and split
 - Source: `../shared/data/tickets/tickets.csv` (38,331 real IT tickets, text lower-cased with stop
@@ -67,8 +83,12 @@ for a person when it is not confident enough. Trained and reproduced by
   {shape.get("heads")} heads, FFN {shape.get("intermediate")}, mean pooling, the MiniLM WordPiece
   tokenizer (30,522 tokens; word embeddings initialised from MiniLM's projected on their top
   principal axes), max {meta.max_length} tokens.
-- Trained by knowledge distillation (KL at temperature 2, weight 0.7, plus cross-entropy) from an
-  ensemble teacher; exported to ONNX and quantised to int8 (ONNX Runtime dynamic quantisation).
+- Two students of this shape are trained: one on hard labels only, one by knowledge distillation
+  (KL at temperature 2, weight 0.7, plus cross-entropy) from the ensemble teacher
+  ({report.get("teacher_members", "")}). The one whose hybrid scores best on validation ships:
+  **{report.get("selected_student")}** (validation hybrid macro-F1
+  {report.get("hybrid_val_macro_f1")}). It is exported to ONNX and quantised to int8 (ONNX Runtime
+  dynamic quantisation of the weights).
 - Hybrid output: `logits = student_int8 + {meta.tfidf_weight:g} x tfidf_head`, where the TF-IDF
   head is the baseline's linear model stored as sparse numpy weights (`tfidf_head.npz`, fp16) and
   reads the whole ticket, also the part beyond {meta.max_length} tokens.

@@ -9,6 +9,7 @@ import pytest
 
 from classifiers.datasets import TaskSplit, load_tickets, sample_task, stratified_split
 from classifiers.training.loop import TrainConfig
+from classifiers.training.modeling import StudentShape
 from classifiers.training.pipeline import PipelineOptions, run_training
 
 SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "classifiers" / "models" / "tickets"
@@ -20,6 +21,9 @@ TINY_OPTIONS = PipelineOptions(
     oof_folds=2,
     student=TrainConfig(epochs=1, max_steps=6, batch_size=16, learning_rate=1e-3, seed=7),
     include_torch_weights=True,
+    parallel_students=False,
+    seed_embeddings=False,
+    shape=StudentShape(layers=1, hidden=64, heads=2, intermediate=128),
 )
 
 
