@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from typing import Any
 
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z")
 
-@lru_cache(maxsize=8192)
+
 def valid_ip(text: str) -> str | None:
     """The canonical form of an IPv4/IPv6 address (zone ids kept), ``None`` if not an IP."""
+    if _IPV4.match(text) is not None:  # the common case, without the ipaddress module
+        return text
+    return _other_ip(text)
+
+
+@lru_cache(maxsize=8192)
+def _other_ip(text: str) -> str | None:
     candidate = text.strip("[]")
     if not candidate or len(candidate) > 64:
         return None

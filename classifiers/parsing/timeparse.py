@@ -133,7 +133,7 @@ def from_epoch(seconds: float, micro: int = 0) -> Instant:
     whole, micro = whole + micro // 1_000_000, micro % 1_000_000
     text = _SECONDS_CACHE.get(whole)
     if text is None:
-        if len(_SECONDS_CACHE) > 4096:
+        if len(_SECONDS_CACHE) > 16384:
             _SECONDS_CACHE.clear()
         utc = time.gmtime(whole)
         text = _SECONDS_CACHE[whole] = (
