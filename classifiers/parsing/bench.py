@@ -88,6 +88,20 @@ def measure(
     return BenchResult(name, len(lines), best, len(lines) - failed - unparsed, unparsed, failed)
 
 
+def reference_us(rounds: int = 5) -> float:
+    """CPU microseconds of a fixed pure-Python workload (``sum(range(1000))``), best of rounds.
+
+    Printed next to the figures so runs on different or busy machines can be compared.
+    """
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(2000):
+            sum(range(1000))
+        best = min(best, (time.process_time() - start) / 2000)
+    return best * 1e6
+
+
 def mixed_stream(streams: Mapping[str, Sequence[bytes]], size: int, seed: int = 7) -> list[bytes]:
     """``size`` lines drawn evenly from every stream and shuffled (a busy shared topic)."""
     rng = random.Random(seed)

@@ -19,7 +19,13 @@ from rich.progress import track
 from rich.table import Table
 
 from classifiers.parsing import FORMAT_NAMES, ParseFailure, ParseOptions, parse
-from classifiers.parsing.bench import BenchResult, load_streams, measure, mixed_stream
+from classifiers.parsing.bench import (
+    BenchResult,
+    load_streams,
+    measure,
+    mixed_stream,
+    reference_us,
+)
 from stream.cli.apps import app, bench_app
 from stream.config import get_settings
 
@@ -111,10 +117,12 @@ def bench_parse(
         results.append(measure(name, streams[name], options, rounds))
     mixed = measure("mixed", mixed_stream(streams, mixed_lines), options, rounds)
     load = [round(value, 2) for value in os.getloadavg()]  # figures shrink on a busy machine
+    reference = round(reference_us(), 2)
     if as_json:
         payload = {
             "unit": "lines per CPU second on one core (best of rounds)",
             "load_average": load,
+            "reference_us": reference,
             "cpus": os.cpu_count(),
             "scrub_secrets": options.scrub_secrets,
             "note": note,
@@ -125,7 +133,10 @@ def bench_parse(
         return
     table = Table(
         title="logwarden parse: lines per CPU second, one core",
-        caption=f"load average {load[0]} on {os.cpu_count()} CPUs while measuring",
+        caption=(
+            f"load average {load[0]} on {os.cpu_count()} CPUs while measuring; "
+            f"reference sum(range(1000)) = {reference} µs"
+        ),
     )
     for column in ("stream", "lines", "lines/s", "parsed", "unparsed", "failed"):
         table.add_column(column, justify="left" if column == "stream" else "right")
