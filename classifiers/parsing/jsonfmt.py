@@ -25,6 +25,7 @@ _ECS_OBJECTS = frozenset({
     "process", "related", "rule", "server", "service", "session", "source", "span", "threat",
     "tls", "trace", "transaction", "url", "user", "user_agent",
 })  # fmt: skip
+_ECS_TOP_FIELDS = frozenset({"@timestamp", "message", "tags"})
 
 
 class JsonError(ValueError):
@@ -100,9 +101,17 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
 
 
 def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    for name in _ECS_OBJECTS.intersection(document):
-        if not isinstance(document[name], dict):  # a scalar where ECS has an object would
-            del document[name]  # make Elasticsearch reject the document; event.original keeps it
+    # Keys ECS does not define, and scalars where ECS has an object (they would make
+    # Elasticsearch reject the document), move under logwarden.json: nothing is lost.
+    foreign = {
+        key: document.pop(key)
+        for key in list(document)
+        if not (key in _ECS_TOP_FIELDS or (key in _ECS_OBJECTS and isinstance(document[key], dict)))
+    }
+    if foreign:
+        _lift_obvious(document, foreign)
+        logwarden = document.setdefault("logwarden", {})
+        logwarden["json"] = foreign
     if "@timestamp" in document:
         document["@timestamp"] = from_any(document["@timestamp"], ctx.tz)
     meta = document.setdefault("event", {})
@@ -114,6 +123,20 @@ def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return document
 
 
+def _lift_obvious(event: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Copy the level and host of non-ECS JSON to their ECS fields, where still unset."""
+    level = _first(fields, _LEVEL_KEYS)
+    if isinstance(level, str | int) and "log" not in event:
+        event["log"] = {"level": str(level).lower()}
+    host = _first(fields, _HOST_KEYS)
+    if "host" in event:
+        return
+    if isinstance(host, str):
+        event["host"] = {"hostname": host}
+    elif isinstance(host, dict) and isinstance(host.get("name") or host.get("hostname"), str):
+        event["host"] = {"hostname": host.get("hostname") or host.get("name")}
+
+
 def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, Any]:
     event: dict[str, Any] = {"logwarden": {"json": document}, "event": {"dataset": "json"}}
     stamp = _first(document, _TIME_KEYS)
@@ -121,12 +144,5 @@ def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, 
         event["@timestamp"] = from_any(stamp, ctx.tz)
     message = _first(document, _MESSAGE_KEYS)
     event["message"] = message if isinstance(message, str) else text
-    level = _first(document, _LEVEL_KEYS)
-    if isinstance(level, str | int):
-        event["log"] = {"level": str(level).lower()}
-    host = _first(document, _HOST_KEYS)
-    if isinstance(host, str):
-        event["host"] = {"hostname": host}
-    elif isinstance(host, dict) and isinstance(host.get("name") or host.get("hostname"), str):
-        event["host"] = {"hostname": host.get("hostname") or host.get("name")}
+    _lift_obvious(event, document)
     return event

@@ -8,6 +8,7 @@ import pytest
 
 from classifiers.logs.generator import generate
 from classifiers.parsing import ParseFailure, ParseOptions, parse
+from classifiers.shared_data import shared_data_dir
 from connectors.bulk_sinks import ElasticsearchConnection
 from connectors.elasticsearch import build_client
 from connectors.es_assets.install import setup_elasticsearch
@@ -22,14 +23,39 @@ from connectors.es_test_query import InvalidValueError, check_value
 from connectors.es_test_server import ElasticsearchTestServer
 
 SAMPLE_SIZE = 600
+LOGHUB_LINES_PER_SYSTEM = 300
+# Formats the scenario generator does not write, each with the optional fields it can carry.
+FORMAT_SAMPLES = (
+    "CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2 spt=1232 "
+    "dpt=445 proto=TCP act=blocked rt=1709460901000 msg=stopped suser=bob smac=00:0d:60:af:1b:61 "
+    "in=4096 out=512 fsize=1024 fname=evil.exe",
+    '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog 4711 ID47 [exampleSDID@32473 '
+    'iut="3" eventSource="Application"] An application event log entry',
+    '{"@timestamp": "2024-03-03T10:00:00Z", "level": "error", "host": "api-1", '
+    '"message": "payment failed", "user": {"name": "alice"}, "extra": {"attempt": 3}}',
+)
+
+
+def _loghub_lines() -> list[str]:
+    base = shared_data_dir()
+    if base is None:
+        return []
+    lines: list[str] = []
+    for path in sorted((base / "loghub").glob("*/*.log")):
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            lines += [line for _, line in zip(range(LOGHUB_LINES_PER_SYSTEM), handle, strict=False)]
+    return lines
 
 
 @pytest.fixture(scope="module")
 def parsed_events() -> list[dict[str, Any]]:
+    """Parser output over generated scenarios, every other format and the Loghub samples."""
     options = ParseOptions()
+    texts = [line.text for line in generate(SAMPLE_SIZE, seed=7)]
+    texts += [*FORMAT_SAMPLES, *_loghub_lines()]
     events = []
-    for line in generate(SAMPLE_SIZE, seed=7):
-        result = parse(line.text.encode(), options)
+    for text in texts:
+        result = parse(text.rstrip("\n").encode(), options)
         if not isinstance(result, ParseFailure):
             events.append(result)
     assert len(events) > SAMPLE_SIZE // 2

@@ -492,3 +492,18 @@ def test_timestamps_are_utc(line: bytes, stamp: str, options: ParseOptions) -> N
     event = parse(line, options)
     assert not isinstance(event, ParseFailure), event
     assert event["@timestamp"] == stamp
+
+
+def test_ecs_json_keeps_foreign_keys_under_logwarden_json(options: ParseOptions) -> None:
+    line = (
+        b'{"@timestamp": "2024-03-03T10:00:00Z", "level": "error", "host": "api-1", '
+        b'"message": "payment failed", "user": {"name": "alice"}, "extra": {"attempt": 3}}'
+    )
+    event = parse(line, options)
+    assert not isinstance(event, ParseFailure)
+    assert event["user"] == {"name": "alice"}
+    assert event["host"] == {"hostname": "api-1"}
+    assert event["log"] == {"level": "error"}
+    foreign = {"level": "error", "host": "api-1", "extra": {"attempt": 3}}
+    assert event["logwarden"]["json"] == foreign
+    assert "extra" not in event and "level" not in event
