@@ -131,9 +131,10 @@ class LogBatchProcessor:
             with tracer.start_as_current_span("bulk-index", attributes={"docs": len(actions)}):
                 result = await self._sink.write(actions)
             report.duplicates = result.duplicates
+            rejected = {failure.action.doc_id: failure for failure in result.failures}
             letters.extend(
                 DeadLetter(failure.action.ref, "index", f"http_{failure.status}: {failure.reason}")
-                for failure in result.failures
+                for failure in rejected.values()
             )
             with tracer.start_as_current_span("produce", attributes={"tickets": len(tickets)}):
                 await self._publisher.deadletter(letters)
@@ -228,7 +229,12 @@ class LogBatchProcessor:
         batch_ids: dict[str, dict[str, str]],
         report: BatchReport,
     ) -> tuple[list[BulkAction], list[OutboundMessage]]:
-        """Turn verdicts into documents for the alerts/events streams and operational tickets."""
+        """Documents for the alerts and (sampled) scored-events streams, and operational tickets.
+
+        Every sampled event goes to the events stream whatever its verdict, so a replay that
+        scores a record differently (novelty state is not replayed) can add an alert but never
+        put one record twice into one stream: both streams dedupe on the record's ``_id``.
+        """
         actions: list[BulkAction] = []
         tickets: list[OutboundMessage] = []
         ingested = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -237,12 +243,12 @@ class LogBatchProcessor:
         for item, verdict in scored:
             record, doc = item.record, item.event
             assert doc is not None
-            if not verdict.alert and not sampled(record.doc_id, rate):
+            keep_event = sampled(record.doc_id, rate)
+            if not verdict.alert and not keep_event:
                 continue
             deep_merge(doc, verdict.fields)
             event = doc.setdefault("event", {})
             event.setdefault("ingested", ingested)
-            event["kind"] = "alert" if verdict.alert else "event"
             doc.setdefault("@timestamp", event["ingested"])
             doc.setdefault("logwarden", {}).update(
                 model=model,
@@ -253,15 +259,19 @@ class LogBatchProcessor:
                 },
             )
             doc.update(trace_fields(item.span.get_span_context()) if item.span else batch_ids)
-            index = self._alerts_index if verdict.alert else self._events_index
-            actions.append(BulkAction(index, record.doc_id, doc, ref=record))
+            if keep_event:
+                # The scored-events stream holds every sampled event, alert or not, as kind
+                # "event" (Security's External Alerts rule reads only event.kind: alert).
+                copy = {**doc, "event": {**event, "kind": "event"}}
+                actions.append(BulkAction(self._events_index, record.doc_id, copy, ref=record))
+                report.events += 1
             if verdict.alert:
+                event["kind"] = "alert"
+                actions.append(BulkAction(self._alerts_index, record.doc_id, doc, ref=record))
                 report.alerts += 1
                 report.labels[verdict.label] = report.labels.get(verdict.label, 0) + 1
                 if self._opens_ticket(verdict):
                     tickets.append(self._ticket(record, doc, verdict, item.span))
-            else:
-                report.events += 1
         return actions, tickets
 
     def _signals(self, scored: list[tuple[_Item, LogVerdict]]) -> list[OutboundMessage]:

@@ -1,7 +1,8 @@
 """End to end: 10,000 mixed log events and a set of tickets through a real worker process.
 
 The worker runs with ``events_sample_rate=1`` so every parsed event becomes exactly one
-document (alert or event), which makes "nothing lost, nothing doubled" checkable per offset.
+document of the scored-events stream (alerts also go to the alerts stream), which makes
+"nothing lost, nothing doubled" checkable per offset.
 Which events must be alerts is computed here independently from the shipped model: risk
 without novelty at or above the threshold must alert; risk with maximal novelty below it
 must not (novelty only adds risk), up to a small margin (see RISK_MARGIN).
@@ -101,10 +102,13 @@ def test_ten_thousand_events_and_tickets_end_to_end(pipeline: PipelineEnv) -> No
     log_alerts = [a for a in alerts if "rule" not in a]  # windowed detections carry rule.*
 
     # Nothing lost, nothing doubled: each non-dead-lettered offset is exactly one document.
-    indexed = Counter(source_offsets(log_alerts) + source_offsets(events))
+    indexed = Counter(source_offsets(events))
+    alerted_offsets = Counter(source_offsets(log_alerts))
     assert max(indexed.values()) == 1
+    assert max(alerted_offsets.values()) == 1
     assert set(indexed) | dead == set(coordinates)
     assert not set(indexed) & dead
+    assert set(alerted_offsets) <= set(indexed)
 
     # The right events alert, with the fields Kibana and the analysts rely on.
     must, must_not = _offline_expectations(lines, settings)
@@ -121,7 +125,9 @@ def test_ten_thousand_events_and_tickets_end_to_end(pipeline: PipelineEnv) -> No
         assert doc["ecs"]["version"] and doc["@timestamp"] and doc["event"]["ingested"]
     for doc in events:
         assert doc["event"]["kind"] == "event"
-        assert doc["event"]["risk_score"] < settings.alert_min_risk
+        source = doc["logwarden"]["source"]
+        is_alert = (source["partition"], source["offset"]) in alerted_offsets
+        assert is_alert == (doc["event"]["risk_score"] >= settings.alert_min_risk)
 
     # One trace from the producer's header into every document.
     for doc in log_alerts + events:

@@ -1,8 +1,8 @@
 """Failure behaviour of a real worker process: poison records, crash, outage, SIGTERM.
 
 Each test uses its own topics on the session broker and the Elasticsearch test double, and
-``events_sample_rate=1`` so every good record becomes exactly one document: "lost" and
-"duplicated" are then checkable offset by offset.
+``events_sample_rate=1`` so every good record becomes exactly one document of the scored-events
+stream (alerts are in addition there): "lost" and "duplicated" are checkable offset by offset.
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ def _good_lines(count: int, start: int = 0) -> list[bytes]:
 
 
 def _documents(pipeline: PipelineEnv) -> list[dict]:
-    namespace = pipeline.settings.elasticsearch_namespace
-    docs = pipeline.es.documents(alerts_stream(namespace)) + pipeline.es.documents(
-        events_stream(namespace)
-    )
-    return [d for d in docs if "rule" not in d]
+    """The scored-events stream: one document per good record."""
+    return pipeline.es.documents(events_stream(pipeline.settings.elasticsearch_namespace))
 
 
 def _indexed(pipeline: PipelineEnv) -> Counter[tuple[int, int]]:
+    alerts = pipeline.es.documents(alerts_stream(pipeline.settings.elasticsearch_namespace))
+    alerted = Counter(source_offsets([a for a in alerts if "rule" not in a]))
+    assert not alerted or max(alerted.values()) == 1, "an alert indexed twice"
     return Counter(source_offsets(_documents(pipeline)))
 
 

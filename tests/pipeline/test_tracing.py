@@ -29,7 +29,7 @@ from connectors.telemetry import (
 )
 from stream.components import load_components
 from stream.config import Settings
-from stream.log_pipeline import LogBatchProcessor
+from stream.log_pipeline import LogBatchProcessor, events_stream
 from stream.outputs import KafkaPublisher
 from stream.records import RawRecord
 
@@ -101,9 +101,12 @@ async def test_batch_continues_each_producer_trace_into_its_document(
         report = await processor.process(records)
     await sink.close()
     assert report.records == 3 and report.deadlettered == 0
+    events_index = events_stream(settings.elasticsearch_namespace)
 
     lines = [orjson.loads(line) for line in settings.output_file.read_bytes().splitlines()]
-    documents = lines[1::2]
+    pairs = list(zip(lines[0::2], lines[1::2], strict=True))
+    documents = [doc for action, doc in pairs if action["create"]["_index"] == events_index]
+    assert all(doc["trace"]["id"] in producer_traces for _, doc in pairs)
     assert [d["trace"]["id"] for d in documents] == producer_traces
 
     spans = {span.name: span for span in fresh.get_finished_spans()}
