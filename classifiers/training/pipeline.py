@@ -306,7 +306,6 @@ def run_training(
     head.save(output_dir / TFIDF_HEAD_FILE)
     if options.include_torch_weights:
         torch.save(shipped.state_dict(), output_dir / TORCH_FILE)
-    (work_dir / "baseline_head.json").write_text(json.dumps({"file": str(output_dir)}))
     metadata = ModelMetadata(
         name=f"{task.name}-student",
         task=task.name,

@@ -33,6 +33,24 @@ def teacher_fingerprint(split: TaskSplit, config: TrainConfig, max_length: int) 
     }
 
 
+def fine_tune_teacher(
+    split: TaskSplit, folder: Path, config: TrainConfig, max_length: int
+) -> torch.nn.Module:
+    """Fine-tune MiniLM on the training split; weights land in ``folder/teacher.pt``."""
+    tokenizer = load_tokenizer(minilm_dir() / "tokenizer.json", max_length)
+    model = build_teacher(len(split.train.label_names))
+    train(
+        model,
+        encode(tokenizer, split.train.texts),
+        split.train.labels,
+        config,
+        checkpoint_dir=folder,
+        description="teacher",
+    )
+    torch.save(model.state_dict(), folder / "teacher.pt")
+    return model
+
+
 def teacher_logits(
     split: TaskSplit, work_dir: Path, config: TrainConfig, max_length: int = 128
 ) -> dict[str, np.ndarray]:
@@ -51,17 +69,8 @@ def teacher_logits(
         log.info("reusing teacher logits from %s", logits_path)
         with np.load(logits_path) as data:
             return {key: data[key] for key in data.files}
+    model = fine_tune_teacher(split, folder, config, max_length)
     tokenizer = load_tokenizer(minilm_dir() / "tokenizer.json", max_length)
-    model = build_teacher(len(split.train.label_names))
-    train(
-        model,
-        encode(tokenizer, split.train.texts),
-        split.train.labels,
-        config,
-        checkpoint_dir=folder,
-        description="teacher",
-    )
-    torch.save(model.state_dict(), folder / "teacher.pt")
     result = {
         name: predict_logits(model, encode(tokenizer, part.texts), description=f"teacher {name}")
         for name, part in (("val", split.val), ("test", split.test), ("train", split.train))
