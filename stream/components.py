@@ -109,7 +109,8 @@ class RouterAdapter:
         ]
 
 
-def _model_dir(configured: Path | None, task: str) -> Path:
+def model_dir(configured: Path | None, task: str) -> Path:
+    """The model folder of ``task``: the configured one, else the shipped one; must exist."""
     path = configured or SHIPPED_MODELS / task
     if not (path / "metadata.json").is_file():
         raise ComponentError(
@@ -128,10 +129,10 @@ def load_components(settings: Settings) -> Components:
         store_original=settings.store_original,
     )
     log_model = TextClassifier.load(
-        _model_dir(settings.log_model_path, "logs"), threads=settings.model_threads
+        model_dir(settings.log_model_path, "logs"), threads=settings.model_threads
     )
     ticket_model = TextClassifier.load(
-        _model_dir(settings.ticket_model_path, "tickets"), threads=settings.model_threads
+        model_dir(settings.ticket_model_path, "tickets"), threads=settings.model_threads
     )
     scorer = ClassifierLogScorer(
         ProbabilityModelAdapter(log_model),

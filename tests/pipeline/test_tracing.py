@@ -66,7 +66,7 @@ def test_traceparent_is_read_from_kafka_headers() -> None:
 
 
 async def test_batch_continues_each_producer_trace_into_its_document(
-    fresh: InMemorySpanExporter, tmp_path: Path
+    models: None, fresh: InMemorySpanExporter, tmp_path: Path
 ) -> None:
     settings = Settings(events_sample_rate=1.0, output_file=tmp_path / "out.ndjson")
     components = load_components(settings)
