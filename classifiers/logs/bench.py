@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.benchmark import BenchOptions, BenchRow, Timing, time_batches
-from classifiers.evaluation import classification_metrics
 from classifiers.logs.dataset import (
     BACKGROUND_SYSTEMS,
     LabelledLine,
@@ -37,6 +36,7 @@ from classifiers.logs.evaluation import (
     category_scores,
     false_positive_rates,
     parse_lines,
+    present_label_metrics,
     read_hand_labelled,
     scoring_throughput,
 )
@@ -71,7 +71,6 @@ def log_figures(
     test = corpus.generated_test
     texts = test.texts[: options.limit] if options.limit else test.texts
     truth = test.labels[: len(texts)]
-    n = len(model.label_names)
     figures: dict[str, dict[str, Any]] = {}
 
     head = model.classifier.tfidf
@@ -80,14 +79,14 @@ def log_figures(
             head.decision, texts, options.batch_size, options.warmup_batches
         )
         figures["baseline_tfidf"] = {
-            **classification_metrics(truth, scores.argmax(1), n),
+            **present_label_metrics(truth, scores.argmax(1)),
             **_timing(timing),
         }
     probabilities, timing = time_batches(
         model.predict_proba, texts, options.batch_size, options.warmup_batches
     )
     student: dict[str, Any] = {
-        **classification_metrics(truth, probabilities.argmax(1), n),
+        **present_label_metrics(truth, probabilities.argmax(1)),
         **_timing(timing),
         "size_mb": round(directory_size_mb(directory), 2),
         "bgl_alert_detection": bgl_alert_detection(model, policy),

@@ -115,20 +115,25 @@ def false_positive_rates(
     return result
 
 
-def category_scores(
-    model: ProbabilityModel, texts: Sequence[str], labels: Sequence[str]
-) -> dict[str, float]:
-    """Macro-F1 over the labels present in ``labels`` and accuracy of the top label."""
-    names = list(model.label_names)
-    predicted = np.asarray(model.predict_proba(list(texts))).argmax(1)
-    truth = np.array([names.index(label) for label in labels])
+def present_label_metrics(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
+    """Macro-F1 over the labels present in ``truth`` (a prediction of any other label counts
+    against recall) and accuracy."""
     present = sorted(set(truth.tolist()))
     remap = {c: i for i, c in enumerate(present)}
     other = len(present)
-    t = np.array([remap[c] for c in truth])
+    t = np.array([remap[int(c)] for c in truth])
     p = np.array([remap.get(int(c), other) for c in predicted])
     metrics = classification_metrics(t, p, len(present))
     return {**metrics, "lines": len(truth), "labels_present": len(present)}
+
+
+def category_scores(
+    model: ProbabilityModel, texts: Sequence[str], labels: Sequence[str]
+) -> dict[str, float]:
+    """:func:`present_label_metrics` of the model's top label on ``texts``."""
+    names = list(model.label_names)
+    predicted = np.asarray(model.predict_proba(list(texts))).argmax(1)
+    return present_label_metrics(np.array([names.index(label) for label in labels]), predicted)
 
 
 def read_hand_labelled(path: Path) -> list[LabelledLine]:

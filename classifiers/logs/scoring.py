@@ -72,9 +72,10 @@ def window_key(event: Mapping[str, Any]) -> str:
     return f"{_get(event, 'event.dataset') or '-'}|{_get(event, 'host.hostname') or '-'}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Prediction:
-    """The classifier's answer for one model text (what the cache stores)."""
+    """The classifier's answer for one model text (what the cache stores); the explanation is
+    filled in the first time an event with this text is an alert, then shared."""
 
     probabilities: np.ndarray
     explanation: tuple[str, ...] | None = None
@@ -159,12 +160,15 @@ class PredictionCache:
     def get(self, key: str) -> Prediction | None:
         with self._lock:
             item = self._items.get(key)
-            if item is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
+            if item is not None:
+                self._items.move_to_end(key)
             return item
+
+    def count(self, hits: int, misses: int) -> None:
+        """Record events answered without (hits) and with (misses) a model call."""
+        with self._lock:
+            self.hits += hits
+            self.misses += misses
 
     def put(self, key: str, value: Prediction) -> None:
         if self.capacity <= 0:
@@ -257,6 +261,12 @@ class LogScorer:
         ]
 
     def _predict(self, texts: Sequence[str]) -> list[Prediction]:
+        """Predictions per text; with a cache, each distinct text is classified at most once
+        (per batch and across batches while it stays cached). Without one (capacity 0), every
+        event goes through the model: that is the "without the cache" figure."""
+        if self.cache.capacity <= 0:
+            rows = self.model.predict_proba(list(texts))
+            return [Prediction(np.asarray(row, dtype=np.float32)) for row in rows]
         found: dict[str, Prediction] = {}
         missing: dict[str, None] = {}  # ordered set
         for text in texts:
@@ -272,6 +282,7 @@ class LogScorer:
             for text, row in zip(missing, probabilities, strict=True):
                 found[text] = Prediction(np.asarray(row, dtype=np.float32))
                 self.cache.put(text, found[text])
+        self.cache.count(hits=len(texts) - len(missing), misses=len(missing))
         return [found[text] for text in texts]
 
     def _score(
@@ -285,10 +296,8 @@ class LogScorer:
         tokens: tuple[str, ...] = ()
         if alert and self.explain:
             if prediction.explanation is None:
-                tokens = occlusion_tokens(self.model, text, best)
-                self.cache.put(text, Prediction(probabilities, tokens))
-            else:
-                tokens = prediction.explanation
+                prediction.explanation = occlusion_tokens(self.model, text, best)
+            tokens = prediction.explanation
         info = label_info(label)
         return LogScore(
             label=label,
