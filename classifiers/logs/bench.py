@@ -96,6 +96,9 @@ def log_figures(
         student["hand_labelled"] = category_scores(model, texts_of(hand), [h.label for h in hand])
     else:
         log.warning("hand-labelled set absent (%s): figure left out", HAND_LABELLED)
+    seen = false_positive_rates(model, policy)
+    student["fp_rate_max_seen_systems"] = max(r["fp_rate"] for r in seen.values())
+    student["fp_rates_seen_systems"] = seen
     figures["student_int8"] = student
 
     events = parse_lines(all_system_lines())

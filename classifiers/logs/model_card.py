@@ -117,6 +117,11 @@ threshold. Leaving all twelve out at once is stricter than leave-one-system-out.
 
 {heldout_text}
 
+For contrast, the shipped model on the same samples (90% of each was in its training data, so
+this is in-distribution, not a held-out figure):
+
+{_fp_table(student.get("fp_rates_seen_systems", {}))}
+
 ## Limits
 - Teacher trained briefly on CPU (1 epoch, distinct texts only); real deployments should
   fine-tune on their own labelled logs.
