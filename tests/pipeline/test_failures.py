@@ -67,13 +67,25 @@ def test_poison_records_are_dead_lettered_and_their_neighbours_land(
     good = producer.send(pipeline.logs_topic, _good_lines(50))
     bad = dict(zip(poison, producer.send(pipeline.logs_topic, list(poison.values())), strict=True))
     good += producer.send(pipeline.logs_topic, _good_lines(50, start=50))
+    ticket_topic = pipeline.settings.topic_tickets_raw
+    (bad_ticket,) = producer.send(ticket_topic, [b'{"id": "T1", "subject": "printer'])
     producer.close()
 
     pipeline.start_worker()
     total = len(good) + len(bad)
     wait_until(lambda: pipeline.committed_total() >= total, "all records committed")
 
+    wait_until(
+        lambda: len(read_topic(pipeline.kafka, pipeline.settings.topic_deadletter, 1.0)) > 4,
+        "the broken ticket dead-lettered",
+    )
     letters = read_topic(pipeline.kafka, pipeline.settings.topic_deadletter)
+    ticket_letters = [r for r in letters if header(r, "logwarden.source.topic") == ticket_topic]
+    assert len(ticket_letters) == 1
+    assert header(ticket_letters[0], "logwarden.stage") == "decode"
+    assert "invalid_json" in (header(ticket_letters[0], "logwarden.reason") or "")
+    assert int(header(ticket_letters[0], "logwarden.source.offset") or -1) == bad_ticket[1]
+    letters = [r for r in letters if r not in ticket_letters]
     by_offset = {
         (
             int(header(r, "logwarden.source.partition") or -1),
@@ -110,7 +122,7 @@ def test_poison_records_are_dead_lettered_and_their_neighbours_land(
         ReplayFilter(stage="index"),
         idle_timeout_s=2.0,
     )
-    assert (report.read, report.replayed) == (len(poison), 1)
+    assert (report.read, report.replayed) == (len(poison) + 1, 1)
     wait_until(
         lambda: any("POISON-MAPPING" in str(d) for d in _documents(pipeline)),
         "the replayed document indexed",
