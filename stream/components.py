@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from classifiers.logs.model import load_log_model
 from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.scoring import LogScorer as ClassifierLogScorer
 from classifiers.logs.templates import TemplateTracker
@@ -36,6 +35,7 @@ class Components:
     parser: ParserAdapter
     scorer: ScoringAdapter
     router: RouterAdapter
+    tracker: TemplateTracker | None = None
 
 
 class ParserAdapter:
@@ -49,22 +49,6 @@ class ParserAdapter:
         if isinstance(result, ParseFailure):
             return StageFailure(result.type, result.reason)
         return result
-
-
-class ProbabilityModelAdapter:
-    """A ``TextClassifier`` as the probability model the log scorer expects."""
-
-    def __init__(self, classifier: TextClassifier) -> None:
-        self._classifier = classifier
-        self.name = classifier.metadata.name
-        self.version = classifier.metadata.version
-
-    @property
-    def label_names(self) -> Sequence[str]:
-        return self._classifier.labels
-
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self._classifier.probabilities(texts)
 
 
 class ScoringAdapter:
@@ -128,19 +112,27 @@ def load_components(settings: Settings) -> Components:
         scrub_secrets=settings.scrub_secrets,
         store_original=settings.store_original,
     )
-    log_model = TextClassifier.load(
+    log_model = load_log_model(
         model_dir(settings.log_model_path, "logs"), threads=settings.model_threads
     )
     ticket_model = TextClassifier.load(
         model_dir(settings.ticket_model_path, "tickets"), threads=settings.model_threads
     )
+    tracker = TemplateTracker()
+    tracker.load(template_state_path(settings))
     scorer = ClassifierLogScorer(
-        ProbabilityModelAdapter(log_model),
+        log_model,
         policy=RiskPolicy(alert_min_risk=float(settings.alert_min_risk)),
-        tracker=TemplateTracker(),
+        tracker=tracker,
     )
     return Components(
         parser=ParserAdapter(options),
         scorer=ScoringAdapter(scorer),
         router=RouterAdapter(ticket_model),
+        tracker=tracker,
     )
+
+
+def template_state_path(settings: Settings) -> Path:
+    """Where the template miner's snapshot lives, so a restart does not forget templates."""
+    return settings.state_dir / "templates.snapshot"

@@ -9,11 +9,13 @@ process exits without committing, so the unfinished batch is redelivered, never 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -21,6 +23,7 @@ import orjson
 from mode import Service
 from opentelemetry import trace
 
+from classifiers.logs.templates import TemplateTracker
 from connectors.bulk_sinks import (
     BulkAction,
     BulkSink,
@@ -31,7 +34,7 @@ from connectors.bulk_sinks import (
 from connectors.kafka import ensure_topics
 from connectors.telemetry import configure_json_logging, configure_tracing, trace_fields
 from stream.app import Readiness, attach_pipeline, attach_probes, create_app
-from stream.components import Components, load_components
+from stream.components import Components, load_components, template_state_path
 from stream.config import Settings
 from stream.connections import kafka_connection
 from stream.detections import DetectionRules, register_detections
@@ -44,6 +47,7 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("logwarden.stream.detections")
 
 EXIT_GRACE_EXCEEDED = 75
+SNAPSHOT_INTERVAL_S = 120.0
 
 
 def elasticsearch_connection(settings: Settings) -> ElasticsearchConnection:
@@ -101,16 +105,36 @@ class DetectionAlertWriter:
 
 
 class PipelineResources(Service):
-    """Owns the sink and the model threads; stopped after the app, so batches finish first."""
+    """Owns the sink, the model threads and the template state; stopped after the app, so the
+    in-flight batches finish first. Saves the template miner's snapshot every few minutes and
+    at shutdown, so a restart keeps knowing which templates are old news."""
 
-    def __init__(self, sink: BulkSink, executor: ThreadPoolExecutor, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        sink: BulkSink,
+        executor: ThreadPoolExecutor,
+        tracker: TemplateTracker | None,
+        state_path: Path,
+        **kwargs: Any,
+    ) -> None:
         self.sink = sink
         self.executor = executor
+        self.tracker = tracker
+        self.state_path = state_path
         super().__init__(**kwargs)
+
+    @Service.timer(SNAPSHOT_INTERVAL_S)
+    async def _snapshot(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self.executor, self._save)
+
+    def _save(self) -> None:
+        if self.tracker is not None:
+            self.tracker.save(self.state_path)
 
     async def on_stop(self) -> None:
         await self.sink.close()
         self.executor.shutdown(wait=True)
+        self._save()
 
 
 class GracefulWorker(faust.Worker):
@@ -189,7 +213,7 @@ def build_worker(
         attach_probes(app, readiness, sink)
     return GracefulWorker(
         app,
-        PipelineResources(sink, executor),
+        PipelineResources(sink, executor, components.tracker, template_state_path(settings)),
         loglevel=loglevel,
         quiet=True,
         override_logging=False,
