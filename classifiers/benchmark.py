@@ -41,6 +41,8 @@ class BenchRow:
     p50_ms: float
     p99_ms: float
     size_mb: float
+    #: CPU seconds (all threads) per 1,000 items: comparable on a machine shared with others.
+    cpu_s_per_1k: float = 0.0
     #: Task-specific figures (the log task's alert F1, false-positive rates, hit rate...).
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -58,6 +60,7 @@ class Timing:
     items_per_s: float
     p50_ms: float
     p99_ms: float
+    cpu_s_per_1k: float
 
 
 def time_batches(
@@ -72,16 +75,19 @@ def time_batches(
         score(batch)
     outputs: list[np.ndarray] = []
     latencies: list[float] = []
+    cpu_start = time.process_time()
     for batch in batches:
         start = time.perf_counter()
         outputs.append(np.asarray(score(batch)))
         latencies.append(time.perf_counter() - start)
+    cpu = time.process_time() - cpu_start
     total = sum(latencies)
     ms = np.array(latencies) * 1000
     timing = Timing(
         items_per_s=round(len(texts) / total, 1) if total else 0.0,
         p50_ms=round(float(np.percentile(ms, 50)), 2),
         p99_ms=round(float(np.percentile(ms, 99)), 2),
+        cpu_s_per_1k=round(cpu * 1000 / max(1, len(texts)), 3),
     )
     return np.concatenate(outputs), timing
 

@@ -53,6 +53,7 @@ def _row(
         p50_ms=timing.p50_ms,
         p99_ms=timing.p99_ms,
         size_mb=round(size_mb, 2),
+        cpu_s_per_1k=timing.cpu_s_per_1k,
     )
 
 

@@ -31,7 +31,7 @@ def _metrics_table(models: dict[str, dict[str, float]]) -> str:
 def _bench_table(bench: list[dict[str, Any]] | None) -> str:
     if not bench:
         return "_Run `logwarden bench classifier --task tickets` to measure speed._"
-    keys = ("macro_f1", "accuracy", "items_per_s", "p50_ms", "p99_ms", "size_mb")
+    keys = ("macro_f1", "accuracy", "items_per_s", "p50_ms", "p99_ms", "size_mb", "cpu_s_per_1k")
     lines = ["| model | " + " | ".join(keys) + " |", "|---" + "|---:" * len(keys) + "|"]
     for row in bench:
         lines.append(f"| {row['model']} | " + " | ".join(f"{row[k]:g}" for k in keys) + " |")

@@ -29,7 +29,8 @@ def teacher_fingerprint(split: TaskSplit, config: TrainConfig, max_length: int) 
         "data_hash": split.train.data_hash,
         "sizes": split.describe(),
         "max_length": max_length,
-        "config": asdict(config),
+        # How often checkpoints are written does not change the teacher.
+        "config": {k: v for k, v in asdict(config).items() if k != "checkpoint_every"},
     }
 
 

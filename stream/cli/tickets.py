@@ -163,9 +163,10 @@ def bench_classifier(
         return
     table = Table(title=f"classifier benchmark: {task} (batch {batch_size}, {threads} threads)")
     table.add_column("model")
-    for key in ROW_KEYS:
+    columns = (*ROW_KEYS, "cpu_s_per_1k")
+    for key in columns:
         table.add_column(key, justify="right")
     for row in rows:
-        values = row.metrics()
-        table.add_row(row.model, *(f"{values[key]:g}" for key in ROW_KEYS))
+        values = row.as_row()
+        table.add_row(row.model, *(f"{values[key]:g}" for key in columns))
     Console().print(table)

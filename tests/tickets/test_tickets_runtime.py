@@ -12,11 +12,14 @@ from classifiers.evaluation import routing_report
 from classifiers.runtime import TRIAGE_QUEUE, InvalidTextError, ModelDirError, TextClassifier
 
 HAND_WRITTEN = [
-    ("laptop screen broken keyboard not working replace laptop", "Hardware"),
-    ("please grant access shared folder drive permission user account", "Access"),
-    ("annual leave request holiday days hr payroll salary question", "HR Support"),
-    ("purchase order new monitors quote approval invoice vendor", "Purchase"),
-    ("need administrator rights install software local admin", "Administrative rights"),
+    ("laptop charger broken need new charger laptop thank", "Hardware"),
+    ("please activate access cards new visitors thank", "Access"),
+    ("new starter start date please fill contract details administration officer", "HR Support"),
+    ("purchase po new licence order please log purchase kind regards administrator", "Purchase"),
+    (
+        "need administrator rights install software local admin rights laptop",
+        "Administrative rights",
+    ),
 ]
 
 
