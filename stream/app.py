@@ -7,6 +7,7 @@ only after its documents are acknowledged, so the offsets Faust commits are alwa
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,8 +23,11 @@ from connectors.bulk_sinks import BulkSink
 from stream.config import Settings
 from stream.log_pipeline import LogBatchProcessor
 from stream.metrics import CONSUMER_LAG
-from stream.records import RawRecord
+from stream.outputs import KafkaPublisher
+from stream.records import DeadLetter, RawRecord
 from stream.ticket_pipeline import TicketBatchProcessor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -107,11 +111,18 @@ def _record_lag(app: faust.App, records: list[RawRecord]) -> None:
 def _take(
     app: faust.App,
     settings: Settings,
+    *,
     topic_name: str,
     agent_name: str,
     process: Callable[[list[RawRecord]], Awaitable[Any]],
+    publisher: KafkaPublisher,
 ) -> None:
-    """Attach an agent that feeds ``process`` one micro-batch at a time."""
+    """Attach an agent that feeds ``process`` one micro-batch at a time.
+
+    Faust acknowledges a batch's records as soon as the loop asks for the next batch, even
+    after an exception, so a batch that fails unexpectedly (a bug, not a bad record) is
+    dead-lettered whole before moving on: its records stay replayable instead of lost.
+    """
     topic = app.topic(
         topic_name,
         key_type=bytes,
@@ -127,7 +138,13 @@ def _take(
             settings.batch_max_size, within=settings.batch_max_wait_s
         ):
             records = [RawRecord.from_event(event) for event in events]
-            await process(records)
+            try:
+                await process(records)
+            except Exception as exc:
+                log.exception("batch of %d records from %s failed", len(records), topic_name)
+                await publisher.deadletter(
+                    [DeadLetter(r, "internal", f"internal_error: {exc!r}") for r in records]
+                )
             _record_lag(app, records)
 
     app.agent(topic, name=agent_name)(consume)
@@ -138,10 +155,16 @@ def attach_pipeline(
     settings: Settings,
     logs: LogBatchProcessor,
     tickets: TicketBatchProcessor,
+    publisher: KafkaPublisher,
 ) -> None:
     """Wire both batch agents onto the app."""
-    _take(app, settings, settings.topic_logs_raw, "logwarden.logs", logs.process)
-    _take(app, settings, settings.topic_tickets_raw, "logwarden.tickets", tickets.process)
+    for topic, name, process in (
+        (settings.topic_logs_raw, "logwarden.logs", logs.process),
+        (settings.topic_tickets_raw, "logwarden.tickets", tickets.process),
+    ):
+        _take(
+            app, settings, topic_name=topic, agent_name=name, process=process, publisher=publisher
+        )
 
 
 def attach_probes(app: faust.App, readiness: Readiness, sink: BulkSink) -> None:

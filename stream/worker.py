@@ -208,7 +208,7 @@ def build_worker(
     tickets = TicketBatchProcessor(
         settings, router=components.router, sink=sink, publisher=publisher, executor=executor
     )
-    attach_pipeline(app, settings, logs, tickets)
+    attach_pipeline(app, settings, logs, tickets, publisher)
     if web:
         attach_probes(app, readiness, sink)
     return GracefulWorker(
