@@ -48,7 +48,10 @@ def render_card(
     bare = figures.get("scoring_uncached_no_explanations", {})
     heldout = figures.get("heldout_systems")
     baseline = figures.get("baseline_tfidf", {})
-    tags = ", ".join(f"{tag} -> {label}" for tag, label in sorted(BGL_TAG_LABELS.items()))
+    by_label: dict[str, list[str]] = {}
+    for tag, label in sorted(BGL_TAG_LABELS.items()):
+        by_label.setdefault(label, []).append(tag)
+    tags = "; ".join(f"{label}: {', '.join(t)}" for label, t in sorted(by_label.items()))
     heldout_text = (
         _fp_table(heldout["fp_rates"]) + f"\n\nWorst system: {heldout['fp_rate_max']:.2%}."
         if heldout
@@ -84,9 +87,18 @@ stream combines its probabilities with template novelty into `event.risk_score` 
 ## Model
 - Teacher: all-MiniLM-L6-v2 fine-tuned 1 epoch (64 tokens) on the training texts, on a shared
   2-core CPU; ensemble teacher = MiniLM + out-of-fold TF-IDF, calibrated on validation.
-- Student: BERT {meta.architecture.get("shape")}, distilled (KL at T=2, weight 0.7, plus
-  cross-entropy), ONNX, dynamic int8; hybrid output `student + {meta.tfidf_weight:g} x TF-IDF
-  head`; temperature {meta.temperature:.3f}. Directory size {size_mb:.2f} MB.
+- Students: BERT {meta.architecture.get("shape")}, one distilled from the ensemble teacher
+  (KL at T=2, weight 0.7, plus cross-entropy), one trained on the labels alone. The pipeline ships
+  the one whose hybrid scores best on validation: **{report.get("selected_student")}**
+  (validation hybrid macro-F1 {report.get("hybrid_val_macro_f1")}). ONNX, dynamic int8; hybrid
+  output `student + {meta.tfidf_weight:g} x TF-IDF head`; temperature {meta.temperature:.3f}.
+  Directory size {size_mb:.2f} MB.
+- Honest reading of the table below: the MiniLM teacher, fine-tuned one epoch on a contended
+  CPU, is weak (0.74 on the sample), so distilling from it made the transformer student worse
+  (0.65) than training it on labels (0.89); the TF-IDF head alone already scores 1.0 on the
+  generated and BGL test sample, which says the generated data is too regular to separate
+  models. The real-line figures (hand-labelled set, BGL, false positives) are the informative
+  ones.
 
 {_models_table(report.get("models", {}))}
 
@@ -122,13 +134,25 @@ this is in-distribution, not a held-out figure):
 
 {_fp_table(student.get("fp_rates_seen_systems", {}))}
 
+The Zookeeper figure: the map calls `Interrupted while waiting for message on queue`,
+`Interrupting SendWorker` and `Send worker leaving thread` (WARN) benign, the model calls them
+`network`. They are logged when a quorum connection breaks, next to the `Connection broken`
+lines the map labels `network`, so both readings are defensible; the map was not changed after
+seeing the figure.
+
 ## Limits
 - Teacher trained briefly on CPU (1 epoch, distinct texts only); real deployments should
   fine-tune on their own labelled logs.
 - Labels of Loghub lines come from a per-template map written by us; some templates are
   ambiguous (documented in the CSV). The hand-labelled set was read line by line; where a person
   disagreed with the map (HPC switch temperature `warning`/`critical` states are hardware
-  alerts), the map was corrected, after this model's teacher had been trained.
+  alerts), the map was corrected; the shipped model was trained on the corpus built before that
+  correction, so `logwarden train logs` today reproduces it up to those two templates.
+- Known golden miss: a `UNION SELECT` SQL injection unlike the generated payloads is read as
+  benign (`tests/logs/test_shipped_model.py`, strict xfail). The generator's attack payloads
+  are few; more variety is the first improvement to make.
+- Throughput was measured on 2 cores shared with about seven other jobs (load average ~10);
+  per-CPU-second figures are given beside wall-clock ones.
 - HPC lines reach the model as the bare state word (`warning`), because the component is not
   part of the parsed message.
 """
