@@ -188,30 +188,47 @@ class PredictionCache:
         return len(self._items)
 
 
-def occlusion_tokens(
-    model: ProbabilityModel, text: str, label_index: int, limit: int = _EXPLANATION_TOKENS
-) -> tuple[str, ...]:
-    """Words whose removal (alone or with a neighbour) lowers ``label_index``'s probability most.
+def _occlusion_spans(words: Sequence[str]) -> list[tuple[int, int]]:
+    return [(i, i + 1) for i in range(len(words))] + [(i, i + 2) for i in range(len(words) - 1)]
+
+
+def occlusion_explanations(
+    model: ProbabilityModel,
+    items: Sequence[tuple[str, int]],
+    limit: int = _EXPLANATION_TOKENS,
+) -> list[tuple[str, ...]]:
+    """For each (text, label index): the words whose removal (alone or with a neighbour) lowers
+    that label's probability most. All occluded variants of all texts go to the model in one
+    call, so a batch with many alerts costs one pass over its variants.
 
     Pairs are occluded too because log lines say things redundantly ("Failed password"): removing
     either word alone may leave enough evidence, removing both does not.
     """
-    words = text.split()
-    if not words:
-        return ()
-    spans = [(i, i + 1) for i in range(len(words))] + [(i, i + 2) for i in range(len(words) - 1)]
-    variants = [text] + [" ".join(words[:a] + words[b:]) for a, b in spans]
-    probabilities = model.predict_proba(variants)[:, label_index]
-    drops = probabilities[0] - probabilities[1:]
-    score = np.zeros(len(words))
-    for (a, b), drop in zip(spans, drops, strict=True):
-        score[a:b] = np.maximum(score[a:b], drop)
-    ranked = [
-        i
-        for i in np.argsort(-score, kind="stable")
-        if score[i] >= _MIN_OCCLUSION_DROP and not _is_placeholder(words[i])
-    ]
-    return tuple(words[i] for i in sorted(ranked[:limit]))
+    variants: list[str] = []
+    plans = []
+    for text, _ in items:
+        words = text.split()
+        spans = _occlusion_spans(words)
+        plans.append((words, spans, len(variants)))
+        variants.append(text)
+        variants.extend(" ".join(words[:a] + words[b:]) for a, b in spans)
+    probabilities = model.predict_proba(variants) if variants else np.zeros((0, 0))
+    explanations: list[tuple[str, ...]] = []
+    for (words, spans, start), (_, label_index) in zip(plans, items, strict=True):
+        if not words:
+            explanations.append(())
+            continue
+        column = probabilities[start : start + 1 + len(spans), label_index]
+        score = np.zeros(len(words))
+        for (a, b), drop in zip(spans, column[0] - column[1:], strict=True):
+            score[a:b] = np.maximum(score[a:b], drop)
+        ranked = [
+            i
+            for i in np.argsort(-score, kind="stable")
+            if score[i] >= _MIN_OCCLUSION_DROP and not _is_placeholder(words[i])
+        ]
+        explanations.append(tuple(words[i] for i in sorted(ranked[:limit])))
+    return explanations
 
 
 def _is_placeholder(word: str) -> bool:
@@ -253,12 +270,34 @@ class LogScorer:
         risks = self.policy.risk_scores(
             probabilities, self.label_names, np.array([m.novelty for m in matches])
         )
+        if self.explain:
+            self._explain(texts, predictions, probabilities, risks)
         return [
-            self._score(text, match, prediction, float(risk))
-            for text, match, prediction, risk in zip(
-                texts, matches, predictions, risks, strict=True
-            )
+            self._score(match, prediction, float(risk))
+            for match, prediction, risk in zip(matches, predictions, risks, strict=True)
         ]
+
+    def _explain(
+        self,
+        texts: Sequence[str],
+        predictions: Sequence[Prediction],
+        probabilities: np.ndarray,
+        risks: np.ndarray,
+    ) -> None:
+        """Fill the explanation of every alerting prediction that has none, in one model call."""
+        pending: dict[int, tuple[str, int]] = {}
+        for text, prediction, row, risk in zip(
+            texts, predictions, probabilities, risks, strict=True
+        ):
+            if prediction.explanation is None and self.policy.is_alert(float(risk)):
+                # One entry per Prediction object: repeats of a text share theirs.
+                pending.setdefault(id(prediction), (text, int(np.argmax(row))))
+        if not pending:
+            return
+        by_id = {id(p): p for p in predictions}
+        tokens = occlusion_explanations(self.model, list(pending.values()))
+        for key, explanation in zip(pending, tokens, strict=True):
+            by_id[key].explanation = explanation
 
     def _predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Predictions per text; with a cache, each distinct text is classified at most once
@@ -285,9 +324,7 @@ class LogScorer:
         self.cache.count(hits=len(texts) - len(missing), misses=len(missing))
         return [found[text] for text in texts]
 
-    def _score(
-        self, text: str, match: TemplateMatch, prediction: Prediction, risk: float
-    ) -> LogScore:
+    def _score(self, match: TemplateMatch, prediction: Prediction, risk: float) -> LogScore:
         probabilities = prediction.probabilities
         order = np.argsort(-probabilities)
         best = int(order[0])
@@ -295,9 +332,7 @@ class LogScorer:
         alert = self.policy.is_alert(risk)
         tokens: tuple[str, ...] = ()
         if alert and self.explain:
-            if prediction.explanation is None:
-                prediction.explanation = occlusion_tokens(self.model, text, best)
-            tokens = prediction.explanation
+            tokens = prediction.explanation or ()
         info = label_info(label)
         return LogScore(
             label=label,
