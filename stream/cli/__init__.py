@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 # Command modules register themselves on the typer apps when imported.
-from stream.cli import core  # noqa: F401
-from stream.cli import parsing  # noqa: F401
-from stream.cli import pipeline  # noqa: F401
-from stream.cli import setup  # noqa: F401
-from stream.cli import logs  # noqa: F401
-from stream.cli import tickets  # noqa: F401
+from stream.cli import (
+    core,  # noqa: F401
+    logs,  # noqa: F401
+    parsing,  # noqa: F401
+    pipeline,  # noqa: F401
+    setup,  # noqa: F401
+    tickets,  # noqa: F401
+)
 from stream.cli.apps import app
 
 

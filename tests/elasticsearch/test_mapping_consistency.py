@@ -29,7 +29,7 @@ FORMAT_SAMPLES = (
     "CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2 spt=1232 "
     "dpt=445 proto=TCP act=blocked rt=1709460901000 msg=stopped suser=bob smac=00:0d:60:af:1b:61 "
     "in=4096 out=512 fsize=1024 fname=evil.exe",
-    '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog 4711 ID47 [exampleSDID@32473 '
+    "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog 4711 ID47 [exampleSDID@32473 "
     'iut="3" eventSource="Application"] An application event log entry',
     '{"@timestamp": "2024-03-03T10:00:00Z", "level": "error", "host": "api-1", '
     '"message": "payment failed", "user": {"name": "alice"}, "extra": {"attempt": 3}}',
