@@ -20,7 +20,9 @@ from typing import Any, Protocol
 import orjson
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, TransportError
-from elasticsearch import ApiError, AsyncElasticsearch
+from elasticsearch import ApiError
+
+from connectors.elasticsearch import ElasticsearchConnection, build_async_client
 
 log = logging.getLogger(__name__)
 
@@ -54,35 +56,6 @@ class BulkResult:
     duplicates: int = 0
     failures: list[ItemFailure] = field(default_factory=list)
     retries: int = 0
-
-
-@dataclass(frozen=True)
-class ElasticsearchConnection:
-    """How to reach Elasticsearch, as plain values."""
-
-    url: str
-    api_key: str | None = None
-    username: str | None = None
-    password: str | None = None
-    ca_file: str | None = None
-    verify_certs: bool = True
-    request_timeout_s: float = 30.0
-
-    def client(self) -> AsyncElasticsearch:
-        """An async client with the transport's own retries off (the sink retries)."""
-        options: dict[str, Any] = {
-            "request_timeout": self.request_timeout_s,
-            "max_retries": 0,
-            "retry_on_timeout": False,
-            "verify_certs": self.verify_certs,
-        }
-        if self.api_key:
-            options["api_key"] = self.api_key
-        elif self.username:
-            options["basic_auth"] = (self.username, self.password or "")
-        if self.ca_file:
-            options["ca_certs"] = self.ca_file
-        return AsyncElasticsearch(self.url, **options)
 
 
 class SinkObserver(Protocol):
@@ -147,7 +120,7 @@ class ElasticsearchBulkSink:
         backoff: Backoff | None = None,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
-        self._client = connection.client()
+        self._client = build_async_client(connection)
         self._observer = observer
         self._backoff = backoff or Backoff()
         self._sleep = sleep

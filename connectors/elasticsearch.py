@@ -28,8 +28,6 @@ from elasticsearch import (
 )
 from elasticsearch import __versionstr__ as CLIENT_VERSION  # noqa: N812
 
-from connectors.bulk_sinks import ElasticsearchConnection
-
 log = logging.getLogger(__name__)
 
 MINIMUM_VERSION = (8, 11)
@@ -61,6 +59,19 @@ class UnreachableError(ClusterError):
 
 class VersionError(ClusterError):
     """The cluster is older than logwarden or this client supports."""
+
+
+@dataclass(frozen=True)
+class ElasticsearchConnection:
+    """How to reach Elasticsearch, as plain values (the worker, setup and export share it)."""
+
+    url: str
+    api_key: str | None = None
+    username: str | None = None
+    password: str | None = None
+    ca_file: str | None = None
+    verify_certs: bool = True
+    request_timeout_s: float = 30.0
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Link, Span, SpanKind
 
 from connectors.bulk_sinks import BulkAction, BulkSink
+from connectors.es_assets.templates import alerts_stream, events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
 from stream.config import Settings
@@ -35,16 +36,6 @@ tracer = trace.get_tracer("logwarden.stream.logs")
 
 #: Alert labels that are IT-operations incidents: they also open a ticket for the right queue.
 OPERATIONAL_LABELS = frozenset({"hardware_fault", "storage", "network", "service_failure"})
-
-
-def alerts_stream(namespace: str) -> str:
-    """The alerts data stream (Kibana Security's External Alerts rule reads ``logs-*``)."""
-    return f"logs-logwarden.alerts-{namespace}"
-
-
-def events_stream(namespace: str) -> str:
-    """The data stream of sampled, non-alert scored events."""
-    return f"logs-logwarden.events-{namespace}"
 
 
 def deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind
 
 from connectors.bulk_sinks import BulkAction, BulkSink
+from connectors.es_assets.templates import TICKETS_INDEX
 from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
 from stream.config import Settings
@@ -29,7 +30,6 @@ from stream.stages import TicketDecision, TicketRouter
 
 tracer = trace.get_tracer("logwarden.stream.tickets")
 
-TICKETS_INDEX = "logwarden-tickets"
 TICKET_FIELDS = ("id", "subject", "body", "reporter", "created")
 
 

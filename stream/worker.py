@@ -28,9 +28,10 @@ from connectors.bulk_sinks import (
     BulkAction,
     BulkSink,
     ElasticsearchBulkSink,
-    ElasticsearchConnection,
     NdjsonBulkSink,
 )
+from connectors.elasticsearch import ElasticsearchConnection
+from connectors.es_assets.templates import alerts_stream
 from connectors.kafka import ensure_topics
 from connectors.telemetry import configure_json_logging, configure_tracing, trace_fields
 from stream.app import Readiness, attach_pipeline, attach_probes, create_app
@@ -38,7 +39,7 @@ from stream.components import Components, load_components, template_state_path
 from stream.config import Settings
 from stream.connections import kafka_connection
 from stream.detections import DetectionRules, register_detections
-from stream.log_pipeline import LogBatchProcessor, alerts_stream
+from stream.log_pipeline import LogBatchProcessor
 from stream.metrics import SinkMetrics
 from stream.outputs import KafkaPublisher
 from stream.ticket_pipeline import TicketBatchProcessor

@@ -13,8 +13,7 @@ import pytest
 from elasticsearch import Elasticsearch, helpers
 from typer.testing import CliRunner
 
-from connectors.bulk_sinks import ElasticsearchConnection
-from connectors.elasticsearch import build_client
+from connectors.elasticsearch import ElasticsearchConnection, build_client
 from connectors.es_assets.install import setup_elasticsearch
 from connectors.es_assets.templates import LifecycleOptions, alerts_stream
 from connectors.es_export import ExportFormat, iter_alerts, since_bound, write_export

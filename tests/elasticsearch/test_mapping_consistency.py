@@ -9,8 +9,7 @@ import pytest
 from classifiers.logs.generator import generate
 from classifiers.parsing import ParseFailure, ParseOptions, parse
 from classifiers.shared_data import shared_data_dir
-from connectors.bulk_sinks import ElasticsearchConnection
-from connectors.elasticsearch import build_client
+from connectors.elasticsearch import ElasticsearchConnection, build_client
 from connectors.es_assets.install import setup_elasticsearch
 from connectors.es_assets.templates import (
     LifecycleOptions,

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from elasticsearch import Elasticsearch
 
-from connectors.bulk_sinks import ElasticsearchConnection
 from connectors.elasticsearch import (
     CLIENT_MAJOR,
     CredentialsError,
+    ElasticsearchConnection,
     PrivilegeError,
     UnreachableError,
     VersionError,

@@ -10,9 +10,9 @@ from connectors.bulk_sinks import (
     Backoff,
     BulkAction,
     ElasticsearchBulkSink,
-    ElasticsearchConnection,
     NdjsonBulkSink,
 )
+from connectors.elasticsearch import ElasticsearchConnection
 from connectors.es_test_server import ElasticsearchTestServer
 
 STREAM = "logs-logwarden.alerts-sinktest"

@@ -15,8 +15,8 @@ from collections import Counter
 
 import pytest
 
+from connectors.es_assets.templates import alerts_stream, events_stream
 from stream.deadletter import ReplayFilter, replay_deadletters
-from stream.log_pipeline import alerts_stream, events_stream
 from tests.pipeline.conftest import PipelineEnv, wait_until
 from tests.pipeline.helpers import TracedProducer, header, read_topic, source_offsets
 

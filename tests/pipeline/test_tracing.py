@@ -21,6 +21,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from connectors.bulk_sinks import NdjsonBulkSink
+from connectors.es_assets.templates import events_stream
 from connectors.telemetry import (
     JsonLogFormatter,
     configure_tracing,
@@ -29,7 +30,7 @@ from connectors.telemetry import (
 )
 from stream.components import load_components
 from stream.config import Settings
-from stream.log_pipeline import LogBatchProcessor, events_stream
+from stream.log_pipeline import LogBatchProcessor
 from stream.outputs import KafkaPublisher
 from stream.records import RawRecord
 
