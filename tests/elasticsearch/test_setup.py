@@ -175,3 +175,25 @@ def test_cluster_older_than_the_client_fails_clearly(
 def test_verification_off_warns_loudly(es_server: ElasticsearchTestServer) -> None:
     with pytest.warns(UserWarning, match="verification is OFF"):
         build_client(ElasticsearchConnection(url=es_server.url, verify_certs=False))
+
+
+@pytest.mark.parametrize("version", ["8.15.0", "9.1.0"])
+def test_setup_and_writes_work_on_8x_and_9x_clusters(
+    es_server_factory: Callable[..., ElasticsearchTestServer], version: str
+) -> None:
+    """The pinned 8.x client talks to both majors (a 9.x client would refuse 8.x clusters)."""
+    server = es_server_factory(version=version)
+    client = _client(server.url)
+    assert check_cluster(client, server.url).version == version
+    first = setup_elasticsearch(client, server.url, OPTIONS)
+    assert first.changed
+    assert not setup_elasticsearch(client, server.url, OPTIONS).changed
+    stream = alerts_stream("default")
+    answer = client.bulk(
+        operations=[
+            {"create": {"_index": stream, "_id": "a1"}},
+            {"@timestamp": "2026-11-22T10:00:00Z", "message": "m", "event": {"kind": "alert"}},
+        ]
+    )
+    assert [i["create"]["status"] for i in answer["items"]] == [201]
+    assert server.data_streams() == [stream]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
+import pytest
 
 from connectors.bulk_sinks import (
     Backoff,
@@ -103,3 +105,18 @@ async def test_ndjson_sink_writes_bulk_format(tmp_path: Path) -> None:
     assert lines[0] == {"create": {"_index": STREAM, "_id": "doc-0"}}
     assert lines[1]["message"] == "event 0"
     assert len(lines) == 6
+
+
+@pytest.mark.parametrize("version", ["8.15.0", "9.1.0"])
+async def test_sink_writes_to_8x_and_9x_clusters(
+    es_server_factory: Callable[..., ElasticsearchTestServer], version: str
+) -> None:
+    server = es_server_factory(version=version)
+    sink = _sink(server)
+    try:
+        assert await sink.healthy()
+        result = await sink.write(_actions(3))
+    finally:
+        await sink.close()
+    assert (result.created, result.failures) == (3, [])
+    assert len(server.documents(STREAM)) == 3
