@@ -14,7 +14,6 @@ import zlib
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -27,6 +26,7 @@ from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
 from stream.config import Settings
 from stream.detections import signal_from_event
+from stream.error_documents import ErrorDocumentWriter, ingest_time
 from stream.outputs import KafkaPublisher
 from stream.records import DeadLetter, OutboundMessage, RawRecord
 from stream.stages import LogParser, LogScorer, LogVerdict, StageFailure
@@ -101,6 +101,12 @@ class LogBatchProcessor:
         self._executor = executor
         self._alerts_index = alerts_stream(settings.elasticsearch_namespace)
         self._events_index = events_stream(settings.elasticsearch_namespace)
+        self._errors = ErrorDocumentWriter(
+            sink,
+            self._events_index,
+            store_original=settings.store_original,
+            max_original_bytes=settings.max_event_bytes,
+        )
 
     async def process(self, records: Sequence[RawRecord]) -> BatchReport:
         """Process and durably write one batch; never raises for bad records."""
@@ -129,6 +135,8 @@ class LogBatchProcessor:
             )
             with tracer.start_as_current_span("produce", attributes={"tickets": len(tickets)}):
                 await self._publisher.deadletter(letters)
+            with tracer.start_as_current_span("index-errors", attributes={"docs": len(letters)}):
+                await self._errors.write(letters, ingest_time())
                 await self._publisher.publish(tickets + signals)
             report.deadlettered = len(letters)
             report.tickets = len(tickets)
@@ -228,7 +236,7 @@ class LogBatchProcessor:
         """
         actions: list[BulkAction] = []
         tickets: list[OutboundMessage] = []
-        ingested = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        ingested = ingest_time()
         rate = self._settings.events_sample_rate
         model = {"name": self._scorer.model_name, "version": self._scorer.model_version}
         for item, verdict in scored:

@@ -12,7 +12,6 @@ import asyncio
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -20,10 +19,11 @@ from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind
 
 from connectors.bulk_sinks import BulkAction, BulkSink
-from connectors.es_assets.templates import TICKETS_INDEX
+from connectors.es_assets.templates import TICKETS_INDEX, events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
 from stream.config import Settings
+from stream.error_documents import ErrorDocumentWriter, ingest_time
 from stream.outputs import KafkaPublisher
 from stream.records import DeadLetter, OutboundMessage, RawRecord
 from stream.stages import TicketDecision, TicketRouter
@@ -69,6 +69,12 @@ class TicketBatchProcessor:
         self._sink = sink
         self._publisher = publisher
         self._executor = executor
+        self._errors = ErrorDocumentWriter(
+            sink,
+            events_stream(settings.elasticsearch_namespace),
+            store_original=settings.store_original,
+            max_original_bytes=settings.max_event_bytes,
+        )
 
     async def process(self, records: Sequence[RawRecord]) -> int:
         """Route the batch; returns how many tickets were routed."""
@@ -101,6 +107,8 @@ class TicketBatchProcessor:
             with tracer.start_as_current_span("produce", attributes={"routed": len(routed)}):
                 await self._publisher.publish(routed)
                 await self._publisher.deadletter(letters)
+            with tracer.start_as_current_span("index-errors", attributes={"docs": len(letters)}):
+                await self._errors.write(letters, ingest_time())
         metrics.EVENTS_IN.labels(topic=topic).inc(len(records))
         metrics.BATCH_SIZE.labels(topic=topic).observe(len(records))
         metrics.BATCH_SECONDS.labels(topic=topic).observe(time.perf_counter() - started)
@@ -138,7 +146,7 @@ class TicketBatchProcessor:
     ) -> tuple[list[BulkAction], list[OutboundMessage]]:
         actions: list[BulkAction] = []
         routed: list[OutboundMessage] = []
-        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        now = ingest_time()
         model = {"name": self._router.model_name, "version": self._router.model_version}
         headers = inject_headers()
         for (record, ticket), decision in zip(tickets, decisions, strict=True):

@@ -30,9 +30,23 @@ def _good_lines(count: int, start: int = 0) -> list[bytes]:
     ]
 
 
+def _stream(pipeline: PipelineEnv) -> list[dict]:
+    return pipeline.es.documents(events_stream(pipeline.settings.elasticsearch_namespace))
+
+
 def _documents(pipeline: PipelineEnv) -> list[dict]:
     """The scored-events stream: one document per good record."""
-    return pipeline.es.documents(events_stream(pipeline.settings.elasticsearch_namespace))
+    return [d for d in _stream(pipeline) if d["event"]["kind"] != "pipeline_error"]
+
+
+def _error_documents(pipeline: PipelineEnv, topic: str) -> dict[tuple[int, int], dict]:
+    """Dead letters of ``topic`` as written for Kibana, by source (partition, offset)."""
+    errors = [
+        d
+        for d in _stream(pipeline)
+        if d["event"]["kind"] == "pipeline_error" and d["logwarden"]["source"]["topic"] == topic
+    ]
+    return dict(zip(source_offsets(errors), errors, strict=True))
 
 
 def _indexed(pipeline: PipelineEnv) -> Counter[tuple[int, int]]:
@@ -112,6 +126,21 @@ def test_poison_records_are_dead_lettered_and_their_neighbours_land(
     indexed = _indexed(pipeline)
     assert set(indexed) == set(good)
     assert max(indexed.values()) == 1
+
+    # Each parse failure is also an error document for the "Pipeline health" dashboard. The
+    # mapping poison's error document carries the same poison text and is rejected in turn:
+    # that rejection is only logged, never turned into another error document (no loop).
+    errors = _error_documents(pipeline, pipeline.logs_topic)
+    parse_failures = ("invalid_utf8", "ten_mb", "truncated_json")
+    assert set(errors) == {bad[name] for name in parse_failures}
+    for name in parse_failures:
+        error = errors[bad[name]]
+        assert error["error"]["type"] == expectations[name][1], name
+        assert error["event"]["action"] == "parse"
+        assert "ingested" in error["event"] and "@timestamp" in error
+    assert len(errors[bad["ten_mb"]]["event"]["original"]) <= pipeline.settings.max_event_bytes
+    (ticket_error,) = _error_documents(pipeline, ticket_topic).values()
+    assert ticket_error["error"]["type"] == "invalid_json"
 
     # After the cause is fixed, a replay of the index failures lands the document.
     pipeline.es.clear_faults()
