@@ -87,6 +87,8 @@ def reproduce_command(options: dict[str, Any]) -> str:
         parts.append(f"--limit {options['limit']}")
     if options["use_minilm_teacher"]:
         parts.append(f"--teacher-epochs {options['teacher']['epochs']:g}")
+        if options["teacher"].get("max_steps"):
+            parts.append(f"--teacher-steps {options['teacher']['max_steps']}")
     else:
         parts.append("--no-minilm-teacher")
     return " ".join(parts)
