@@ -22,8 +22,21 @@ def load_tokenizer(path: Path, max_length: int) -> Tokenizer:
     return tokenizer
 
 
+def leading_words(text: str, count: int) -> str:
+    """The first ``count`` whitespace-separated words.
+
+    Every word gives at least one WordPiece token, so tokenising only these yields exactly the
+    tokens that truncation to ``count`` tokens keeps, without paying for the rest of a long text.
+    """
+    words = text.split(None, count)
+    return " ".join(words[:count])
+
+
 def encode(tokenizer: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
-    """Token ids (with [CLS]/[SEP]) for each text."""
+    """Token ids (with [CLS]/[SEP]) for each text, truncated as the tokenizer says."""
+    truncation = tokenizer.truncation
+    if truncation is not None:
+        texts = [leading_words(text, truncation["max_length"]) for text in texts]
     return [encoding.ids for encoding in tokenizer.encode_batch(list(texts))]
 
 
