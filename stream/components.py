@@ -6,17 +6,18 @@ see the small protocols. Loading happens once per worker, before it reports read
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifiers.logs.model import load_log_model
+from classifiers.logs.model import RuntimeProbabilityModel
 from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.scoring import LogScorer as ClassifierLogScorer
 from classifiers.logs.templates import TemplateTracker
 from classifiers.parsing import ParseFailure, ParseOptions, parse
-from classifiers.runtime import TextClassifier
+from classifiers.runtime import ModelDirError, TextClassifier
 from stream.config import Settings
 from stream.stages import LogVerdict, StageFailure, TicketDecision
 
@@ -104,6 +105,27 @@ def model_dir(configured: Path | None, task: str) -> Path:
     return path
 
 
+def load_classifier(directory: Path, settings: Settings) -> TextClassifier:
+    """One model with the configured backend and device; says what is missing for torch."""
+    backend = settings.model_backend
+    if backend == "torch" and importlib.util.find_spec("torch") is None:
+        raise ComponentError(
+            "model_backend=torch needs torch, which serving installs do not include: install "
+            "the train extra (pip install 'logwarden[train]') or set model_backend=onnx"
+        )
+    try:
+        return TextClassifier.load(
+            directory, backend, threads=settings.model_threads, device=settings.model_device
+        )
+    except ModelDirError as exc:
+        if backend == "torch":
+            raise ComponentError(
+                f"model_backend=torch needs the fp32 weights of a trained model: {exc}. Point "
+                "the model path at a training output (logwarden train ...) or use onnx"
+            ) from exc
+        raise ComponentError(str(exc)) from exc
+
+
 def load_components(settings: Settings) -> Components:
     """Parser, log scorer and ticket router, with the shipped models unless configured."""
     options = ParseOptions(
@@ -112,12 +134,10 @@ def load_components(settings: Settings) -> Components:
         scrub_secrets=settings.scrub_secrets,
         store_original=settings.store_original,
     )
-    log_model = load_log_model(
-        model_dir(settings.log_model_path, "logs"), threads=settings.model_threads
+    log_model = RuntimeProbabilityModel(
+        load_classifier(model_dir(settings.log_model_path, "logs"), settings)
     )
-    ticket_model = TextClassifier.load(
-        model_dir(settings.ticket_model_path, "tickets"), threads=settings.model_threads
-    )
+    ticket_model = load_classifier(model_dir(settings.ticket_model_path, "tickets"), settings)
     tracker = TemplateTracker()
     tracker.load(template_state_path(settings))
     scorer = ClassifierLogScorer(

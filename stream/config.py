@@ -59,6 +59,14 @@ class Settings(BaseSettings):
         1_048_576, ge=256, description="Larger raw events are dead-lettered as over-size."
     )
     model_threads: int = Field(2, ge=1, description="Intra-op threads of the model runtime.")
+    model_backend: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="Model runtime: quantised ONNX on CPU, or fp32 torch weights (model.pt; "
+        "needs the train extra) for a GPU.",
+    )
+    model_device: str = Field(
+        "cpu", description="Torch device of the torch backend, e.g. cuda or cuda:1."
+    )
     ticket_model_path: Path | None = Field(
         None, description="Ticket model directory; the shipped model when unset."
     )

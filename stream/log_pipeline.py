@@ -49,6 +49,12 @@ def deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return target
 
 
+def scrubbed_count(event: dict[str, Any]) -> int:
+    """``logwarden.scrubbed.count`` of a parsed event (the parser cannot emit metrics)."""
+    count = event.get("logwarden", {}).get("scrubbed", {}).get("count", 0)
+    return count if isinstance(count, int) else 0
+
+
 def sampled(doc_id: str, rate: float) -> bool:
     """Deterministic sampling: the same record is sampled the same way on every replay."""
     if rate <= 0:
@@ -66,6 +72,7 @@ class BatchReport:
     tickets: int = 0
     deadlettered: int = 0
     duplicates: int = 0
+    scrubbed: int = 0
     labels: dict[str, int] = field(default_factory=dict)
 
 
@@ -121,7 +128,7 @@ class LogBatchProcessor:
             attributes={"messaging.batch.message_count": len(records)},
         ) as batch_span:
             batch_ids = trace_fields(batch_span.get_span_context())
-            letters = self._parse(items)
+            letters = self._parse(items, report)
             scored = await self._classify(items, letters)
             actions, tickets = self._enrich(scored, batch_ids, report)
             signals = self._signals(scored)
@@ -173,7 +180,7 @@ class LogBatchProcessor:
             links.append(Link(item.span.get_span_context()))
         return links
 
-    def _parse(self, items: list[_Item]) -> list[DeadLetter]:
+    def _parse(self, items: list[_Item], report: BatchReport) -> list[DeadLetter]:
         """Decode, size-check, parse and scrub; failures become dead letters."""
         letters: list[DeadLetter] = []
         limit = self._settings.max_event_bytes
@@ -193,6 +200,7 @@ class LogBatchProcessor:
                     letters.append(DeadLetter(item.record, "parse", str(outcome)))
                 else:
                     item.event = outcome
+                    report.scrubbed += scrubbed_count(outcome)
         return letters
 
     async def _classify(
@@ -329,6 +337,8 @@ class LogBatchProcessor:
         metrics.observe_end_to_end(topic, timestamps)
         metrics.BATCH_SIZE.labels(topic=topic).observe(report.records)
         metrics.BATCH_SECONDS.labels(topic=topic).observe(seconds)
+        if report.scrubbed:
+            metrics.SCRUBBED.inc(report.scrubbed)
         if written:
             metrics.EVENTS_OUT.labels(dest="elasticsearch").inc(written)
         if report.tickets:

@@ -27,6 +27,10 @@ ALERTS = Counter("logwarden_alerts_total", "Alerts raised, per label.", ["label"
 DEADLETTERED = Counter(
     "logwarden_deadlettered_total", "Records sent to the dead-letter topic.", ["stage", "reason"]
 )
+SCRUBBED = Counter(
+    "logwarden_scrubbed_secrets_total",
+    "Secrets masked in parsed log events before they are stored (logwarden.scrubbed.count).",
+)
 BATCH_SIZE = Histogram(
     "logwarden_batch_size", "Records per micro-batch.", ["topic"], buckets=_SIZE_BUCKETS
 )

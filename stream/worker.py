@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -197,17 +197,13 @@ def build_worker(
         return app.producer.send(topic, key, value, None, timestamp, headers)
 
     publisher = KafkaPublisher(send, settings.topic_deadletter, settings.max_event_bytes)
-    logs = LogBatchProcessor(
+    logs, tickets = build_processors(
         settings,
-        parser=components.parser,
-        scorer=components.scorer,
+        components,
         sink=sink,
         publisher=publisher,
         executor=executor,
         signals_topic=detections.signals.get_topic_name(),
-    )
-    tickets = TicketBatchProcessor(
-        settings, router=components.router, sink=sink, publisher=publisher, executor=executor
     )
     attach_pipeline(app, settings, logs, tickets, publisher)
     if web:
@@ -220,6 +216,31 @@ def build_worker(
         override_logging=False,
         grace_s=settings.shutdown_grace_s,
     )
+
+
+def build_processors(
+    settings: Settings,
+    components: Components,
+    *,
+    sink: BulkSink,
+    publisher: KafkaPublisher,
+    executor: Executor,
+    signals_topic: str | None = None,
+) -> tuple[LogBatchProcessor, TicketBatchProcessor]:
+    """The log and ticket batch processors over the loaded stages, sharing sink and threads."""
+    logs = LogBatchProcessor(
+        settings,
+        parser=components.parser,
+        scorer=components.scorer,
+        sink=sink,
+        publisher=publisher,
+        executor=executor,
+        signals_topic=signals_topic,
+    )
+    tickets = TicketBatchProcessor(
+        settings, router=components.router, sink=sink, publisher=publisher, executor=executor
+    )
+    return logs, tickets
 
 
 def run_worker(settings: Settings, *, web: bool = True, loglevel: str | None = None) -> None:

@@ -355,8 +355,13 @@ def test_gpu_variant_requests_the_device_on_gpu_nodes() -> None:
     assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in pod[
         "tolerations"
     ]
+    env = env_of(documents, container)
+    assert (env["LOGWARDEN_MODEL_BACKEND"], env["LOGWARDEN_MODEL_DEVICE"]) == ("torch", "cuda")
+    chosen = install_manifests({**values, "settings": {"model_device": "cuda:1"}})
+    assert env_of(chosen, worker(chosen))["LOGWARDEN_MODEL_DEVICE"] == "cuda:1"
     cpu_only = worker(install_manifests())
     assert "nvidia.com/gpu" not in cpu_only["resources"]["limits"]
+    assert "LOGWARDEN_MODEL_BACKEND" not in env_of(install_manifests(), cpu_only)
     assert "nodeSelector" not in pod_spec(only(install_manifests(), "Deployment"))
 
 

@@ -8,9 +8,7 @@ lines and tickets, into the NDJSON sink (the exact bulk requests the worker woul
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
@@ -28,10 +26,8 @@ from connectors.es_mappings import flatten_document
 from connectors.es_test_query import InvalidValueError, check_value
 from stream.components import load_components
 from stream.config import Settings
-from stream.log_pipeline import LogBatchProcessor
-from stream.outputs import KafkaPublisher
 from stream.records import RawRecord
-from stream.ticket_pipeline import TicketBatchProcessor
+from tests.pipeline.in_process import process_in_process
 
 LINES = 300
 POISON = (
@@ -47,12 +43,6 @@ TICKETS = (
 )
 
 
-async def _send(topic: str, **message: Any) -> Any:
-    future: Any = asyncio.get_running_loop().create_future()
-    future.set_result(None)
-    return future
-
-
 @pytest.fixture(scope="module")
 def written(models: None, tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict]]:
     """(index, document) of every create the pipeline sent for logs and tickets."""
@@ -65,25 +55,7 @@ def written(models: None, tmp_path_factory: pytest.TempPathFactory) -> list[tupl
 
     async def run() -> None:
         sink = NdjsonBulkSink(output)
-        publisher = KafkaPublisher(_send, settings.topic_deadletter, settings.max_event_bytes)
-        with ThreadPoolExecutor(1) as executor:
-            log_batch = LogBatchProcessor(
-                settings,
-                parser=components.parser,
-                scorer=components.scorer,
-                sink=sink,
-                publisher=publisher,
-                executor=executor,
-            )
-            ticket_batch = TicketBatchProcessor(
-                settings,
-                router=components.router,
-                sink=sink,
-                publisher=publisher,
-                executor=executor,
-            )
-            await log_batch.process(logs)
-            await ticket_batch.process(tickets)
+        await process_in_process(settings, components, sink, logs=logs, tickets=tickets)
         await sink.close()
 
     asyncio.run(run())

@@ -6,12 +6,9 @@ producer side is a span of this test whose ``traceparent`` travels in str→byte
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pytest
@@ -30,9 +27,8 @@ from connectors.telemetry import (
 )
 from stream.components import load_components
 from stream.config import Settings
-from stream.log_pipeline import LogBatchProcessor
-from stream.outputs import KafkaPublisher
 from stream.records import RawRecord
+from tests.pipeline.in_process import process_in_process
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
@@ -81,25 +77,8 @@ async def test_batch_continues_each_producer_trace_into_its_document(
             f"Mar  3 10:00:0{offset} db-1 sshd[77]: Accepted publickey for ops from 10.0.0.{offset}"
         )
         records.append(RawRecord("logs.raw", 0, offset, line.encode(), tuple(headers)))
-    sent: list[Any] = []
-
-    async def send(topic: str, **message: Any) -> Any:
-        sent.append((topic, message))
-        future: Any = asyncio.get_running_loop().create_future()
-        future.set_result(None)
-        return future
-
     sink = NdjsonBulkSink(settings.output_file)
-    with ThreadPoolExecutor(1) as executor:
-        processor = LogBatchProcessor(
-            settings,
-            parser=components.parser,
-            scorer=components.scorer,
-            sink=sink,
-            publisher=KafkaPublisher(send, settings.topic_deadletter, settings.max_event_bytes),
-            executor=executor,
-        )
-        report = await processor.process(records)
+    report = await process_in_process(settings, components, sink, logs=records)
     await sink.close()
     assert report.records == 3 and report.deadlettered == 0
     events_index = events_stream(settings.elasticsearch_namespace)
