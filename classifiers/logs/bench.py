@@ -9,8 +9,9 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
 * ``scoring_cached`` / ``scoring_uncached``: events/s of the full scoring step (templates,
   classifier, novelty, risk, explanations for alerts) over the parsed Loghub samples of all 13
   systems, with and without the result cache (its hit rate as an extra), and without the cache
-  nor explanations (``scoring_uncached_no_explanations``: occlusion costs ~2 model passes per
-  word of every alert when nothing is cached);
+  nor explanations (``scoring_uncached_no_explanations``). Explanations keep their own cache (by
+  template and label) in every row: occlusion costs a model pass per constant word of a template,
+  once;
 * ``heldout_systems``: per-system false-positive rate of a model trained without any Loghub
   background system (a stricter leave-one-system-out: all twelve are left out at once), when
   that model's directory exists in the training work dir.

@@ -8,16 +8,18 @@ The classifier reads :func:`model_text` (process, level and the message with add
 numbers masked), so its answer depends only on that text: results are cached by it in a
 bounded LRU, and the hit rate is reported. Explanations (occlusion on the student: which words,
 when removed, lower the predicted label's probability most) are computed for alerts only and
-cached with the result.
+depend only on (model text, label), so they have their own bounded LRU under that key: it serves
+the lines of a template across batches even when the prediction cache is off.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -27,6 +29,11 @@ from classifiers.logs.templates import TemplateMatch, TemplateTracker, mask_for_
 
 _EXPLANATION_TOKENS = 3
 _MIN_OCCLUSION_DROP = 0.02
+
+_MASKS = re.compile(r"<(?:IP|NUM|HEX|PATH|\*)>")
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class ProbabilityModel(Protocol):
@@ -59,12 +66,20 @@ def event_message(event: Mapping[str, Any]) -> str:
 def model_text(event: Mapping[str, Any], masked: str | None = None) -> str:
     """What the classifier reads: ``<process> <LEVEL>: <masked message>`` (``masked``: the
     message already through :func:`mask_for_model`, when the caller has it)."""
-    process = _get(event, "process.name") or ""
-    level = _get(event, "log.level") or ""
-    prefix = " ".join(str(part) for part in (process, str(level).upper()) if part)
     if masked is None:
         masked = mask_for_model(event_message(event))
-    return f"{prefix}: {masked}" if prefix else masked
+    return with_prefix(model_prefix(event), masked)
+
+
+def model_prefix(event: Mapping[str, Any]) -> str:
+    """``<process> <LEVEL>``, the part of :func:`model_text` before the message."""
+    process = _get(event, "process.name") or ""
+    level = _get(event, "log.level") or ""
+    return " ".join(str(part) for part in (process, str(level).upper()) if part)
+
+
+def with_prefix(prefix: str, message: str) -> str:
+    return f"{prefix}: {message}" if prefix else message
 
 
 def window_key(event: Mapping[str, Any]) -> str:
@@ -72,13 +87,11 @@ def window_key(event: Mapping[str, Any]) -> str:
     return f"{_get(event, 'event.dataset') or '-'}|{_get(event, 'host.hostname') or '-'}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Prediction:
-    """The classifier's answer for one model text (what the cache stores); the explanation is
-    filled in the first time an event with this text is an alert, then shared."""
+    """The classifier's answer for one model text (what the prediction cache stores)."""
 
     probabilities: np.ndarray
-    explanation: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -147,17 +160,17 @@ def merge_fields(event: dict[str, Any], fields: Mapping[str, Any]) -> dict[str, 
     return event
 
 
-class PredictionCache:
-    """Bounded LRU of predictions by model text, with hit/miss counts; thread-safe."""
+class LruCache(Generic[K, V]):
+    """Bounded LRU with hit/miss counts; thread-safe. Capacity 0 stores nothing."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._items: OrderedDict[str, Prediction] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: str) -> Prediction | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
             item = self._items.get(key)
             if item is not None:
@@ -165,12 +178,12 @@ class PredictionCache:
             return item
 
     def count(self, hits: int, misses: int) -> None:
-        """Record events answered without (hits) and with (misses) a model call."""
+        """Record lookups answered from the cache (hits) and computed (misses)."""
         with self._lock:
             self.hits += hits
             self.misses += misses
 
-    def put(self, key: str, value: Prediction) -> None:
+    def put(self, key: K, value: V) -> None:
         if self.capacity <= 0:
             return
         with self._lock:
@@ -188,53 +201,90 @@ class PredictionCache:
         return len(self._items)
 
 
-def _occlusion_spans(words: Sequence[str]) -> list[tuple[int, int]]:
-    return [(i, i + 1) for i in range(len(words))] + [(i, i + 2) for i in range(len(words) - 1)]
+@dataclass(frozen=True)
+class OcclusionItem:
+    """One text to explain: its predicted label, that label's probability, and optionally its
+    template (same words, variable ones as ``<*>``): then only the template's constant words are
+    occluded, so the explanation holds for every line of the template."""
+
+    text: str
+    label_index: int
+    probability: float
+    template: str | None = None
+
+    def candidates(self, words: Sequence[str]) -> list[int]:
+        """Positions of the words that may be reported."""
+        shape = self.template.split() if self.template is not None else None
+        if shape is not None and len(shape) != len(words):
+            shape = None
+        return [
+            i
+            for i, word in enumerate(words)
+            if not _is_placeholder(word) and (shape is None or shape[i] == word)
+        ]
 
 
 def occlusion_explanations(
     model: ProbabilityModel,
-    items: Sequence[tuple[str, int]],
+    items: Sequence[OcclusionItem],
     limit: int = _EXPLANATION_TOKENS,
 ) -> list[tuple[str, ...]]:
-    """For each (text, label index): the words whose removal (alone or with a neighbour) lowers
-    that label's probability most. All occluded variants of all texts go to the model in one
-    call, so a batch with many alerts costs one pass over its variants.
+    """For each item: the words whose removal lowers its label's probability most.
 
-    Pairs are occluded too because log lines say things redundantly ("Failed password"): removing
-    either word alone may leave enough evidence, removing both does not.
+    Only words that can be reported are occluded (placeholders such as ``<IP>`` and a
+    template's variable words never are), each alone, all texts in one model call. Where no
+    single word lowers the probability enough, adjacent pairs are occluded too (one more call
+    for all such texts): log lines say things redundantly ("Failed password"), so removing
+    either word alone may leave enough evidence while removing both does not.
     """
-    variants: list[str] = []
-    plans = []
-    for text, _ in items:
-        words = text.split()
-        spans = _occlusion_spans(words)
-        plans.append((words, spans, len(variants)))
-        variants.append(text)
-        variants.extend(" ".join(words[:a] + words[b:]) for a, b in spans)
-    probabilities = model.predict_proba(variants) if variants else np.zeros((0, 0))
+    words = [item.text.split() for item in items]
+    candidates = [item.candidates(ws) for item, ws in zip(items, words, strict=True)]
+    scores = [np.zeros(len(ws)) for ws in words]
+    singles = [[(i, i + 1) for i in found] for found in candidates]
+    _occlude(model, items, words, singles, scores)
+    pairs = [
+        [(i, i + 2) for i in range(len(ws) - 1) if i in found or i + 1 in found]
+        if found and score[found].max() < _MIN_OCCLUSION_DROP
+        else []
+        for ws, found, score in zip(words, candidates, scores, strict=True)
+    ]
+    _occlude(model, items, words, pairs, scores)
     explanations: list[tuple[str, ...]] = []
-    for (words, spans, start), (_, label_index) in zip(plans, items, strict=True):
-        if not words:
-            explanations.append(())
-            continue
-        column = probabilities[start : start + 1 + len(spans), label_index]
-        score = np.zeros(len(words))
-        for (a, b), drop in zip(spans, column[0] - column[1:], strict=True):
-            score[a:b] = np.maximum(score[a:b], drop)
-        ranked = [
-            i
-            for i in np.argsort(-score, kind="stable")
-            if score[i] >= _MIN_OCCLUSION_DROP and not _is_placeholder(words[i])
-        ]
-        explanations.append(tuple(words[i] for i in sorted(ranked[:limit])))
+    for ws, found, score in zip(words, candidates, scores, strict=True):
+        ranked = sorted(found, key=lambda i: -score[i])
+        kept = [i for i in ranked if score[i] >= _MIN_OCCLUSION_DROP][:limit]
+        explanations.append(tuple(ws[i] for i in sorted(kept)))
     return explanations
 
 
+def _occlude(
+    model: ProbabilityModel,
+    items: Sequence[OcclusionItem],
+    words: Sequence[list[str]],
+    spans: Sequence[list[tuple[int, int]]],
+    scores: Sequence[np.ndarray],
+) -> None:
+    """Raise each word's score to the largest probability drop of a removed span covering it;
+    every variant of every text goes to the model in one call."""
+    variants = [
+        " ".join(ws[:a] + ws[b:])
+        for ws, text_spans in zip(words, spans, strict=True)
+        for a, b in text_spans
+    ]
+    if not variants:
+        return
+    probabilities = model.predict_proba(variants)
+    start = 0
+    for item, text_spans, score in zip(items, spans, scores, strict=True):
+        drops = item.probability - probabilities[start : start + len(text_spans), item.label_index]
+        start += len(text_spans)
+        for (a, b), drop in zip(text_spans, drops, strict=True):
+            score[a:b] = np.maximum(score[a:b], drop)
+
+
 def _is_placeholder(word: str) -> bool:
-    return word.strip(":,;()[]") in ("<IP>", "<NUM>", "<HEX>", "") or not any(
-        c.isalnum() for c in word
-    )
+    """Nothing reportable is left once masks and punctuation are removed (``/<IP>:<NUM>``)."""
+    return not any(c.isalnum() for c in _MASKS.sub("", word))
 
 
 class LogScorer:
@@ -247,18 +297,24 @@ class LogScorer:
         tracker: TemplateTracker | None = None,
         cache_size: int = 50_000,
         explain: bool = True,
+        *,
+        explanation_cache_size: int = 10_000,
     ) -> None:
         self.model = model
         self.policy = policy or RiskPolicy()
         self.tracker = tracker or TemplateTracker()
-        self.cache = PredictionCache(cache_size)
+        self.cache: LruCache[str, Prediction] = LruCache(cache_size)
+        self.explanations: LruCache[tuple[str, int], tuple[str, ...]] = LruCache(
+            explanation_cache_size
+        )
         self.explain = explain
         self.label_names = list(model.label_names)
 
     def score_batch(self, events: Sequence[Mapping[str, Any]]) -> list[LogScore]:
         """One :class:`LogScore` per event, in order; novelty state advances in that order."""
+        prefixes = [model_prefix(event) for event in events]
         masked = [mask_for_model(event_message(event)) for event in events]
-        texts = [model_text(event, m) for event, m in zip(events, masked, strict=True)]
+        texts = [with_prefix(p, m) for p, m in zip(prefixes, masked, strict=True)]
         matches = [
             self.tracker.observe_masked(m, window_key(e))
             for e, m in zip(events, masked, strict=True)
@@ -267,37 +323,60 @@ class LogScorer:
         if not predictions:
             return []
         probabilities = np.stack([p.probabilities for p in predictions])
+        templates = [with_prefix(p, m.text) for p, m in zip(prefixes, matches, strict=True)]
         risks = self.policy.risk_scores(
             probabilities, self.label_names, np.array([m.novelty for m in matches])
         )
-        if self.explain:
-            self._explain(texts, predictions, probabilities, risks)
+        explanations = (
+            self._explain(texts, templates, probabilities, risks)
+            if self.explain
+            else [()] * len(texts)
+        )
         return [
-            self._score(match, prediction, float(risk))
-            for match, prediction, risk in zip(matches, predictions, risks, strict=True)
+            self._score(match, prediction, float(risk), explanation)
+            for match, prediction, risk, explanation in zip(
+                matches, predictions, risks, explanations, strict=True
+            )
         ]
 
     def _explain(
         self,
         texts: Sequence[str],
-        predictions: Sequence[Prediction],
+        templates: Sequence[str],
         probabilities: np.ndarray,
         risks: np.ndarray,
-    ) -> None:
-        """Fill the explanation of every alerting prediction that has none, in one model call."""
-        pending: dict[int, tuple[str, int]] = {}
-        for text, prediction, row, risk in zip(
-            texts, predictions, probabilities, risks, strict=True
+    ) -> list[tuple[str, ...]]:
+        """The explanation of every alerting event (empty for the others): from the explanation
+        cache, else computed once per distinct (template in model form, label) of the batch on
+        the template's first line, occluding only the template's constant words."""
+        keys: list[tuple[str, int] | None] = []
+        found: dict[tuple[str, int], tuple[str, ...]] = {}
+        pending: dict[tuple[str, int], OcclusionItem] = {}
+        labels = probabilities.argmax(axis=1).tolist()
+        alerts = [self.policy.is_alert(risk) for risk in risks.tolist()]
+        for text, template, row, label, alert in zip(
+            texts, templates, probabilities, labels, alerts, strict=True
         ):
-            if prediction.explanation is None and self.policy.is_alert(float(risk)):
-                # One entry per Prediction object: repeats of a text share theirs.
-                pending.setdefault(id(prediction), (text, int(np.argmax(row))))
-        if not pending:
-            return
-        by_id = {id(p): p for p in predictions}
-        tokens = occlusion_explanations(self.model, list(pending.values()))
-        for key, explanation in zip(pending, tokens, strict=True):
-            by_id[key].explanation = explanation
+            if not alert:
+                keys.append(None)
+                continue
+            key = (template, label)
+            keys.append(key)
+            if key in found or key in pending:
+                continue
+            cached = self.explanations.get(key)
+            if cached is None:
+                pending[key] = OcclusionItem(text, label, float(row[label]), template)
+            else:
+                found[key] = cached
+        if pending:
+            explained = occlusion_explanations(self.model, list(pending.values()))
+            for key, explanation in zip(pending, explained, strict=True):
+                found[key] = explanation
+                self.explanations.put(key, explanation)
+        explained_events = sum(key is not None for key in keys)
+        self.explanations.count(hits=explained_events - len(pending), misses=len(pending))
+        return [() if key is None else found[key] for key in keys]
 
     def _predict(self, texts: Sequence[str]) -> list[Prediction]:
         """Predictions per text; with a cache, each distinct text is classified at most once
@@ -324,15 +403,18 @@ class LogScorer:
         self.cache.count(hits=len(texts) - len(missing), misses=len(missing))
         return [found[text] for text in texts]
 
-    def _score(self, match: TemplateMatch, prediction: Prediction, risk: float) -> LogScore:
+    def _score(
+        self,
+        match: TemplateMatch,
+        prediction: Prediction,
+        risk: float,
+        explanation: tuple[str, ...],
+    ) -> LogScore:
         probabilities = prediction.probabilities
         order = np.argsort(-probabilities)
         best = int(order[0])
         label = self.label_names[best]
         alert = self.policy.is_alert(risk)
-        tokens: tuple[str, ...] = ()
-        if alert and self.explain:
-            tokens = prediction.explanation or ()
         info = label_info(label)
         return LogScore(
             label=label,
@@ -346,7 +428,7 @@ class LogScorer:
             risk_score=risk,
             severity=self.policy.severity(risk),
             alert=alert,
-            explanation=list(tokens),
+            explanation=list(explanation),
             model_name=self.model.name,
             model_version=self.model.version,
             category=list(info.ecs_category),

@@ -126,6 +126,17 @@ def test_scorer_alerts_explains_and_enriches(model) -> None:  # type: ignore[no-
     assert event["logwarden"]["template"]["id"] == score.template.id
 
 
+def test_lines_of_one_template_share_an_explanation_without_the_result_cache(model) -> None:  # type: ignore[no-untyped-def]
+    scorer = LogScorer(model, cache_size=0)
+    users = ["root", "admin", "oracle", "backup", "deploy", "guest"]
+    line = "Mar  3 09:20:11 bastion-2 sshd[7711]: Failed password for {} from 45.141.84.10 port 41888 ssh2"
+    scores = scorer.score_batch(_events([line.format(user) for user in users]))
+    assert all(s.label == "auth_failure" and s.alert for s in scores)
+    assert scorer.explanations.hits >= 1 and scorer.explanations.misses < len(users)
+    assert {"Failed", "password"} & set(scores[-1].explanation)
+    assert not set(users[2:]) & {token for s in scores[2:] for token in s.explanation}
+
+
 def test_benign_lines_do_not_alert_and_repeats_hit_the_cache(model) -> None:  # type: ignore[no-untyped-def]
     scorer = LogScorer(model)
     lines = [GOLDEN["benign"][0]] * 5 + [GOLDEN["benign"][2]] * 5
