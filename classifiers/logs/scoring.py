@@ -51,7 +51,8 @@ class ProbabilityModel(Protocol):
 def _get(event: Mapping[str, Any], dotted: str) -> Any:
     value: Any = event
     for part in dotted.split("."):
-        if not isinstance(value, Mapping):
+        # dict first: parsed events are dicts, and the Mapping ABC check costs ~4x more.
+        if not isinstance(value, dict) and not isinstance(value, Mapping):
             return None
         value = value.get(part)
     return value
@@ -332,10 +333,11 @@ class LogScorer:
             if self.explain
             else [()] * len(texts)
         )
+        tops = np.argsort(-probabilities, axis=1)[:, :3].tolist()
         return [
-            self._score(match, prediction, float(risk), explanation)
-            for match, prediction, risk, explanation in zip(
-                matches, predictions, risks, explanations, strict=True
+            self._score(match, row, top, risk, explanation)
+            for match, row, top, risk, explanation in zip(
+                matches, probabilities.tolist(), tops, risks.tolist(), explanations, strict=True
             )
         ]
 
@@ -406,22 +408,22 @@ class LogScorer:
     def _score(
         self,
         match: TemplateMatch,
-        prediction: Prediction,
+        probabilities: list[float],
+        top3: list[int],
         risk: float,
         explanation: tuple[str, ...],
     ) -> LogScore:
-        probabilities = prediction.probabilities
-        order = np.argsort(-probabilities)
-        best = int(order[0])
+        """``top3``: the three most probable label indices, best first."""
+        best = top3[0]
         label = self.label_names[best]
         alert = self.policy.is_alert(risk)
         info = label_info(label)
         return LogScore(
             label=label,
-            probability=round(float(probabilities[best]), 4),
+            probability=round(probabilities[best], 4),
             top3=[
-                {"label": self.label_names[i], "probability": round(float(probabilities[i]), 4)}
-                for i in order[:3]
+                {"label": self.label_names[i], "probability": round(probabilities[i], 4)}
+                for i in top3
             ],
             template=match,
             novelty=match.novelty,
