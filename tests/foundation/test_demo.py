@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import orjson
@@ -13,23 +15,26 @@ import pytest
 
 from connectors.es_assets.templates import TICKETS_INDEX
 
+MARK = "LW_TEST_DEMO_MARK"  # not LOGWARDEN_*: the demo passes other variables on
 
-def our_processes(since: float) -> list[str]:
-    """Brokers and workers started after ``since`` that are still alive."""
+
+def marked_processes(mark: str) -> list[str]:
+    """Live processes that inherited the demo's environment marker (its broker and workers)."""
     found = []
-    for process in psutil.process_iter(["cmdline", "create_time", "status"]):
-        info = process.info
-        cmdline = " ".join(info["cmdline"] or [])
-        if info["create_time"] < since or info["status"] == psutil.STATUS_ZOMBIE:
-            continue
-        if "tansu" in cmdline or ("stream.cli" in cmdline and " run" in cmdline):
-            found.append(cmdline)
+    for process in psutil.process_iter(["cmdline", "status"]):
+        try:
+            if process.info["status"] == psutil.STATUS_ZOMBIE:
+                continue
+            if process.environ().get(MARK) == mark:
+                found.append(" ".join(process.info["cmdline"] or []))
+        except psutil.Error:
+            continue  # gone meanwhile, or not ours to inspect
     return found
 
 
 @pytest.mark.slow
 def test_demo_end_to_end_leaves_no_process(tmp_path: Path) -> None:
-    started = time.time() - 1
+    mark = uuid.uuid4().hex
     output = tmp_path / "alerts.ndjson"
     result = subprocess.run(
         [sys.executable, "-m", "stream.cli", "demo", "--lines", "600", "--output", str(output)],
@@ -37,6 +42,7 @@ def test_demo_end_to_end_leaves_no_process(tmp_path: Path) -> None:
         text=True,
         timeout=280,
         cwd=tmp_path,
+        env={**os.environ, MARK: mark},
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -56,4 +62,4 @@ def test_demo_end_to_end_leaves_no_process(tmp_path: Path) -> None:
     assert alerts, "the sample contains attacks and faults, so the demo must raise alerts"
 
     time.sleep(0.5)
-    assert our_processes(started) == []
+    assert marked_processes(mark) == []
