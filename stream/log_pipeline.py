@@ -20,6 +20,7 @@ import orjson
 from opentelemetry import trace
 from opentelemetry.trace import Link, Span, SpanKind
 
+from classifiers.logs.scoring import merge_fields
 from connectors.bulk_sinks import BulkAction, BulkSink
 from connectors.es_assets.templates import alerts_stream, events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
@@ -36,17 +37,6 @@ tracer = trace.get_tracer("logwarden.stream.logs")
 
 #: Alert labels that are IT-operations incidents: they also open a ticket for the right queue.
 OPERATIONAL_LABELS = frozenset({"hardware_fault", "storage", "network", "service_failure"})
-
-
-def deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """Merge nested ``extra`` into ``target`` in place (objects merge, values replace)."""
-    for key, value in extra.items():
-        current = target.get(key)
-        if isinstance(value, dict) and isinstance(current, dict):
-            deep_merge(current, value)
-        else:
-            target[key] = value
-    return target
 
 
 def scrubbed_count(event: dict[str, Any]) -> int:
@@ -253,7 +243,7 @@ class LogBatchProcessor:
             keep_event = sampled(record.doc_id, rate)
             if not verdict.alert and not keep_event:
                 continue
-            deep_merge(doc, verdict.fields)
+            merge_fields(doc, verdict.fields)
             event = doc.setdefault("event", {})
             event.setdefault("ingested", ingested)
             doc.setdefault("@timestamp", event["ingested"])
