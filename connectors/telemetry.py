@@ -106,6 +106,13 @@ def otlp_configured(endpoint: str | None) -> bool:
     )
 
 
+def _http_traces_url(endpoint: str) -> str:
+    """The collector's base URL plus ``/v1/traces``, as the OTLP spec does for the generic
+    endpoint variable (an explicit ``endpoint=`` is otherwise used by the exporter as is)."""
+    base = endpoint.rstrip("/")
+    return base if base.endswith("/v1/traces") else f"{base}/v1/traces"
+
+
 def _otlp_exporter(endpoint: str | None) -> SpanExporter:
     protocol = os.environ.get(
         "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", os.environ.get("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")
@@ -113,7 +120,11 @@ def _otlp_exporter(endpoint: str | None) -> SpanExporter:
     if protocol.startswith("http"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        return OTLPSpanExporter(endpoint=endpoint) if endpoint else OTLPSpanExporter()
+        return (
+            OTLPSpanExporter(endpoint=_http_traces_url(endpoint))
+            if endpoint
+            else OTLPSpanExporter()
+        )
     from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import (
         OTLPSpanExporter as GrpcExporter,
     )

@@ -108,3 +108,17 @@ def test_json_log_lines_carry_the_active_trace(fresh: InMemorySpanExporter) -> N
     assert line["message"] == "indexed 3"
     assert line["trace"]["id"] == format(span.get_span_context().trace_id, "032x")
     assert line["log"]["level"] == "info"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://collector:4318", "http://collector:4318/", "http://collector:4318/v1/traces"],
+)
+def test_http_exporter_posts_to_the_traces_path(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connectors.telemetry import _otlp_exporter
+
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+    exporter = _otlp_exporter(endpoint)
+    assert exporter._endpoint == "http://collector:4318/v1/traces"  # type: ignore[attr-defined]
