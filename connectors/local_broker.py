@@ -7,9 +7,6 @@ the worker is pointed at real bootstrap servers with ``LOGWARDEN_BROKER_URL``.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import socket
 import subprocess
 import tempfile
@@ -18,6 +15,8 @@ from pathlib import Path
 from types import TracebackType
 
 import psutil
+
+from connectors.process_groups import stop_process_groups
 
 STOP_GRACE_S = 6.0
 
@@ -115,16 +114,8 @@ class LocalBroker:
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after a grace period; never leaves the process behind."""
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=STOP_GRACE_S)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=STOP_GRACE_S)
+        if process is not None:
+            stop_process_groups([process], STOP_GRACE_S)
 
     def logs(self) -> str:
         """What the broker printed so far (for failure reports)."""

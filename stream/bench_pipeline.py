@@ -41,6 +41,7 @@ from rich.table import Table
 from classifiers.logs.generator import generate
 from connectors.kafka import KafkaConnection, ensure_topics, produce_records
 from connectors.local_broker import LocalBroker, free_loopback_port
+from connectors.process_groups import stop_process_groups
 from stream.config import Settings
 from stream.connections import kafka_connection
 
@@ -152,15 +153,7 @@ class _Workers:
                 self.peak_rss_mb = max(self.peak_rss_mb, rss)
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, 15)
-        for process in self.processes:
-            try:
-                process.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
-                process.wait()
+        stop_process_groups(self.processes, STOP_GRACE_S)
 
 
 def _wait_committed(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from rich.table import Table
 from classifiers.logs.generator import generate
 from connectors.kafka import KafkaConnection, committed_offsets, ensure_topics, produce_records
 from connectors.local_broker import STOP_GRACE_S, LocalBroker, free_loopback_port
+from connectors.process_groups import stop_process_groups
 from stream.config import Settings
 
 DEMO_SEED = 2026
@@ -102,20 +102,7 @@ def _worker(env: dict, log_path: Path, web_port: int) -> Iterator[subprocess.Pop
     try:
         yield process
     finally:
-        _stop_group(process)
-
-
-def _stop_group(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_GRACE_S * 5)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        stop_process_groups([process], STOP_GRACE_S * 5)
 
 
 def _wait_until_ready(

@@ -7,9 +7,7 @@ subprocesses in their own process group, always stopped at the end.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -27,6 +25,7 @@ from connectors.es_assets.templates import LifecycleOptions
 from connectors.es_test_server import ElasticsearchTestServer
 from connectors.kafka import KafkaConnection, ensure_topics
 from connectors.local_broker import LocalBroker, free_loopback_port
+from connectors.process_groups import stop_process_groups
 from stream.components import ComponentError, model_dir
 from stream.config import Settings
 
@@ -109,17 +108,7 @@ class PipelineEnv:
         return sum(self.committed(topic).values())
 
     def stop_workers(self) -> None:
-        for process in self.workers:
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        for process in self.workers:
-            try:
-                process.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_groups(self.workers, STOP_GRACE_S)
 
 
 def install_templates(server: ElasticsearchTestServer) -> None:
