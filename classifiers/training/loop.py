@@ -4,6 +4,8 @@ Batches are length-bucketed (similar lengths together, bucket order shuffled eac
 seeded generator), so CPU training spends little time on padding. With ``soft_targets`` the loss
 is ``alpha * T^2 * KL(teacher_T || student_T) + (1 - alpha) * CE(labels)`` (Hinton et al.).
 Checkpoints are written every ``checkpoint_every`` steps and a rerun resumes from the last one.
+Training and inference run on a GPU when one is present (bf16 autocast), else on the CPU; either
+way the model is handed back on the CPU, where export and serving expect it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,18 @@ class TrainConfig:
     max_steps: int | None = None
     checkpoint_every: int = 200
     max_tokens: int | None = 4096
+    device: str = "auto"
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """``auto`` picks CUDA when available; ``cpu``/``cuda`` force one."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(name)
+
+
+def _autocast(device: torch.device) -> Any:
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
 
 
 def _schedule(step: int, total: int, warmup: int) -> float:
@@ -64,6 +78,7 @@ def distillation_loss(
     temperature: float,
     alpha: float,
 ) -> torch.Tensor:
+    logits = logits.float()
     hard = F.cross_entropy(logits, labels)
     if soft is None:
         return hard
@@ -85,6 +100,8 @@ def train(
 ) -> nn.Module:
     """Fine-tune ``model`` in place and return it (resuming from ``checkpoint_dir`` if any)."""
     torch.manual_seed(config.seed)
+    device = resolve_device(config.device)
+    model.to(device)
     lengths = [len(row) for row in ids]
     steps_per_epoch = len(_epoch_batches(lengths, config, 0))
     total = math.ceil(config.epochs * steps_per_epoch)
@@ -102,8 +119,10 @@ def train(
     warmup = int(config.warmup_share * total)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _schedule(s, total, warmup))
     step = _resume(model, optimizer, scheduler, checkpoint_dir)
-    label_tensor = torch.as_tensor(labels, dtype=torch.long)
-    soft_tensor = None if soft_targets is None else torch.as_tensor(soft_targets).float()
+    label_tensor = torch.as_tensor(labels, dtype=torch.long, device=device)
+    soft_tensor = (
+        None if soft_targets is None else torch.as_tensor(soft_targets, device=device).float()
+    )
     model.train()
     progress = tqdm(total=total, initial=step, desc=description, mininterval=5.0)
     running = 0.0
@@ -112,8 +131,11 @@ def train(
         batches = _epoch_batches(lengths, config, epoch)
         for batch in batches[step - epoch * steps_per_epoch :]:
             input_ids, mask = pad_batch([ids[i] for i in batch])
-            index = torch.as_tensor(batch)
-            logits = model(torch.as_tensor(input_ids), torch.as_tensor(mask))
+            index = torch.as_tensor(batch, device=device)
+            with _autocast(device):
+                logits = model(
+                    torch.as_tensor(input_ids, device=device), torch.as_tensor(mask, device=device)
+                )
             soft = None if soft_tensor is None else soft_tensor[index]
             loss = distillation_loss(
                 logits, label_tensor[index], soft, config.temperature, config.alpha
@@ -133,6 +155,7 @@ def train(
             if step >= total:
                 break
     progress.close()
+    model.to("cpu")
     if checkpoint_dir is not None:
         _save(model, optimizer, scheduler, step, checkpoint_dir)
     model.eval()
@@ -155,7 +178,7 @@ def _save(model: nn.Module, optimizer: Any, scheduler: Any, step: int, directory
 def _resume(model: nn.Module, optimizer: Any, scheduler: Any, directory: Path | None) -> int:
     if directory is None or not (directory / "checkpoint.pt").exists():
         return 0
-    state = torch.load(directory / "checkpoint.pt", weights_only=False)
+    state = torch.load(directory / "checkpoint.pt", weights_only=False, map_location="cpu")
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     scheduler.load_state_dict(state["scheduler"])
@@ -165,20 +188,30 @@ def _resume(model: nn.Module, optimizer: Any, scheduler: Any, directory: Path | 
 
 @torch.inference_mode()
 def predict_logits(
-    model: nn.Module, ids: Sequence[Sequence[int]], batch_size: int = 64, description: str = ""
+    model: nn.Module,
+    ids: Sequence[Sequence[int]],
+    batch_size: int = 64,
+    description: str = "",
+    device: str = "auto",
 ) -> np.ndarray:
-    """Logits in input order, computed over length buckets."""
-    model.eval()
+    """Logits in input order, computed over length buckets (model returned to the CPU)."""
+    target = resolve_device(device)
+    model.eval().to(target)
     out: np.ndarray | None = None
     progress = tqdm(
         total=len(ids), desc=description or "predict", mininterval=5.0, disable=len(ids) < 2000
     )
     for batch, input_ids, mask in iter_padded(ids, batch_size):
-        logits = model(torch.as_tensor(input_ids), torch.as_tensor(mask)).float().numpy()
+        with _autocast(target):
+            logits = model(
+                torch.as_tensor(input_ids, device=target), torch.as_tensor(mask, device=target)
+            )
+        logits = logits.float().cpu().numpy()
         if out is None:
             out = np.zeros((len(ids), logits.shape[1]), dtype=np.float32)
         out[batch] = logits
         progress.update(len(batch))
     progress.close()
+    model.to("cpu")
     assert out is not None, "no input"
     return out

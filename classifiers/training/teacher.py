@@ -29,8 +29,10 @@ def teacher_fingerprint(split: TaskSplit, config: TrainConfig, max_length: int) 
         "data_hash": split.train.data_hash,
         "sizes": split.describe(),
         "max_length": max_length,
-        # How often checkpoints are written does not change the teacher.
-        "config": {k: v for k, v in asdict(config).items() if k != "checkpoint_every"},
+        # How often checkpoints are written, and where it runs, do not change the teacher.
+        "config": {
+            k: v for k, v in asdict(config).items() if k not in {"checkpoint_every", "device"}
+        },
     }
 
 

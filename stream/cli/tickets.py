@@ -38,6 +38,12 @@ def train_tickets(
     student_steps: Annotated[int | None, typer.Option(help="Cap student steps.")] = None,
     teacher_epochs: Annotated[float, typer.Option(help="MiniLM teacher epochs.")] = 0.6,
     teacher_steps: Annotated[int | None, typer.Option(help="Cap teacher steps.")] = None,
+    teacher_max_length: Annotated[
+        int, typer.Option(help="Tokens the teacher reads (long tickets need 256).")
+    ] = 64,
+    teacher_learning_rate: Annotated[
+        float, typer.Option(help="Teacher peak learning rate.")
+    ] = 1e-4,
     minilm_teacher: Annotated[
         bool, typer.Option(help="Include the fine-tuned MiniLM in the ensemble teacher.")
     ] = True,
@@ -46,7 +52,11 @@ def train_tickets(
     ] = 1,
     data: Annotated[Path | None, typer.Option(help="tickets.csv (default: shared data).")] = None,
 ) -> None:
-    """Train the ticket classifier end to end and write the model directory and card."""
+    """Train the ticket classifier end to end and write the model directory and card.
+
+    Runs on a GPU when torch sees one (the teacher fine-tune takes minutes there), else on
+    the CPU with progress bars and resumable checkpoints.
+    """
     from dataclasses import replace
 
     import torch
@@ -62,7 +72,13 @@ def train_tickets(
         defaults,
         limit=limit,
         use_minilm_teacher=minilm_teacher,
-        teacher=replace(defaults.teacher, epochs=teacher_epochs, max_steps=teacher_steps),
+        teacher_max_length=teacher_max_length,
+        teacher=replace(
+            defaults.teacher,
+            epochs=teacher_epochs,
+            max_steps=teacher_steps,
+            learning_rate=teacher_learning_rate,
+        ),
         student=replace(defaults.student, epochs=student_epochs, max_steps=student_steps),
     )
     report = run_training(load_tickets(data), output, work_dir, options)
