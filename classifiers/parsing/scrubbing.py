@@ -31,10 +31,20 @@ class _Rule:
     apply: Apply
 
 
-def _substitute(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> Apply:
-    """A rule body that replaces each match of ``pattern`` and counts the replacements."""
+def _substitute(
+    pattern: re.Pattern[str],
+    replace: Callable[[re.Match[str]], str],
+    gate: re.Pattern[str] | None = None,
+) -> Apply:
+    """A rule body that replaces each match of ``pattern`` and counts the replacements.
+
+    ``gate`` is a fast literal-led search for a piece every match contains: when it finds
+    nothing, the slower scan of ``pattern`` is skipped.
+    """
 
     def apply(text: str) -> tuple[str, int]:
+        if gate is not None and gate.search(text) is None:
+            return text, 0
         count = 0
 
         def counted(match: re.Match[str]) -> str:
@@ -75,8 +85,15 @@ _KEY_VALUE = re.compile(
 )
 
 
+# A secret word, the rest of its key and the separator: every masked pair contains one, so
+# lines with "password" or "session" in prose skip the scan of every key=value pair.
+_SECRET_PAIR = re.compile(r"(?:pass|secret|token|key|credential|sess)[a-z0-9_.-]*[\"']?\s*[=:]")
+
+
 def _key_values(text: str) -> tuple[str, int]:
     """Mask the values of ``key=value`` pairs whose key names a secret."""
+    if _SECRET_PAIR.search(text.lower()) is None:
+        return text, 0
     pieces: list[str] = []
     done = count = 0
     for match in _KEY_VALUE.finditer(text):
@@ -110,11 +127,12 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _Rule(
-        ("@",),
+        ("://",),
         (),
         _substitute(
             re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s:/@\"'<>]+:)[^\s@/\"'<>]+(?=@)"),
             _keep_prefix,
+            re.compile(r"://[^\s:/@\"'<>]+:[^\s@/\"'<>]+@"),
         ),
     ),
     _Rule(
@@ -171,8 +189,22 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
+_CASE_HINTS = tuple(dict.fromkeys(hint for rule in _RULES for hint in rule.hints))
+_LOWER_HINTS = tuple(dict.fromkeys(hint for rule in _RULES for hint in rule.lower_hints))
+
+
 def scrub(text: str) -> tuple[str, int]:
     """``text`` with every secret masked, and how many secrets were masked."""
+    for hint in _CASE_HINTS:
+        if hint in text:
+            break
+    else:
+        lowered = text.lower()
+        for hint in _LOWER_HINTS:
+            if hint in lowered:
+                break
+        else:  # no rule can match: the common case costs these substring tests only
+            return text, 0
     lowered = text.lower()
     total = 0
     for rule in _RULES:
