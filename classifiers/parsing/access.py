@@ -18,10 +18,12 @@ from classifiers.parsing.fields import set_address, set_user, to_int
 from classifiers.parsing.model import Context
 from classifiers.parsing.timeparse import MONTHS, build, micros
 
+# A double-quoted field's content with backslash escapes, written as an unrolled loop (runs of
+# plain characters, then one escape) so the regex engine does not branch on every character.
+_QUOTED = r"([^\"\\]*(?:\\.[^\"\\]*)*)"
 _ACCESS = re.compile(
     r"(\S+) (\S+) (\S+) \[(\d{2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([+-]\d{4})\]"
-    r" \"((?:[^\"\\]|\\.)*)\" (\d{3}|-) (\d+|-)"
-    r"(?: \"((?:[^\"\\]|\\.)*)\" \"((?:[^\"\\]|\\.)*)\")?(.*)\Z",
+    rf" \"{_QUOTED}\" (\d{{3}}|-) (\d+|-)(?: \"{_QUOTED}\" \"{_QUOTED}\")?(.*)\Z",
     re.DOTALL,
 )
 _REQUEST = re.compile(r"([A-Z][A-Z_-]*) (\S+)(?: HTTP/(\d(?:\.\d)?))?\Z")
@@ -32,7 +34,12 @@ _APACHE_ERROR = re.compile(
     re.DOTALL,
 )
 _NGINX_ERROR = re.compile(
-    r"(\d{4})/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w+)\] (\d+)#(\d+): (?:\*(\d+) )?(.*?)"
+    r"(\d{4})/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w+)\] (\d+)#(\d+): (?:\*(\d+) )?"
+)
+# nginx appends its context after the message: the message ends at the first ", " (or the
+# end of the line) and this matches from there. Finding that comma with str.find instead of a
+# lazy ".*?" spares the regex engine a retry of every optional group at each character.
+_NGINX_CONTEXT = re.compile(
     r"(?:, client: ([^,\s]+))?(?:, server: ([^,]*))?(?:, request: \"([^\"]*)\")?(?:, .*)?\Z",
     re.DOTALL,
 )
@@ -132,8 +139,14 @@ def parse_nginx_error(text: str, ctx: Context) -> dict[str, Any] | None:
     match = _NGINX_ERROR.match(text)
     if match is None:
         return None
-    (year, month, day, hour, minute, second, level, pid, tid, _connection, message,
-     client, server, request) = match.groups()  # fmt: skip
+    year, month, day, hour, minute, second, level, pid, tid, _connection = match.groups()
+    start = match.end()
+    cut = text.find(", ", start)
+    if cut < 0:
+        message, client, server, request = text[start:], None, None, None
+    else:
+        message = text[start:cut]
+        client, server, request = _NGINX_CONTEXT.match(text, cut).groups()  # type: ignore[union-attr]
     event: dict[str, Any] = {
         "@timestamp": build(int(year), int(month), int(day), int(hour), int(minute),
                             int(second), 0, ctx.tz),

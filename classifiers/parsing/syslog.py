@@ -26,13 +26,17 @@ FACILITIES = (
     "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
 )  # fmt: skip
 
+# Quoted SD values allow escapes. Written as unrolled loops (a run of plain characters, then
+# one escape or quoted value) so the regex engine does not branch on every character.
+_SD_VALUE = r"[^\"\\]*(?:\\.[^\"\\]*)*"
+_SD_PLAIN = r"[^\]\"\\]*"
 _RFC5424 = re.compile(
     r"<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) "
-    r"(-|(?:\[(?:[^\]\"\\]|\\.|\"(?:[^\"\\]|\\.)*\")*\])+)(?: (.*))?\Z",
+    rf"(-|(?:\[{_SD_PLAIN}(?:(?:\\.|\"{_SD_VALUE}\"){_SD_PLAIN})*\])+)(?: (.*))?\Z",
     re.DOTALL,
 )
-_SD_ELEMENT = re.compile(r"\[([^\s\]=\"]+)((?:\s+[^\s=\]\"]+=\"(?:[^\"\\]|\\.)*\")*)\s*\]")
-_SD_PARAM = re.compile(r"([^\s=\]\"]+)=\"((?:[^\"\\]|\\.)*)\"")
+_SD_ELEMENT = re.compile(rf"\[([^\s\]=\"]+)((?:\s+[^\s=\]\"]+=\"{_SD_VALUE}\")*)\s*\]")
+_SD_PARAM = re.compile(rf"([^\s=\]\"]+)=\"({_SD_VALUE})\"")
 _SD_UNESCAPE = re.compile(r"\\([\"\\\]])")
 
 _BSD_STAMP = re.compile(
@@ -68,7 +72,7 @@ def _structured_data(text: str) -> dict[str, dict[str, str]]:
     data: dict[str, dict[str, str]] = {}
     for element in _SD_ELEMENT.finditer(text):
         data[element.group(1)] = {
-            name: _SD_UNESCAPE.sub(r"\1", value)
+            name: _SD_UNESCAPE.sub(r"\1", value) if "\\" in value else value
             for name, value in _SD_PARAM.findall(element.group(2))
         }
     return data
