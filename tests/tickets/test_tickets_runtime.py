@@ -102,3 +102,33 @@ def test_temperature_scaling_softens_overconfident_scores() -> None:
     logits = rng.normal(size=(2000, 4))
     logits[np.arange(2000), labels] += 1.0
     assert fit_temperature(logits * 5, labels) > 3
+
+
+def test_sparse_head_scores_like_scikit_learn() -> None:
+    """The numpy TF-IDF head (vectorised term lookup) equals the fitted scikit-learn model,
+    including repeated words, unknown words, bigrams across a text boundary and empty text."""
+    from classifiers.baseline import train_baseline
+
+    texts = [
+        "printer toner empty please order toner",
+        "password reset for my account please",
+        "laptop screen broken laptop charger",
+        "new starter contract hr details",
+        "printer jammed again printer",
+        "reset password account locked",
+        "laptop battery broken",
+        "hr contract start date",
+    ]
+    labels = np.array([0, 1, 2, 3, 0, 1, 2, 3])
+    baseline = train_baseline(texts, labels, "logreg", c=10.0, min_df=1)
+    head = baseline.to_head(["printer", "access", "hardware", "hr"])
+    probes = [
+        "printer printer printer toner",
+        "unknown words only here",
+        "",
+        "Password RESET, laptop!",
+        "order toner",  # "toner" ends one probe and "order" starts the next: no bigram
+        "hr details contract start date laptop charger broken",
+    ]
+    assert np.allclose(head.decision(probes), baseline.decision(probes), atol=1e-4)
+    assert head.decision([]).shape == (0, 4)
