@@ -86,13 +86,15 @@ def candidates(first_char: str) -> tuple[FormatSpec, ...]:
 
 
 # Shape of a line's start: digits -> 0, letters -> a/A, the rest as is. Lines of one format
-# share a handful of shapes ("000000 000000 " for HDFS, "Aaa  0 00:00" for syslog), so the
-# format that parsed the last line of a shape is tried first for the next one.
+# share a handful of shapes ("000000 000000 000 AAAA aaa." for HDFS), so the format that
+# parsed the last line of a shape is tried first for the next one. 26 characters reach past
+# the stamp where Hadoop, Zookeeper and Windows CBS lines first differ ("...,000 AAAA",
+# "...,000 - AAAA", "..., Aaaa"): shorter shapes made a mixed stream of them miss every time.
 _SHAPE_TABLE = str.maketrans(
     {**dict.fromkeys(string.digits, "0"), **dict.fromkeys(string.ascii_lowercase, "a"),
      **dict.fromkeys(string.ascii_uppercase, "A")}
 )  # fmt: skip
-_SHAPE_LENGTH = 14
+_SHAPE_LENGTH = 26
 _SHAPE_CACHE_LIMIT = 4096
 _LAST_BY_SHAPE: dict[str, FormatSpec] = {}
 
