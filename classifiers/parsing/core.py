@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -26,10 +27,11 @@ from classifiers.parsing.registry import (
     shape,
 )
 from classifiers.parsing.scrubbing import scrub
-from classifiers.parsing.timeparse import Instant, TimestampError, from_epoch, now_ts, to_iso
+from classifiers.parsing.timeparse import Instant, TimestampError, from_epoch, to_iso
 
 DEFAULT_OPTIONS = ParseOptions()
 UNPARSED = "unparsed"
+_STAMPS = (Instant, datetime)
 
 # C0 controls other than TAB, LF, CR and ESC (ANSI colours), and DEL: signs of binary data.
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
@@ -101,7 +103,8 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
     count = 0
     if options.scrub_secrets:
         text, count = scrub(text)
-    ctx = Context(options, options.tz, now_ts(options.now), options.max_future_s)
+    now = time.time() if options.now is None else options.now.timestamp()
+    ctx = Context(options, options.tz, now, options.max_future_s)
     try:
         spec, event = _detect(text, ctx)
     except JsonError as exc:
@@ -146,7 +149,7 @@ def _finish(
 ) -> ParsedEvent:
     """Add what every event carries: UTC timestamp, ECS basics, logwarden.parse/scrubbed."""
     stamp = event.get("@timestamp")
-    if not isinstance(stamp, Instant | datetime):  # no time in the line: ingest time it is
+    if not isinstance(stamp, _STAMPS):  # no time in the line: ingest time it is
         stamp = from_epoch(ctx.now)
     event["@timestamp"] = to_iso(stamp, ctx.now, ctx.max_future_s)
     if not isinstance(event.get("message"), str):
@@ -162,15 +165,17 @@ def _finish(
         meta["dataset"] = "unknown"
     if ctx.options.store_original == "scrubbed":
         meta["original"] = text
-    else:
-        meta.pop("original", None)
+    elif "original" in meta:
+        del meta["original"]
     ecs = event.get("ecs")
-    if not isinstance(ecs, dict) or not isinstance(ecs.get("version"), str):
+    if ecs is None:
+        event["ecs"] = {"version": ECS_VERSION}
+    elif not isinstance(ecs, dict) or not isinstance(ecs.get("version"), str):
         section(event, "ecs")["version"] = ECS_VERSION
-    parse_info = {
-        "format": spec.name if spec is not None else UNPARSED,
-        "status": "parsed" if spec is not None else UNPARSED,
-    }
+    if spec is not None:
+        parse_info = {"format": spec.name, "status": "parsed"}
+    else:
+        parse_info = {"format": UNPARSED, "status": UNPARSED}
     own = event.get("logwarden")
     if isinstance(own, dict):
         own["parse"] = parse_info

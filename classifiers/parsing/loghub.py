@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 from classifiers.parsing.model import Context
@@ -49,6 +48,10 @@ _LEVELS = {"V": "verbose", "D": "debug", "I": "info", "W": "warn", "E": "error",
            "A": "assert"}  # fmt: skip
 
 
+_TIME_GROUPS = frozenset({"year", "month", "day", "hour", "minute", "second", "fraction", "epoch"})
+_ECS_GROUPS = frozenset({"content", "level", "component", "pid", "tid", "thread", "node"})
+
+
 @dataclass(frozen=True)
 class LoghubSystem:
     """One Loghub system: how to recognise a line and how to date it."""
@@ -57,19 +60,21 @@ class LoghubSystem:
     pattern: re.Pattern[str]
     stamp: StampRule
     first: str  # characters a line can start with, for the detection registry
+    #: ``event.dataset`` of the system, e.g. ``loghub.hdfs``.
+    dataset: str = field(init=False)
+    #: Groups with no ECS home, kept under ``logwarden.loghub``.
+    extra_groups: tuple[str, ...] = field(init=False)
+    #: Level letters spelled out (Android's ``I`` is ``info``); empty when levels are words.
+    level_names: dict[str, str] = field(init=False)
 
-    @cached_property
-    def extra_groups(self) -> tuple[str, ...]:
-        """Groups with no ECS home, kept under ``logwarden.loghub``."""
-        return tuple(
+    def __post_init__(self) -> None:
+        extra = tuple(
             name for name in self.pattern.groupindex
             if name not in _TIME_GROUPS and name not in _ECS_GROUPS
         )  # fmt: skip
-
-    @property
-    def dataset(self) -> str:
-        """``event.dataset`` of the system, e.g. ``loghub.hdfs``."""
-        return f"loghub.{self.name.lower()}"
+        object.__setattr__(self, "dataset", f"loghub.{self.name.lower()}")
+        object.__setattr__(self, "extra_groups", extra)
+        object.__setattr__(self, "level_names", _LEVELS if self.name == "Android" else {})
 
 
 def _system(name: str, pattern: str, stamp: StampRule, first: str) -> LoghubSystem:
@@ -149,9 +154,6 @@ SYSTEMS: dict[str, LoghubSystem] = {
     )
 }
 
-_TIME_GROUPS = frozenset({"year", "month", "day", "hour", "minute", "second", "fraction", "epoch"})
-_ECS_GROUPS = frozenset({"content", "level", "component", "pid", "tid", "thread", "node"})
-
 
 def parse_system(system: LoghubSystem, text: str, ctx: Context) -> dict[str, Any] | None:
     """One line of ``system``, or ``None`` when the line is not in its format."""
@@ -167,25 +169,30 @@ def parse_system(system: LoghubSystem, text: str, ctx: Context) -> dict[str, Any
     log: dict[str, Any] = {}
     level = parts.get("level")
     if level:
-        log["level"] = (_LEVELS.get(level, level) if system.name == "Android" else level).lower()
-    if parts.get("component"):
-        log["logger"] = parts["component"]
+        log["level"] = system.level_names.get(level, level).lower()
+    component = parts.get("component")
+    if component:
+        log["logger"] = component
     if log:
         event["log"] = log
     process: dict[str, Any] = {}
-    if parts.get("pid"):
-        process["pid"] = int(parts["pid"])
-    if parts.get("tid"):
-        process["thread"] = {"id": int(parts["tid"])}
+    pid = parts.get("pid")
+    if pid:
+        process["pid"] = int(pid)
+    tid = parts.get("tid")
+    if tid:
+        process["thread"] = {"id": int(tid)}
     elif parts.get("thread"):
         process["thread"] = {"name": parts["thread"]}
     if process:
         event["process"] = process
-    if parts.get("node"):
-        event["host"] = {"hostname": parts["node"]}
-    extra = {name: parts[name] for name in system.extra_groups if parts[name] is not None}
-    if extra:
-        event["logwarden"] = {"loghub": extra}
+    node = parts.get("node")
+    if node:
+        event["host"] = {"hostname": node}
+    if system.extra_groups:
+        extra = {name: parts[name] for name in system.extra_groups if parts[name] is not None}
+        if extra:
+            event["logwarden"] = {"loghub": extra}
     return event
 
 

@@ -63,21 +63,46 @@ def _civil_day(year: int, month: int, day: int) -> tuple[int, str]:
 def build(  # noqa: PLR0917 - the parts of a date, in their natural order
     year: int, month: int, day: int, hour: int, minute: int, second: int, micro: int, tz: tzinfo
 ) -> Stamp:
-    """The instant of local date parts in ``tz``; :class:`TimestampError` for impossible ones."""
+    """The instant of local date parts in ``tz``; :class:`TimestampError` for impossible ones.
+
+    Whole seconds are remembered (log lines come in bursts of the same second), so most
+    lines pay a dict lookup and the fraction, not the calendar arithmetic.
+    """
+    key = (year, month, day, hour, minute, second, tz)
+    whole = _WHOLE_SECONDS.get(key)
+    if whole is None:
+        whole = _whole_second(year, month, day, hour, minute, second, tz)
+        if len(_WHOLE_SECONDS) >= _WHOLE_SECONDS_LIMIT:
+            _WHOLE_SECONDS.clear()
+        _WHOLE_SECONDS[key] = whole
+    if not micro:
+        return whole
+    if isinstance(whole, Instant):
+        return Instant(whole.posix + micro / 1e6, f"{whole.iso[:-4]}{micro // 1000:03d}Z")
+    return whole.replace(microsecond=micro)
+
+
+_WHOLE_SECONDS: dict[tuple[int, int, int, int, int, int, tzinfo], Stamp] = {}
+_WHOLE_SECONDS_LIMIT = 8192
+
+
+def _whole_second(  # noqa: PLR0917 - the parts of a date, in their natural order
+    year: int, month: int, day: int, hour: int, minute: int, second: int, tz: tzinfo
+) -> Stamp:
     offset = _fixed_offset(tz)
     if offset is None:
         try:
-            return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+            return datetime(year, month, day, hour, minute, second, tzinfo=tz)
         except ValueError as exc:
             raise TimestampError(f"not a real date: {exc}") from None
     if hour > 23 or minute > 59 or second > 59:
         raise TimestampError(f"not a real time: {hour:02d}:{minute:02d}:{second:02d}")
     days, day_text = _civil_day(year, month, day)
     if offset:
-        return from_epoch(days * 86400 + hour * 3600 + minute * 60 + second - offset, micro)
+        return from_epoch(days * 86400 + hour * 3600 + minute * 60 + second - offset)
     return Instant(
-        days * 86400 + hour * 3600 + minute * 60 + second + micro / 1e6,
-        f"{day_text}T{hour:02d}:{minute:02d}:{second:02d}.{micro // 1000:03d}Z",
+        days * 86400 + hour * 3600 + minute * 60 + second + 0.0,
+        f"{day_text}T{hour:02d}:{minute:02d}:{second:02d}.000Z",
     )
 
 
@@ -91,11 +116,6 @@ def micros(fraction: str | None) -> int:
     if not fraction:
         return 0
     return int(fraction[:6].ljust(6, "0"))
-
-
-def now_ts(fixed: datetime | None) -> float:
-    """POSIX time of "now": the fixed clock of the options or the wall clock."""
-    return fixed.timestamp() if fixed is not None else time.time()
 
 
 def infer_year(  # noqa: PLR0917 - the parts of a date, in their natural order
