@@ -186,7 +186,6 @@ def _resume(model: nn.Module, optimizer: Any, scheduler: Any, directory: Path | 
     return int(state["step"])
 
 
-@torch.inference_mode()
 def predict_logits(
     model: nn.Module,
     ids: Sequence[Sequence[int]],
@@ -194,24 +193,33 @@ def predict_logits(
     description: str = "",
     device: str = "auto",
 ) -> np.ndarray:
-    """Logits in input order, computed over length buckets (model returned to the CPU)."""
+    """Logits in input order, computed over length buckets (model returned to the CPU).
+
+    The model moves between devices outside inference mode: parameters moved inside it would
+    become inference tensors that a later export or training step cannot use.
+    """
     target = resolve_device(device)
     model.eval().to(target)
-    out: np.ndarray | None = None
+    out = np.zeros((len(ids), 0), dtype=np.float32)
     progress = tqdm(
         total=len(ids), desc=description or "predict", mininterval=5.0, disable=len(ids) < 2000
     )
-    for batch, input_ids, mask in iter_padded(ids, batch_size):
-        with _autocast(target):
-            logits = model(
-                torch.as_tensor(input_ids, device=target), torch.as_tensor(mask, device=target)
-            )
-        logits = logits.float().cpu().numpy()
-        if out is None:
-            out = np.zeros((len(ids), logits.shape[1]), dtype=np.float32)
-        out[batch] = logits
-        progress.update(len(batch))
-    progress.close()
-    model.to("cpu")
-    assert out is not None, "no input"
+    try:
+        with torch.inference_mode():
+            for batch, input_ids, mask in iter_padded(ids, batch_size):
+                with _autocast(target):
+                    logits = model(
+                        torch.as_tensor(input_ids, device=target),
+                        torch.as_tensor(mask, device=target),
+                    )
+                scores = logits.float().cpu().numpy()
+                if out.shape[1] == 0:
+                    out = np.zeros((len(ids), scores.shape[1]), dtype=np.float32)
+                out[batch] = scores
+                progress.update(len(batch))
+    finally:
+        progress.close()
+        model.to("cpu")
+    if out.shape[1] == 0:
+        raise ValueError("no input to predict")
     return out
