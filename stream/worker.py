@@ -14,13 +14,14 @@ import hashlib
 import logging
 import os
 import threading
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import faust
 import orjson
-from mode import Service
+from mode import Service, ServiceT
 from opentelemetry import trace
 
 from classifiers.logs.templates import TemplateTracker
@@ -34,14 +35,16 @@ from connectors.elasticsearch import ElasticsearchConnection
 from connectors.es_assets.templates import alerts_stream
 from connectors.kafka import ensure_topics
 from connectors.telemetry import configure_json_logging, configure_tracing, trace_fields
-from stream.app import Readiness, attach_pipeline, attach_probes, create_app
+from stream.app import Readiness, attach_probes, create_app
 from stream.components import Components, load_components, template_state_path
 from stream.config import Settings
 from stream.connections import kafka_connection
 from stream.detections import DetectionRules, register_detections
+from stream.input_consumer import InputConsumer
 from stream.log_pipeline import LogBatchProcessor
 from stream.metrics import SinkMetrics
 from stream.outputs import KafkaPublisher
+from stream.records import DeadLetter, RawRecord
 from stream.ticket_pipeline import TicketBatchProcessor
 
 log = logging.getLogger(__name__)
@@ -139,11 +142,21 @@ class PipelineResources(Service):
 
 
 class GracefulWorker(faust.Worker):
-    """A Faust worker whose SIGTERM shutdown is bounded by a grace period."""
+    """A Faust worker whose SIGTERM shutdown is bounded by a grace period.
 
-    def __init__(self, *args: Any, grace_s: float, **kwargs: Any) -> None:
+    ``after_app`` services start once the app (its producer) runs and stop before it, so
+    their last batch can still produce dead letters and tickets.
+    """
+
+    def __init__(
+        self, *args: Any, grace_s: float, after_app: Sequence[Service] = (), **kwargs: Any
+    ) -> None:
         self._grace_s = grace_s
+        self._after_app = list(after_app)
         super().__init__(*args, **kwargs)
+
+    def on_init_dependencies(self) -> Iterable[ServiceT]:
+        return [*super().on_init_dependencies(), *self._after_app]
 
     def _arm_deadline(self) -> None:
         def expire() -> None:
@@ -205,12 +218,29 @@ def build_worker(
         executor=executor,
         signals_topic=detections.signals.get_topic_name(),
     )
-    attach_pipeline(app, settings, logs, tickets, publisher)
     if web:
         attach_probes(app, readiness, sink)
+
+    async def deadletter_batch(records: Sequence[RawRecord], exc: Exception) -> None:
+        await publisher.deadletter(
+            [DeadLetter(r, "internal", f"internal_error: {exc!r}") for r in records]
+        )
+
+    def assigned() -> None:
+        readiness.kafka = True
+
+    inputs = InputConsumer(
+        settings,
+        {settings.topic_logs_raw: logs.process, settings.topic_tickets_raw: tickets.process},
+        on_failure=deadletter_batch,
+        on_assigned=assigned,
+    )
+    # Start order resources, app, inputs; stop order the reverse: the inputs finish their
+    # batch and commit first, then the Faust app (producer), then the sink and model threads.
     return GracefulWorker(
         app,
         PipelineResources(sink, executor, components.tracker, template_state_path(settings)),
+        after_app=[inputs],
         loglevel=loglevel,
         quiet=True,
         override_logging=False,
