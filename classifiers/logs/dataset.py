@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -34,6 +35,7 @@ from classifiers.parsing import ParseFailure, ParseOptions, parse
 from classifiers.shared_data import require_shared_data
 
 LOGHUB = "loghub"
+GENERATED = "generated"
 BGL_SYSTEM = "BGL"
 BACKGROUND_SYSTEMS = (
     "Android",
@@ -201,24 +203,103 @@ def split_lines(
     return parts
 
 
+def _fair_quotas(sizes: dict[str, int], cap: int) -> dict[str, int]:
+    """Share ``cap`` evenly over the sources; a source with fewer items than its share gives
+    the rest to the others (water filling)."""
+    quotas: dict[str, int] = {}
+    left, pending = cap, sorted(sizes, key=sizes.__getitem__)
+    while pending:
+        share = left // len(pending)
+        source = pending.pop(0)
+        quotas[source] = min(sizes[source], share)
+        left -= quotas[source]
+    return quotas
+
+
 def _distinct(
     lines: Sequence[LabelledLine], texts: Sequence[str], benign_cap: int, seed: int
 ) -> list[int]:
     """Indices of the first line of every distinct (text, label), benign ones sampled down to
-    ``benign_cap`` (seeded): real logs repeat a few templates thousands of times, and a CPU
-    fine-tune must spend its steps on distinct evidence."""
-    seen: set[tuple[str, str]] = set()
-    keep: list[int] = []
-    benign: list[int] = []
+    ``benign_cap``; generated look-alikes are all kept (the generator sets their number). Real
+    logs repeat a few templates thousands of times, and a CPU fine-tune
+    must spend its steps on distinct evidence. The benign sample is shared evenly over the
+    real sources (each Loghub system, BGL) and keeps each source's most frequent texts
+    first (seeded order among equals): a uniform sample let systems with thousands of one-off
+    texts (HDFS block ids) crowd out another system's commonest routine lines."""
+    first: dict[tuple[str, str], int] = {}
+    counts: Counter[tuple[str, str]] = Counter()
     for i, (line, text) in enumerate(zip(lines, texts, strict=True)):
-        if (text, line.label) in seen:
-            continue
-        seen.add((text, line.label))
-        (benign if line.label == BENIGN else keep).append(i)
-    if len(benign) > benign_cap:
-        rng = np.random.default_rng(seed)
-        benign = [benign[i] for i in rng.choice(len(benign), benign_cap, replace=False)]
-    return sorted(keep + benign)
+        first.setdefault((text, line.label), i)
+        counts[(text, line.label)] += 1
+    keep = [i for (_, label), i in first.items() if label != BENIGN or lines[i].source == GENERATED]
+    by_source: dict[str, list[int]] = {}
+    for (_, label), i in first.items():
+        if label == BENIGN and lines[i].source != GENERATED:
+            by_source.setdefault(lines[i].source, []).append(i)
+    rng = np.random.default_rng(seed)
+    quotas = _fair_quotas({s: len(ids) for s, ids in by_source.items()}, benign_cap)
+    for source, ids in sorted(by_source.items()):
+        jitter = rng.random(len(ids))
+        order = sorted(
+            range(len(ids)),
+            key=lambda k: (-counts[(texts[ids[k]], BENIGN)], jitter[k]),
+        )
+        keep.extend(ids[k] for k in order[: quotas[source]])
+    return sorted(keep)
+
+
+@dataclass
+class CorpusLines:
+    """The labelled lines of every part, before parsing: what :func:`build_corpus` turns into
+    tasks and what the leave-one-system-out evaluation regroups per system
+    (``LabelledLine.source`` names the system, ``generated`` or ``BGL``)."""
+
+    train: list[LabelledLine]
+    val: list[LabelledLine]
+    generated_test: list[LabelledLine]
+    bgl_test: list[LabelledLine]
+    background: dict[str, list[LabelledLine]]
+
+
+def corpus_lines(
+    generated: int = 12_000, seed: int = 13, systems: Sequence[str] = BACKGROUND_SYSTEMS
+) -> CorpusLines:
+    """Generated and BGL lines split 70/10/20, each background system's split 90/10."""
+    gen = [LabelledLine(g.text, g.label, GENERATED) for g in generate(generated, seed)]
+    gen_parts = split_lines(gen, [g.label for g in gen], seed, 0.1, 0.2)
+    bgl = bgl_lines()
+    bgl_parts = split_lines(bgl, [line.raw.split(" ", 1)[0] for line in bgl], seed, 0.1, 0.2)
+    train, val = list(gen_parts[0]) + list(bgl_parts[0]), list(gen_parts[1]) + list(bgl_parts[1])
+    labels = template_labels()
+    background: dict[str, list[LabelledLine]] = {}
+    for system in systems:
+        lines = background_lines(system, labels)
+        background[system] = lines
+        cut = split_lines(lines, [line.label for line in lines], seed, 0.1, 0.0)
+        train += cut[0]
+        val += cut[1]
+    return CorpusLines(train, val, gen_parts[2], bgl_parts[2], background)
+
+
+def distinct_task(
+    name: str,
+    lines: Sequence[LabelledLine],
+    texts: Sequence[str],
+    *,
+    benign_cap: int,
+    seed: int,
+    data_hash: str,
+) -> TextTask:
+    """The task of the distinct (text, label) pairs of lines whose model texts are known."""
+    keep = _distinct(lines, texts, benign_cap, seed)
+    index = {label: i for i, label in enumerate(LABELS)}
+    return TextTask(
+        name=name,
+        texts=[texts[i] for i in keep],
+        labels=np.array([index[lines[i].label] for i in keep], dtype=np.int64),
+        label_names=list(LABELS),
+        data_hash=data_hash,
+    )
 
 
 @dataclass
@@ -240,29 +321,29 @@ def build_corpus(
 ) -> LogCorpus:
     """The deterministic corpus; ``systems`` are the Loghub systems used as background."""
     digest = hashlib.sha256(f"logs:{generated}:{seed}:{benign_cap}:{sorted(systems)}".encode())
-    gen = [LabelledLine(g.text, g.label, "generated") for g in generate(generated, seed)]
-    gen_parts = split_lines(gen, [g.label for g in gen], seed, 0.1, 0.2)
-    bgl = bgl_lines()
-    bgl_parts = split_lines(bgl, [line.raw.split(" ", 1)[0] for line in bgl], seed, 0.1, 0.2)
-    train, val = list(gen_parts[0]) + list(bgl_parts[0]), list(gen_parts[1]) + list(bgl_parts[1])
-    labels = template_labels()
-    background: dict[str, list[LabelledLine]] = {}
-    for system in systems:
-        lines = background_lines(system, labels)
-        background[system] = lines
-        cut = split_lines(lines, [line.label for line in lines], seed, 0.1, 0.0)
-        train += cut[0]
-        val += cut[1]
-    for line in (*train, *val):
+    parts = corpus_lines(generated, seed, systems)
+    for line in (*parts.train, *parts.val):
         digest.update(line.raw.encode("utf-8", "replace"))
         digest.update(line.label.encode())
     data_hash = digest.hexdigest()
-    train_task = to_task("logs", train, data_hash)
-    train_task = train_task.subset(_distinct(train, train_task.texts, benign_cap, seed))
-    val_task = to_task("logs", val, data_hash)
-    val_task = val_task.subset(_distinct(val, val_task.texts, benign_cap // 4, seed))
-    generated_test = to_task("logs-generated-test", gen_parts[2], data_hash)
-    bgl_test = to_task("logs-bgl-test", bgl_parts[2], data_hash)
+    train_task = distinct_task(
+        "logs",
+        parts.train,
+        texts_of(parts.train),
+        benign_cap=benign_cap,
+        seed=seed,
+        data_hash=data_hash,
+    )
+    val_task = distinct_task(
+        "logs",
+        parts.val,
+        texts_of(parts.val),
+        benign_cap=benign_cap // 4,
+        seed=seed,
+        data_hash=data_hash,
+    )
+    generated_test = to_task("logs-generated-test", parts.generated_test, data_hash)
+    bgl_test = to_task("logs-bgl-test", parts.bgl_test, data_hash)
     test = TextTask(
         name="logs",
         texts=generated_test.texts + bgl_test.texts,
@@ -274,6 +355,8 @@ def build_corpus(
         split=TaskSplit(train=train_task, val=val_task, test=test),
         generated_test=generated_test,
         bgl_test=bgl_test,
-        background={s: to_task(f"loghub-{s}", lines, data_hash) for s, lines in background.items()},
-        bgl_test_tags=[line.raw.split(" ", 1)[0] for line in bgl_parts[2]],
+        background={
+            s: to_task(f"loghub-{s}", lines, data_hash) for s, lines in parts.background.items()
+        },
+        bgl_test_tags=[line.raw.split(" ", 1)[0] for line in parts.bgl_test],
     )

