@@ -49,6 +49,8 @@ _SIMPLE = {
     "in": ("source", "bytes"), "out": ("destination", "bytes"),
     "dproc": ("process", "name"), "dpid": ("process", "pid"),
 }  # fmt: skip
+_SIMPLE_ORDER = {key: index for index, key in enumerate(_SIMPLE)}
+_INTEGERS = frozenset({"in", "out", "fsize", "dpid"})
 
 
 def _severity(raw: str) -> int | None:
@@ -72,13 +74,17 @@ def _receipt_time(text: str, tz: tzinfo) -> Stamp:
     return from_iso(text, tz)
 
 
+def _unescape_value(match: re.Match[str]) -> str:
+    return _UNESCAPED[match.group(1)]
+
+
 def _extensions(text: str) -> dict[str, str]:
-    keys = list(_EXT_KEY.finditer(text))
+    # split() with the key as a group: [text before the first key, key, value, key, value...]
+    pieces = _EXT_KEY.split(text)
     values: dict[str, str] = {}
-    for index, key in enumerate(keys):
-        end = keys[index + 1].start() if index + 1 < len(keys) else len(text)
-        raw = text[key.end() : end]
-        values[key.group(1)] = _EXT_UNESCAPE.sub(lambda m: _UNESCAPED[m.group(1)], raw)
+    for index in range(1, len(pieces), 2):
+        raw = pieces[index + 1]
+        values[pieces[index]] = _EXT_UNESCAPE.sub(_unescape_value, raw) if "\\" in raw else raw
     return values
 
 
@@ -95,9 +101,10 @@ def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
     parts = _HEADER_SPLIT.split(text, 7)
     if len(parts) < 8 or not parts[0].startswith("CEF:"):
         return False
-    version, vendor, product, dev_version, signature, name, severity, ext = (
-        _HEADER_UNESCAPE.sub(r"\1", part) if index < 7 else part for index, part in enumerate(parts)
+    version, vendor, product, dev_version, signature, name, severity = (
+        _HEADER_UNESCAPE.sub(r"\1", part) if "\\" in part else part for part in parts[:7]
     )
+    ext = parts[7]
     extensions = _extensions(ext)
     event["observer"] = {"vendor": vendor, "product": product, "version": dev_version}
     meta = section(event, "event")
@@ -121,12 +128,12 @@ def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
         section(section(event, "user"), "target")["name"] = extensions["duser"]
     if "proto" in extensions:
         section(event, "network")["transport"] = extensions["proto"].lower()
-    for key, (target, field) in _SIMPLE.items():
-        if key in extensions:
-            value: Any = extensions[key]
-            if key in ("in", "out", "fsize", "dpid") and value.isdigit():
-                value = int(value)
-            _set(event, target, field, value)
+    for key in sorted(_SIMPLE.keys() & extensions.keys(), key=_SIMPLE_ORDER.__getitem__):
+        value: Any = extensions[key]
+        if key in _INTEGERS and value.isdigit():
+            value = int(value)
+        target, field = _SIMPLE[key]
+        _set(event, target, field, value)
     if "rt" in extensions:
         with suppress(TimestampError):  # an unknown rt format: syslog header or ingest time
             event["@timestamp"] = _receipt_time(extensions["rt"].strip(), tz)
