@@ -8,8 +8,13 @@ Measured in one run, on the same broker and the same pre-generated log lines:
   index, commit) with 1 and 2 worker processes: events/s from a backlog on ``logs.raw`` to
   committed offsets, which the worker only commits after the sink acknowledged the writes;
 * end-to-end latency (Kafka record timestamp to acknowledged write, from the worker's own
-  histogram) while producing at 1,000 events/s;
+  histogram) while producing at 1,000 events/s, with the produce rate actually reached;
 * the largest worker RSS seen.
+
+The machine may be shared, so wall-clock rates depend on what else runs: every pipeline run
+also reports events per CPU-second of its worker processes (CPU time between the first and the
+last commit), each worker's CPU seconds (both busy = the partitions are spread) and the load
+average around the run.
 
 Without ``LOGWARDEN_BROKER_URL``/``LOGWARDEN_ELASTICSEARCH_URL`` it starts (and stops) the
 embedded broker and the Elasticsearch test server.
@@ -130,48 +135,74 @@ def _committed(connection: KafkaConnection, group: str, topic: str) -> int:
 
 
 class _Workers:
-    """Worker subprocesses of one run, always stopped, with their peak RSS."""
+    """Worker subprocesses of one run, always stopped, with their peak RSS and CPU time."""
 
     def __init__(self, command: list[str], env: dict[str, str], count: int, log_dir: Path):
         self.processes: list[subprocess.Popen[bytes]] = []
+        self._handles: list[psutil.Process] = []
         self.peak_rss_mb = 0.0
         for index in range(count):
             log = (log_dir / f"{env['LOGWARDEN_APP_ID']}-{index}.log").open("wb")
-            self.processes.append(
-                subprocess.Popen(
-                    command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-                )
+            process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
+            self.processes.append(process)
+            self._handles.append(psutil.Process(process.pid))
             log.close()
 
     def sample(self) -> None:
-        for process in self.processes:
+        for process, handle in zip(self.processes, self._handles, strict=True):
             if process.poll() is not None:
                 raise BenchError(f"worker exited early with status {process.returncode}")
             with contextlib.suppress(psutil.Error):
-                rss = psutil.Process(process.pid).memory_info().rss / 2**20
-                self.peak_rss_mb = max(self.peak_rss_mb, rss)
+                self.peak_rss_mb = max(self.peak_rss_mb, handle.memory_info().rss / 2**20)
+
+    def cpu_seconds(self) -> list[float]:
+        """User + system CPU time of each worker so far (model threads included)."""
+        seconds = []
+        for handle in self._handles:
+            try:
+                times = handle.cpu_times()
+                seconds.append(times.user + times.system)
+            except psutil.Error as exc:
+                raise BenchError(f"worker {handle.pid} is gone: {exc}") from exc
+        return seconds
 
     def stop(self) -> None:
         stop_process_groups(self.processes, STOP_GRACE_S)
 
 
+@dataclass(frozen=True)
+class _Drain:
+    """How a run got through its events, between the first and the last commit."""
+
+    events_per_s: float
+    events_per_cpu_s: float
+    cpu_s: list[float]
+
+
 def _wait_committed(
     target: _Target, env: dict[str, str], total: int, workers: _Workers, timeout_s: float
-) -> float:
-    """Events/s between the first commit and the commit of the last event."""
+) -> _Drain:
+    """Events/s and events per worker CPU-second between the first and the last commit."""
     group, topic = env["LOGWARDEN_APP_ID"], env["LOGWARDEN_TOPIC_LOGS_RAW"]
     deadline = time.monotonic() + timeout_s
-    first: tuple[float, int] | None = None
+    first: tuple[float, int, list[float]] | None = None
     while time.monotonic() < deadline:
         workers.sample()
         done = _committed(target.connection, group, topic)
-        now = time.monotonic()
+        now, cpu = time.monotonic(), workers.cpu_seconds()
         if done and first is None:
-            first = (now, done)
+            first = (now, done, cpu)
         if done >= total and first is not None:
+            events = done - first[1]
+            used = [end - start for end, start in zip(cpu, first[2], strict=True)]
             elapsed = now - first[0]
-            return (done - first[1]) / elapsed if elapsed > 0 else float("nan")
+            return _Drain(
+                events / elapsed if elapsed > 0 else float("nan"),
+                events / sum(used) if sum(used) > 0 else float("nan"),
+                used,
+            )
         time.sleep(0.1)
     raise BenchError(f"{topic}: not all {total} events committed within {timeout_s:.0f} s")
 
@@ -183,17 +214,17 @@ def _worker_command(web_port: int | None = None) -> list[str]:
 
 def _pipeline_rate(
     target: _Target, lines: list[bytes], workers: int, config: BenchConfig, log_dir: Path
-) -> tuple[float, float]:
-    """Events/s of ``workers`` processes draining a backlog, and their peak RSS."""
+) -> tuple[_Drain, float]:
+    """How ``workers`` processes drain a backlog, and their peak RSS."""
     env = _run_env(target, f"{workers}w", {"LOGWARDEN_TOPIC_PARTITIONS": str(config.partitions)})
     ensure_topics(target.connection, {env["LOGWARDEN_TOPIC_LOGS_RAW"]: config.partitions})
     produce_records(target.connection, env["LOGWARDEN_TOPIC_LOGS_RAW"], lines)
     running = _Workers(_worker_command(), env, workers, log_dir)
     try:
-        rate = _wait_committed(target, env, len(lines), running, config.timeout_s)
+        drain = _wait_committed(target, env, len(lines), running, config.timeout_s)
     finally:
         running.stop()
-    return rate, running.peak_rss_mb
+    return drain, running.peak_rss_mb
 
 
 def _passthrough_rate(
@@ -277,10 +308,20 @@ def quantile(buckets: dict[float, float], q: float) -> float:
     return bounds[-1]
 
 
-def _latency(
-    target: _Target, lines: list[bytes], config: BenchConfig, log_dir: Path
-) -> tuple[float, float, float]:
-    """p50/p99 (ms) of record timestamp → acknowledged write at a steady produce rate."""
+@dataclass(frozen=True)
+class _Latency:
+    p50_ms: float
+    p99_ms: float
+    produced_per_s: float
+    rss_mb: float
+
+
+def _latency(target: _Target, lines: list[bytes], config: BenchConfig, log_dir: Path) -> _Latency:
+    """p50/p99 of record timestamp → acknowledged write at a steady produce rate.
+
+    Only the records of the paced run count (histogram difference around it), and the rate
+    the producer really reached is reported: on a busy machine it may fall short of the goal.
+    """
     port = free_loopback_port()
     env = _run_env(target, "latency", {"LOGWARDEN_WEB_HOST": "127.0.0.1"})
     topic = env["LOGWARDEN_TOPIC_LOGS_RAW"]
@@ -293,19 +334,27 @@ def _latency(
         produce_records(target.connection, topic, warmup)
         _wait_committed(target, env, len(warmup), running, config.timeout_s)
         before = _histogram(metrics_url, name)
+        started = time.perf_counter()
         produce_records(target.connection, topic, lines, rate=config.latency_rate)
+        produced_per_s = len(lines) / (time.perf_counter() - started)
         _wait_committed(target, env, len(warmup) + len(lines), running, config.timeout_s)
         after = _histogram(metrics_url, name)
     finally:
         running.stop()
     window = {bound: after[bound] - before.get(bound, 0.0) for bound in after}
-    return quantile(window, 0.5) * 1000, quantile(window, 0.99) * 1000, running.peak_rss_mb
+    return _Latency(
+        quantile(window, 0.5) * 1000,
+        quantile(window, 0.99) * 1000,
+        produced_per_s,
+        running.peak_rss_mb,
+    )
 
 
 def run_bench(config: BenchConfig, settings: Settings, console: Console) -> dict[str, Any]:
     """All runs of the benchmark; returns the figures (JSON-ready)."""
     lines = bench_lines(config.events)
     latency_lines = bench_lines(config.latency_events)
+    load_before = os.getloadavg()[0]
     with (
         _environment(settings) as target,
         tempfile.TemporaryDirectory(prefix="logwarden-bench-") as tmp,
@@ -320,17 +369,22 @@ def run_bench(config: BenchConfig, settings: Settings, console: Console) -> dict
         with console.status("pipeline, 2 workers"):
             two, rss_two = _pipeline_rate(target, lines, 2, config, log_dir)
         with console.status(f"latency at {config.latency_rate:.0f} events/s"):
-            p50, p99, rss_latency = _latency(target, latency_lines, config, log_dir)
+            latency = _latency(target, latency_lines, config, log_dir)
     return {
         "events": config.events,
-        "events_per_s_1_worker": round(one, 1),
-        "events_per_s_2_workers": round(two, 1),
+        "events_per_s_1_worker": round(one.events_per_s, 1),
+        "events_per_s_2_workers": round(two.events_per_s, 1),
         "faust_passthrough_events_per_s": round(faust_rate, 1),
         "aiokafka_consume_events_per_s": round(aiokafka_rate, 1),
         "latency_rate_events_per_s": config.latency_rate,
-        "p50_latency_ms": round(p50, 1),
-        "p99_latency_ms": round(p99, 1),
-        "rss_mb": round(max(rss_one, rss_two, rss_latency), 1),
+        "latency_produced_events_per_s": round(latency.produced_per_s, 1),
+        "p50_latency_ms": round(latency.p50_ms, 1),
+        "p99_latency_ms": round(latency.p99_ms, 1),
+        "rss_mb": round(max(rss_one, rss_two, latency.rss_mb), 1),
+        "events_per_cpu_s_1_worker": round(one.events_per_cpu_s, 1),
+        "events_per_cpu_s_2_workers": round(two.events_per_cpu_s, 1),
+        "worker_cpu_s_2_workers": [round(seconds, 1) for seconds in two.cpu_s],
+        "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "benign_share": BENIGN_SHARE,
         "cpu_count": os.cpu_count(),
     }
@@ -347,10 +401,21 @@ def render_table(figures: dict[str, Any]) -> Table:
         ("Faust passthrough agent, events/s", "faust_passthrough_events_per_s", ""),
         ("pipeline, 1 worker, events/s", "events_per_s_1_worker", ""),
         ("pipeline, 2 workers, events/s", "events_per_s_2_workers", ">= 5,000"),
+        ("pipeline, 1 worker, events per worker CPU-second", "events_per_cpu_s_1_worker", ""),
+        ("pipeline, 2 workers, events per worker CPU-second", "events_per_cpu_s_2_workers", ""),
+        ("latency run: events/s produced", "latency_produced_events_per_s", "1,000"),
         ("p50 latency at 1,000 events/s, ms", "p50_latency_ms", ""),
         ("p99 latency at 1,000 events/s, ms", "p99_latency_ms", "<= 1,000"),
         ("worker RSS, MB (max)", "rss_mb", "<= 1,024"),
     ]
     for title, key, goal in rows:
         table.add_row(title, f"{figures[key]:,.1f}", goal)
+    table.add_row(
+        "2 workers: CPU seconds of each",
+        " / ".join(map(str, figures["worker_cpu_s_2_workers"])),
+        "",
+    )
+    table.add_row(
+        "load average (1 min) before / after", " / ".join(map(str, figures["load_average_1m"])), ""
+    )
     return table

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 Headers = Sequence[tuple[str, bytes]]
 
@@ -26,23 +25,6 @@ class RawRecord:
     def doc_id(self) -> str:
         """Deterministic document ``_id``: a replay of the same offset writes the same id."""
         return f"{self.topic}-{self.partition}-{self.offset}"
-
-    @classmethod
-    def from_event(cls, event: Any) -> RawRecord:
-        """Build from a Faust event (``event.message`` carries the Kafka coordinates)."""
-        message = event.message
-        headers = message.headers or ()
-        if isinstance(headers, dict):
-            headers = tuple(headers.items())
-        timestamp = message.timestamp
-        return cls(
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
-            value=message.value if message.value is not None else b"",
-            headers=tuple(headers),
-            timestamp_ms=int(timestamp * 1000) if timestamp else None,
-        )
 
 
 @dataclass(frozen=True, slots=True)
