@@ -42,6 +42,8 @@ from classifiers.logs.templates import TemplateTracker
 from classifiers.parsing import ParseOptions
 
 SCORING_BATCH = 512
+#: Where training stores the leave-one-system-out figure (inside its work dir).
+LOSO_FILE = "leave_one_system_out.json"
 
 
 def parse_lines(lines: Sequence[LabelledLine]) -> list[dict[str, Any]]:
