@@ -74,10 +74,14 @@ _SSH_PREAUTH_USER = re.compile(r"input_userauth_request: invalid user (\S*)")
 
 
 def _sshd(event: Event, message: str) -> None:
-    repeated = _SSH_REPEATED.match(message)
-    if repeated is not None:
-        message = repeated.group(1)
-    login = _SSH_LOGIN.match(message)
+    # Each pattern starts with fixed words: the first character rules most of them out
+    # without running them ("pam_unix(...)" lines, a third of sshd's, try none).
+    if message.startswith("message repeated "):
+        repeated = _SSH_REPEATED.match(message)
+        if repeated is not None:
+            message = repeated.group(1)
+    first = message[:1]
+    login = _SSH_LOGIN.match(message) if first in "AF" else None
     if login is not None:
         verdict, method, user, address, port, signature = login.groups()
         ssh: dict[str, Any] = {"event": verdict, "method": method}
@@ -92,39 +96,39 @@ def _sshd(event: Event, message: str) -> None:
         else:
             _categorize(event, "authentication", "info", "failure", "ssh_login")
         return
-    invalid = _SSH_INVALID.match(message)
+    invalid = _SSH_INVALID.match(message) if first == "I" else None
     if invalid is not None:
         _auth_fields(event)["ssh"] = {"event": "Invalid"}
         set_user(event, invalid.group(2))
         set_address(event, "source", invalid.group(3), invalid.group(4))
         _categorize(event, "authentication", "info", "failure", "ssh_login")
         return
-    no_id = _SSH_NO_ID.match(message)
+    no_id = _SSH_NO_ID.match(message) if first == "D" else None
     if no_id is not None:
         _auth_fields(event)["ssh"] = {"dropped_ip": no_id.group(1)}
         set_address(event, "source", no_id.group(1), no_id.group(2))
         return
-    breakin = _SSH_BREAKIN.match(message)
+    breakin = _SSH_BREAKIN.match(message) if first in "rA" else None
     if breakin is not None:
         domain, ip, ip2, domain2 = breakin.groups()
         set_address(event, "source", ip or ip2)
         section(event, "source")["domain"] = domain or domain2
         _categorize(event, "intrusion_detection", "info", None, "ssh_possible_break_in")
         return
-    ended = _SSH_END.match(message)
+    ended = _SSH_END.match(message) if first in "RDC" else None
     if ended is not None:
         set_user(event, ended.group(2))
         set_address(event, "source", ended.group(3), ended.group(4))
         _categorize(event, "network", "end", None, "ssh_disconnect")
         return
-    tries = _SSH_MAX_TRIES.match(message)
+    tries = _SSH_MAX_TRIES.match(message) if first in "eD" else None
     if tries is not None:
         set_user(event, tries.group(1))
         if tries.group(2):
             set_address(event, "source", tries.group(2), tries.group(3))
         _categorize(event, "authentication", "info", "failure", "ssh_login")
         return
-    preauth = _SSH_PREAUTH_USER.match(message)
+    preauth = _SSH_PREAUTH_USER.match(message) if first == "i" else None
     if preauth is not None:
         set_user(event, preauth.group(1))
 

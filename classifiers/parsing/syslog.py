@@ -84,8 +84,12 @@ def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context
     event["message"] = message
     if message.startswith("CEF:") and cef.apply(event, message, ctx.tz):
         return event
-    dataset = auth.enrich(event, program, message) if program else None
-    event["event"] = {**event.get("event", {}), "dataset": dataset or "system.syslog"}
+    dataset = auth.enrich(event, program, message) if program else "system.syslog"
+    meta = event.get("event")
+    if meta is None:
+        event["event"] = {"dataset": dataset}
+    else:
+        meta["dataset"] = dataset
     return event
 
 
@@ -142,13 +146,13 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
             MONTHS[month], int(day), int(hour), int(minute), int(second), micros(fraction),
             ctx.tz, ctx.now, ctx.max_future_s,
         )  # fmt: skip
-    rest = text[match.end() :]
-    carried = _HOST_CEF.match(rest) if "CEF:" in rest else None
+    rest = match.end()  # the header patterns match from here: no copy of the rest
+    carried = _HOST_CEF.match(text, rest) if text.find("CEF:", rest) >= 0 else None
     if carried is not None:  # "host CEF:0|..." : the CEF record has no program tag
         if carried.group(1):
             event["host"] = {"hostname": carried.group(1)}
         return _body(event, None, carried.group(2), ctx)
-    header = _HOST_TAG.match(rest)
+    header = _HOST_TAG.match(text, rest)
     if header is not None:
         host, program, pid, message = header.groups()
         event["host"] = {"hostname": host}
@@ -157,12 +161,12 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
             process["pid"] = int(pid)
         event["process"] = process
         return _body(event, program, message, ctx)
-    tagged = _TAG_ONLY.match(rest)
+    tagged = _TAG_ONLY.match(text, rest)
     if tagged is not None:
         program, pid, message = tagged.groups()
         event["process"] = {"name": program, "pid": int(pid)}
         return _body(event, program, message, ctx)
-    bare = _HOST_ONLY.match(rest)
+    bare = _HOST_ONLY.match(text, rest)
     if bare is not None:
         event["host"] = {"hostname": bare.group(1)}
         return _body(event, None, bare.group(2), ctx)
