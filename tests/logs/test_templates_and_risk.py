@@ -77,6 +77,39 @@ def test_mask_keeps_paths_and_payloads_but_masks_addresses_and_numbers() -> None
     assert mask_for_model("at 0xdeadbeef from fe80::1") == "at <HEX> from <IP>"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cafe:beef:dead and a:b",  # IPv6 with two colons and no digit
+        "ab::1 then 1.2.3.4 exactly three dots",
+        "v1.2.3 has two dots, 10.0.0.1:22 has three",
+        "0x1F and 0X1F and x0x1",
+        "build deadbeef1 and 12345678 and abcdefab",
+        "no digits at all here",
+        "",
+        "-12 +3.5 1,000 12:30:45",
+    ],
+)
+def test_mask_shortcuts_give_what_every_pattern_in_turn_gives(line: str) -> None:
+    """The cheap may-match tests in front of each mask never skip a mask that would apply."""
+    import re
+
+    from classifiers.logs.templates import _MODEL_MASKS
+
+    expected = line
+    for pattern, name, _ in _MODEL_MASKS:
+        expected = re.sub(pattern, f"<{name}>", expected)
+    assert mask_for_model(line) == expected
+
+
+def test_paths_share_a_template_and_text_without_slashes_is_left_alone() -> None:
+    tracker = TemplateTracker()
+    first = tracker.observe_masked("open /var/log/a failed", "h")
+    second = tracker.observe_masked("open /srv/data/b failed", "h")
+    assert first.text == "open <PATH> failed" and second.id == first.id
+    assert tracker.observe_masked("a/b ratio ok", "h").text == "a/b ratio ok"
+
+
 def _probabilities(label: str, p: float) -> np.ndarray:
     row = np.full(len(LABELS), (1 - p) / (len(LABELS) - 1))
     row[LABELS.index(label)] = p
