@@ -18,6 +18,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -48,9 +49,10 @@ class ProbabilityModel(Protocol):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def _get(event: Mapping[str, Any], dotted: str) -> Any:
+def _get(event: Mapping[str, Any], *path: str) -> Any:
+    """``event[path[0]][path[1]]...``, or None where a level is missing or not a mapping."""
     value: Any = event
-    for part in dotted.split("."):
+    for part in path:
         # dict first: parsed events are dicts, and the Mapping ABC check costs ~4x more.
         if not isinstance(value, dict) and not isinstance(value, Mapping):
             return None
@@ -60,7 +62,7 @@ def _get(event: Mapping[str, Any], dotted: str) -> Any:
 
 def event_message(event: Mapping[str, Any]) -> str:
     """The text of an event: ``message``, else ``event.original``, else empty."""
-    message = _get(event, "message") or _get(event, "event.original") or ""
+    message = _get(event, "message") or _get(event, "event", "original") or ""
     return message if isinstance(message, str) else str(message)
 
 
@@ -74,8 +76,8 @@ def model_text(event: Mapping[str, Any], masked: str | None = None) -> str:
 
 def model_prefix(event: Mapping[str, Any]) -> str:
     """``<process> <LEVEL>``, the part of :func:`model_text` before the message."""
-    process = _get(event, "process.name") or ""
-    level = _get(event, "log.level") or ""
+    process = _get(event, "process", "name") or ""
+    level = _get(event, "log", "level") or ""
     return " ".join(str(part) for part in (process, str(level).upper()) if part)
 
 
@@ -85,7 +87,9 @@ def with_prefix(prefix: str, message: str) -> str:
 
 def window_key(event: Mapping[str, Any]) -> str:
     """Novelty windows are per ``event.dataset`` and ``host.hostname``."""
-    return f"{_get(event, 'event.dataset') or '-'}|{_get(event, 'host.hostname') or '-'}"
+    dataset = _get(event, "event", "dataset") or "-"
+    host = _get(event, "host", "hostname") or "-"
+    return f"{dataset}|{host}"
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,20 @@ class Prediction:
     """The classifier's answer for one model text (what the prediction cache stores)."""
 
     probabilities: np.ndarray
+    #: (label index, probability rounded to 4 places) of the three most probable labels, best
+    #: first: worked out once per prediction, not once per event that reuses it from the cache.
+    top3: tuple[tuple[int, float], ...] = ()
+
+
+def predictions_of(probabilities: np.ndarray) -> list[Prediction]:
+    """One :class:`Prediction` per row of class probabilities."""
+    rows = np.asarray(probabilities, dtype=np.float32)
+    order = np.argsort(-rows, axis=1)[:, :3]
+    best = np.take_along_axis(rows, order, axis=1).tolist()
+    return [
+        Prediction(row, tuple((i, round(p, 4)) for i, p in zip(indices, values, strict=True)))
+        for row, indices, values in zip(rows, order.tolist(), best, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -310,17 +328,21 @@ class LogScorer:
         )
         self.explain = explain
         self.label_names = list(model.label_names)
+        self._model_thread = ThreadPoolExecutor(1, thread_name_prefix="log-scorer-model")
 
     def score_batch(self, events: Sequence[Mapping[str, Any]]) -> list[LogScore]:
         """One :class:`LogScore` per event, in order; novelty state advances in that order."""
         prefixes = [model_prefix(event) for event in events]
         masked = [mask_for_model(event_message(event)) for event in events]
         texts = [with_prefix(p, m) for p, m in zip(prefixes, masked, strict=True)]
+        # The classifier does not need the templates: it runs (ONNX Runtime releases the GIL)
+        # while this thread mines them, so the two share the cores instead of taking turns.
+        running = self._model_thread.submit(self._predict, texts)
         matches = [
             self.tracker.observe_masked(m, window_key(e))
             for e, m in zip(events, masked, strict=True)
         ]
-        predictions = self._predict(texts)
+        predictions = running.result()
         if not predictions:
             return []
         probabilities = np.stack([p.probabilities for p in predictions])
@@ -333,11 +355,10 @@ class LogScorer:
             if self.explain
             else [()] * len(texts)
         )
-        tops = np.argsort(-probabilities, axis=1)[:, :3].tolist()
         return [
-            self._score(match, row, top, risk, explanation)
-            for match, row, top, risk, explanation in zip(
-                matches, probabilities.tolist(), tops, risks.tolist(), explanations, strict=True
+            self._score(match, prediction, risk, explanation)
+            for match, prediction, risk, explanation in zip(
+                matches, predictions, risks.tolist(), explanations, strict=True
             )
         ]
 
@@ -385,8 +406,7 @@ class LogScorer:
         (per batch and across batches while it stays cached). Without one (capacity 0), every
         event goes through the model: that is the "without the cache" figure."""
         if self.cache.capacity <= 0:
-            rows = self.model.predict_proba(list(texts))
-            return [Prediction(np.asarray(row, dtype=np.float32)) for row in rows]
+            return predictions_of(self.model.predict_proba(list(texts)))
         found: dict[str, Prediction] = {}
         missing: dict[str, None] = {}  # ordered set
         for text in texts:
@@ -398,33 +418,29 @@ class LogScorer:
             else:
                 found[text] = cached
         if missing:
-            probabilities = self.model.predict_proba(list(missing))
-            for text, row in zip(missing, probabilities, strict=True):
-                found[text] = Prediction(np.asarray(row, dtype=np.float32))
-                self.cache.put(text, found[text])
+            computed = predictions_of(self.model.predict_proba(list(missing)))
+            for text, prediction in zip(missing, computed, strict=True):
+                found[text] = prediction
+                self.cache.put(text, prediction)
         self.cache.count(hits=len(texts) - len(missing), misses=len(missing))
         return [found[text] for text in texts]
 
     def _score(
         self,
         match: TemplateMatch,
-        probabilities: list[float],
-        top3: list[int],
+        prediction: Prediction,
         risk: float,
         explanation: tuple[str, ...],
     ) -> LogScore:
-        """``top3``: the three most probable label indices, best first."""
-        best = top3[0]
-        label = self.label_names[best]
+        names = self.label_names
+        best, probability = prediction.top3[0]
+        label = names[best]
         alert = self.policy.is_alert(risk)
         info = label_info(label)
         return LogScore(
             label=label,
-            probability=round(probabilities[best], 4),
-            top3=[
-                {"label": self.label_names[i], "probability": round(probabilities[i], 4)}
-                for i in top3
-            ],
+            probability=probability,
+            top3=[{"label": names[i], "probability": p} for i, p in prediction.top3],
             template=match,
             novelty=match.novelty,
             risk_score=risk,
