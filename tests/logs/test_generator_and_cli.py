@@ -32,7 +32,7 @@ def test_generator_is_seeded_and_covers_every_label() -> None:
 
 def test_generated_lines_are_in_formats_the_parser_reads() -> None:
     options = ParseOptions()
-    statuses = Counter()
+    statuses: Counter[str] = Counter()
     for line in generate(400, seed=9):
         event = parse(line.text.encode(), options)
         assert not isinstance(event, ParseFailure), line.text
