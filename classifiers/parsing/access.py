@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from classifiers.parsing.fields import set_address, set_user, to_int
@@ -45,6 +46,7 @@ _NGINX_CONTEXT = re.compile(
 )
 
 
+@lru_cache(maxsize=256)
 def _offset(text: str) -> timezone:
     sign = -1 if text[0] == "-" else 1
     return timezone(sign * timedelta(hours=int(text[1:3]), minutes=int(text[3:5])))
@@ -166,6 +168,10 @@ def parse_nginx_error(text: str, ctx: Context) -> dict[str, Any] | None:
 
 def parse_nginx(text: str, ctx: Context) -> dict[str, Any] | None:
     """nginx access or error line."""
+    # No line matches both patterns, so the order only decides which one fails first: error
+    # lines start with "2024/03/03 ".
+    if text[4:5] == "/":
+        return parse_nginx_error(text, ctx) or parse_access(text, ctx, "nginx")
     return parse_access(text, ctx, "nginx") or parse_nginx_error(text, ctx)
 
 
