@@ -7,10 +7,15 @@ machinery, so this service reads them with a plain aiokafka group consumer (grou
 the group the chart's KEDA scaler watches) and gives each topic's records to its batch
 handler. Faust keeps what needs it: the windowed detection tables and the web server.
 
+Two batches may be in flight: while one waits for Elasticsearch and the broker, the next is
+parsed and classified (the handlers keep their CPU stages in arrival order). Not more, so an
+Elasticsearch outage stops the reading (backpressure) with bounded memory.
+
 At least once: a batch's offsets are committed only after its handlers returned, i.e. its
-documents are acknowledged and its dead letters and tickets produced. A rebalance waits for
-the in-flight batch and its commit before partitions move; a crash before the commit replays
-the batch, which the sink's deterministic ``_id`` turns into duplicates-ignored.
+documents are acknowledged and its dead letters and tickets produced, and after the batch
+before it was committed (commits stay in order). A rebalance waits until no batch is in
+flight; a crash before a commit replays the batch, which the sink's deterministic ``_id``
+turns into duplicates-ignored.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ BatchHandler = Callable[[list[RawRecord]], Awaitable[Any]]
 FailureHandler = Callable[[Sequence[RawRecord], Exception], Awaitable[None]]
 Batches = Mapping[TopicPartition, Sequence[Any]]
 
+#: Batches processed at once: one writing while the next one is parsed and classified.
+BATCHES_IN_FLIGHT = 2
 #: Largest fetch per partition; an over-size record still arrives whole (KIP-74).
 MAX_PARTITION_FETCH_BYTES = 4 * 1024 * 1024
 
@@ -79,7 +86,7 @@ class _Rebalance(ConsumerRebalanceListener):
         self._service = service
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        await self._service.idle.wait()
+        await self._service.wait_idle()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         log.info(
@@ -90,7 +97,7 @@ class _Rebalance(ConsumerRebalanceListener):
 
 
 class InputConsumer(Service):
-    """Batches from the input topics → their handlers → commit, one batch at a time."""
+    """Batches from the input topics → their handlers → commit, in order."""
 
     def __init__(
         self,
@@ -105,8 +112,8 @@ class InputConsumer(Service):
         self._handlers = dict(handlers)
         self._on_failure = on_failure
         self.on_assigned = on_assigned
-        self.idle = asyncio.Event()
-        self.idle.set()
+        self._slots = asyncio.Semaphore(BATCHES_IN_FLIGHT)
+        self._in_flight: set[asyncio.Future[None]] = set()
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         super().__init__(**kwargs)
@@ -126,25 +133,51 @@ class InputConsumer(Service):
         if self._consumer is not None:
             await self._consumer.stop()
 
+    async def wait_idle(self) -> None:
+        """Until no batch is in flight (every one processed and committed)."""
+        while self._in_flight:
+            await asyncio.wait(set(self._in_flight))
+
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
         wait_ms = int(self._settings.batch_max_wait_s * 1000)
         limit = self._settings.batch_max_size
+        previous: asyncio.Future[None] | None = None
         try:
             while not self.should_stop:
-                batches = await consumer.getmany(timeout_ms=wait_ms, max_records=limit)
+                await self._slots.acquire()
+                try:
+                    batches = {}
+                    if not self.should_stop:
+                        batches = await consumer.getmany(timeout_ms=wait_ms, max_records=limit)
+                finally:
+                    if not batches:
+                        self._slots.release()
                 if not batches:
                     continue
-                self.idle.clear()
-                try:
-                    await self._process(batches)
-                    await self._commit(consumer, batches)
-                finally:
-                    self.idle.set()
+                previous = asyncio.ensure_future(self._batch(consumer, batches, previous))
+                self._in_flight.add(previous)
+                previous.add_done_callback(self._in_flight.discard)
+            await self.wait_idle()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the loop itself broke: let the worker crash and restart
             log.exception("input consumer stopped")
             await self.crash(exc)
+
+    async def _batch(
+        self, consumer: AIOKafkaConsumer, batches: Batches, previous: asyncio.Future[None] | None
+    ) -> None:
+        """Process one batch, then commit it once the batch before it is committed."""
+        try:
+            await self._process(batches)
+            if previous is not None:
+                await asyncio.wait({previous})
+            await self._commit(consumer, batches)
+        except Exception as exc:  # a commit or bookkeeping bug: crash, the batch is replayed
+            log.exception("input batch failed")
+            await self.crash(exc)
+        finally:
+            self._slots.release()
 
     async def _process(self, batches: Batches) -> None:
         by_topic: dict[str, list[RawRecord]] = {}

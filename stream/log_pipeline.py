@@ -8,13 +8,15 @@ ticket it opened is on ``tickets.raw``. The Faust agent commits the batch's offs
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from opentelemetry import trace
@@ -34,6 +36,8 @@ from stream.stages import LogParser, LogScorer, LogVerdict, StageFailure
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("logwarden.stream.logs")
+
+_T = TypeVar("_T")
 
 #: Alert labels that are IT-operations incidents: they also open a ticket for the right queue.
 OPERATIONAL_LABELS = frozenset({"hardware_fault", "storage", "network", "service_failure"})
@@ -96,6 +100,10 @@ class LogBatchProcessor:
         self._sink = sink
         self._publisher = publisher
         self._executor = executor
+        # Parse and classify run for one batch at a time, in arrival order (the template miner
+        # and the caches are stateful and not thread-safe); the writes of batch n may overlap
+        # the parsing of batch n + 1.
+        self._stages = asyncio.Lock()
         self._alerts_index = alerts_stream(settings.elasticsearch_namespace)
         self._events_index = events_stream(settings.elasticsearch_namespace)
         self._errors = ErrorDocumentWriter(
@@ -118,8 +126,9 @@ class LogBatchProcessor:
             attributes={"messaging.batch.message_count": len(records)},
         ) as batch_span:
             batch_ids = trace_fields(batch_span.get_span_context())
-            letters = self._parse(items, report)
-            scored = await self._classify(items, letters)
+            async with self._stages:
+                letters = await self._in_thread(self._parse, items, report)
+                scored = await self._classify(items, letters)
             actions, tickets = self._enrich(scored, batch_ids, report)
             signals = self._signals(scored)
             with tracer.start_as_current_span("bulk-index", attributes={"docs": len(actions)}):
@@ -147,6 +156,12 @@ class LogBatchProcessor:
             [record.timestamp_ms for record in records],
         )
         return report
+
+    async def _in_thread(self, function: Callable[..., _T], *args: Any) -> _T:
+        """Run CPU work in the thread pool, inside the current trace context."""
+        context = contextvars.copy_context()
+        call = functools.partial(context.run, function, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
     def _start_event_spans(self, items: list[_Item]) -> list[Link]:
         """Continue each producer's trace with a per-event span; the batch span links them."""
@@ -204,8 +219,7 @@ class LogBatchProcessor:
         with tracer.start_as_current_span("classify", attributes={"events": len(events)}):
             started = time.perf_counter()
             try:
-                loop = asyncio.get_running_loop()
-                verdicts = await loop.run_in_executor(self._executor, self._scorer.score, events)
+                verdicts = await self._in_thread(self._scorer.score, events)
             except Exception as exc:  # model failure: dead-letter the batch, keep consuming
                 log.exception("log scorer failed on a batch of %d events", len(events))
                 letters.extend(
