@@ -42,6 +42,8 @@ BatchHandler = Callable[[list[RawRecord]], Awaitable[Any]]
 FailureHandler = Callable[[Sequence[RawRecord], Exception], Awaitable[None]]
 Batches = Mapping[TopicPartition, Sequence[Any]]
 
+#: Start of the log line naming a worker's input partitions after a rebalance.
+ASSIGNED_PREFIX = "input partitions assigned: "
 #: Batches processed at once: one writing while the next one is parsed and classified.
 BATCHES_IN_FLIGHT = 2
 #: Largest fetch per partition; an over-size record still arrives whole (KIP-74).
@@ -89,9 +91,7 @@ class _Rebalance(ConsumerRebalanceListener):
         await self._service.wait_idle()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
-        log.info(
-            "input partitions assigned: %s", sorted(f"{t.topic}/{t.partition}" for t in assigned)
-        )
+        log.info("%s%s", ASSIGNED_PREFIX, sorted(f"{t.topic}/{t.partition}" for t in assigned))
         if self._service.on_assigned is not None:
             self._service.on_assigned()
 

@@ -7,16 +7,20 @@ stream (alerts are in addition there): "lost" and "duplicated" are checkable off
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import urllib.error
 import urllib.request
 from collections import Counter
+from pathlib import Path
 
+import orjson
 import pytest
 
 from connectors.es_assets.templates import alerts_stream, events_stream
 from stream.deadletter import ReplayFilter, replay_deadletters
+from stream.input_consumer import ASSIGNED_PREFIX
 from tests.pipeline.conftest import PipelineEnv, wait_until
 from tests.pipeline.helpers import TracedProducer, header, read_topic, source_offsets
 
@@ -239,3 +243,42 @@ def test_sigterm_flushes_the_in_flight_batch_commits_and_exits_zero(
         # offsets start at 0 and every record is a document: committed == indexed, exactly
         assert committed.get(partition, 0) == count
     assert sum(committed.values()) == len(indexed)
+
+
+def _assigned_partitions(log_path: Path, topic: str) -> set[str]:
+    """The input partitions of ``topic`` a worker held after its last rebalance."""
+    assigned: set[str] = set()
+    for line in log_path.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            message = orjson.loads(line).get("message", "")
+            if message.startswith(ASSIGNED_PREFIX):
+                assigned = set(ast.literal_eval(message[len(ASSIGNED_PREFIX) :]))
+    return {tp for tp in assigned if tp.rsplit("/", 1)[0] == topic}
+
+
+def test_a_second_worker_takes_half_the_partitions_and_nothing_is_lost_or_doubled(
+    pipeline: PipelineEnv,
+) -> None:
+    pipeline.env["LOGWARDEN_EVENTS_SAMPLE_RATE"] = "1.0"
+    pipeline.es.slow_down(0.5, path="_bulk")  # keep the first worker busy while the second joins
+    producer = TracedProducer(pipeline.kafka)
+    sent = producer.send(pipeline.logs_topic, _good_lines(4000))
+    producer.close()
+
+    pipeline.start_worker()
+    wait_until(lambda: len(_documents(pipeline)) >= 200, "the first worker indexing")
+    pipeline.start_worker()
+    logs = sorted(pipeline.log_dir.glob("worker-*.log"))
+    wait_until(
+        lambda: all(_assigned_partitions(log, pipeline.logs_topic) for log in logs),
+        "both workers holding input partitions",
+    )
+    pipeline.es.clear_faults()
+    wait_until(lambda: pipeline.committed_total() >= len(sent), "all records committed")
+
+    first, second = (_assigned_partitions(log, pipeline.logs_topic) for log in logs)
+    assert not first & second
+    assert len(first | second) == 4
+    indexed = _indexed(pipeline)
+    assert set(indexed) == set(sent)  # 0 lost
+    assert max(indexed.values()) == 1  # 0 duplicates
