@@ -5,7 +5,6 @@ Neither torch nor transformers is imported unless :class:`TorchBackend` is built
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -15,28 +14,21 @@ from classifiers.runtime.bundle import TORCH_FILE, ModelMetadata, require_file
 
 
 class LogitBackend(Protocol):
+    #: How many :meth:`logits` calls are worth running at once (the classifier's worker threads).
+    parallel_calls: int
+
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Raw class scores, shape (batch, n_labels)."""
         ...
 
-    def submit(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> Future[np.ndarray]:
-        """:meth:`logits`, possibly running while the caller does other work."""
-        ...
-
-
-def _done(value: np.ndarray) -> Future[np.ndarray]:
-    future: Future[np.ndarray] = Future()
-    future.set_result(value)
-    return future
-
 
 class OnnxBackend:
-    """ONNX Runtime CPU session; up to ``threads`` model calls run at once, one core each.
+    """ONNX Runtime CPU session; each call uses one core, and ``threads`` calls may run at once.
 
     The inputs are small (a length bucket of ~512 tokens), so splitting one call's operators
-    over threads spends much of its time waking them; running whole calls side by side from a
-    small thread pool (ONNX Runtime releases the GIL and a session may be run concurrently)
-    keeps every core on useful work, and lets the caller tokenise or featurise meanwhile.
+    over threads spends much of its time waking them; running whole calls side by side (ONNX
+    Runtime releases the GIL and a session may be run concurrently) keeps every core on useful
+    work and uses less CPU per text.
     """
 
     def __init__(self, model_file: Path, threads: int = 2):
@@ -53,21 +45,11 @@ class OnnxBackend:
         self.session = ort.InferenceSession(
             str(model_file), options, providers=["CPUExecutionProvider"]
         )
-        self.threads = max(1, threads)
-        self._pool = (
-            ThreadPoolExecutor(self.threads, thread_name_prefix="onnx-runtime")
-            if self.threads > 1
-            else None
-        )
+        self.parallel_calls = max(1, threads)
 
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": input_ids, "attention_mask": attention_mask}
         return np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
-
-    def submit(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> Future[np.ndarray]:
-        if self._pool is None:
-            return _done(self.logits(input_ids, attention_mask))
-        return self._pool.submit(self.logits, input_ids, attention_mask)
 
 
 class TorchBackend:
@@ -81,6 +63,8 @@ class TorchBackend:
         from classifiers.training.modeling import rebuild
 
         torch.set_num_threads(threads)
+        # One call at a time: torch already spreads a call over its threads (or the GPU).
+        self.parallel_calls = 1
         self.torch: Any = torch
         self.device = device
         state = torch.load(require_file(directory, TORCH_FILE), map_location=device)
@@ -95,7 +79,3 @@ class TorchBackend:
                 self.torch.as_tensor(attention_mask, device=self.device),
             )
         return out.float().cpu().numpy()
-
-    def submit(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> Future[np.ndarray]:
-        """Runs at once: torch already spreads one call over its threads (or the GPU)."""
-        return _done(self.logits(input_ids, attention_mask))

@@ -8,10 +8,11 @@ that label's threshold, otherwise to ``triage`` for a person.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -29,6 +30,10 @@ from classifiers.sparse_linear import SparseLinearHead
 # Longer inputs are cut before tokenising: the model reads max_length tokens anyway and the
 # longest training ticket is ~7k characters, so this only bounds the cost of hostile input.
 MAX_TEXT_CHARS = 20_000
+#: Fewest texts worth tokenising on a worker thread of their own.
+MIN_ENCODE_CHUNK = 32
+
+R = TypeVar("R")
 
 Reason = Literal["confident", "below_threshold", "empty_text"]
 
@@ -89,6 +94,14 @@ class TextClassifier:
     #: so a few long texts do not make the whole batch pay for their padding, and a batch of 64
     #: gives the backend several pieces to run side by side (512: ~25% less CPU than 2048).
     max_tokens: int | None = 512
+    #: Worker threads (``backend.parallel_calls`` of them) for model calls and tokenising.
+    _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.backend.parallel_calls > 1:
+            self._pool = ThreadPoolExecutor(
+                self.backend.parallel_calls, thread_name_prefix="text-classifier"
+            )
 
     @classmethod
     def load(
@@ -125,11 +138,12 @@ class TextClassifier:
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Uncalibrated combined scores (transformer + weighted TF-IDF head), input order.
 
-        The length buckets go to the backend first; the TF-IDF head is computed while they run.
+        The length buckets go to the worker threads first; the TF-IDF head is computed on this
+        thread while they run.
         """
-        ids = encode(self._tokenizer, texts)  # type: ignore[arg-type]
+        ids = self._encode(texts)
         running = [
-            (batch, self.backend.submit(input_ids, mask))
+            (batch, self._submit(self.backend.logits, input_ids, mask))
             for batch, input_ids, mask in iter_padded(ids, self.batch_size, self.max_tokens)
         ]
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
@@ -138,6 +152,26 @@ class TextClassifier:
         for batch, result in running:
             out[batch] += result.result()
         return out
+
+    def _encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids; a large batch is tokenised in chunks on the worker threads (``tokenizers``
+        releases the GIL), then bucketed as a whole so padding stays low."""
+        chunk = max(MIN_ENCODE_CHUNK, -(-len(texts) // self.backend.parallel_calls))
+        if self._pool is None or len(texts) <= chunk:
+            return encode(self._tokenizer, texts)  # type: ignore[arg-type]
+        parts = [
+            self._submit(encode, self._tokenizer, texts[start : start + chunk])
+            for start in range(0, len(texts), chunk)
+        ]
+        return [row for part in parts for row in part.result()]
+
+    def _submit(self, function: Callable[..., R], *args: object) -> Future[R]:
+        """``function(*args)`` on a worker thread, or here when there are none."""
+        if self._pool is not None:
+            return self._pool.submit(function, *args)
+        done: Future[R] = Future()
+        done.set_result(function(*args))
+        return done
 
     def probabilities(self, texts: Sequence[object]) -> np.ndarray:
         """Calibrated class probabilities, shape (n, n_labels)."""
