@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import ahocorasick
+
 MASK = "********"
 
 
@@ -189,23 +191,28 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
-_CASE_HINTS = tuple(dict.fromkeys(hint for rule in _RULES for hint in rule.hints))
-_LOWER_HINTS = tuple(dict.fromkeys(hint for rule in _RULES for hint in rule.lower_hints))
+def _hint_automaton() -> ahocorasick.Automaton:
+    """Every rule's hints, lower-cased, in one Aho-Corasick automaton."""
+    automaton = ahocorasick.Automaton()
+    for rule in _RULES:
+        for hint in (*rule.hints, *rule.lower_hints):
+            automaton.add_word(hint.lower(), hint)
+    automaton.make_automaton()
+    return automaton
+
+
+# One pass over the lower-cased line finds whether any hint occurs (a case-sensitive hint
+# occurs in the lower-cased line too, lower-cased). Most lines have none: they cost that pass.
+_ANY_HINT = _hint_automaton()
 
 
 def scrub(text: str) -> tuple[str, int]:
     """``text`` with every secret masked, and how many secrets were masked."""
-    for hint in _CASE_HINTS:
-        if hint in text:
-            break
-    else:
-        lowered = text.lower()
-        for hint in _LOWER_HINTS:
-            if hint in lowered:
-                break
-        else:  # no rule can match: the common case costs these substring tests only
-            return text, 0
     lowered = text.lower()
+    for _found in _ANY_HINT.iter(lowered):
+        break
+    else:
+        return text, 0
     total = 0
     for rule in _RULES:
         for hint in rule.hints:
