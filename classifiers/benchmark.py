@@ -9,10 +9,9 @@ batches of the test split in its stored order (not sorted, as in production), af
 from __future__ import annotations
 
 import importlib
-import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -51,11 +50,9 @@ class BenchRow:
         return asdict(self)
 
     def metrics(self) -> dict[str, Any]:
-        """The contract keys (``bench classifier --json`` maps model -> these), CPU seconds per
-        1,000 items where measured, plus extras."""
+        """The contract keys (``bench classifier --json`` maps model -> these) plus extras."""
         values = asdict(self)
-        cpu = {"cpu_s_per_1k": self.cpu_s_per_1k} if self.cpu_s_per_1k else {}
-        return {**{key: values[key] for key in ROW_KEYS}, **cpu, **self.extra}
+        return {**{key: values[key] for key in ROW_KEYS}, **self.extra}
 
 
 @dataclass(frozen=True)
@@ -101,8 +98,5 @@ def run_bench(task: str, options: BenchOptions) -> list[BenchRow]:
         raise KeyError(f"no benchmark for task {task!r}; known: {', '.join(sorted(BENCH_TASKS))}")
     module_name, function_name = BENCH_TASKS[task].split(":")
     function = getattr(importlib.import_module(module_name), function_name)
-    load_before = os.getloadavg()[0]
     rows: list[BenchRow] = function(options)
-    # Wall-clock figures depend on what else the machine runs: every row says how busy it was.
-    load = {"load_1m_before": round(load_before, 2), "load_1m_after": round(os.getloadavg()[0], 2)}
-    return [replace(row, extra={**row.extra, **load}) for row in rows]
+    return rows
