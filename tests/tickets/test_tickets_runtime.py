@@ -132,3 +132,13 @@ def test_sparse_head_scores_like_scikit_learn() -> None:
     ]
     assert np.allclose(head.decision(probes), baseline.decision(probes), atol=1e-4)
     assert head.decision([]).shape == (0, 4)
+
+
+def test_worker_threads_change_no_score(shipped_model: Path) -> None:
+    """Model calls and tokenising on worker threads give the single-threaded scores, in order
+    (a batch large enough to be tokenised in chunks and cut into many length buckets)."""
+    texts = [text for text, _ in HAND_WRITTEN] * 30 + ["", "printer " * 500, "laptop"]
+    serial = TextClassifier.load(shipped_model, threads=1)
+    parallel = TextClassifier.load(shipped_model, threads=2)
+    assert serial._pool is None and parallel._pool is not None
+    assert np.array_equal(serial.probabilities(texts), parallel.probabilities(texts))
