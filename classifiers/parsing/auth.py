@@ -32,7 +32,7 @@ _IAM_TYPES = {
 def _categorize(event: Event, category: str, kind: str, outcome: str | None = None,
                 action: str | None = None) -> None:  # fmt: skip
     """Append an ECS category/type pair (no duplicates) and set outcome/action if given."""
-    meta = section(event, "event")
+    meta = event.setdefault("event", {})  # the events here are ours: their objects are dicts
     categories = meta.setdefault("category", [])
     if category not in categories:
         categories.append(category)
@@ -46,7 +46,7 @@ def _categorize(event: Event, category: str, kind: str, outcome: str | None = No
 
 
 def _auth_fields(event: Event) -> dict[str, Any]:
-    return section(section(event, "system"), "auth")
+    return event.setdefault("system", {}).setdefault("auth", {})
 
 
 # --- sshd ------------------------------------------------------------------------------

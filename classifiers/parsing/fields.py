@@ -38,8 +38,11 @@ def section(event: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def set_address(event: dict[str, Any], side: str, address: str, port: str | None = None) -> None:
-    """Fill ``source``/``destination``: ``ip`` when the address is an IP, else ``domain``."""
-    target = section(event, side)
+    """Fill ``source``/``destination``: ``ip`` when the address is an IP, else ``domain``.
+
+    Like :func:`set_user`, for events a parser builds (their objects are dicts).
+    """
+    target = event.setdefault(side, {})
     target["address"] = address
     ip = valid_ip(address)
     if ip is not None:
@@ -53,7 +56,7 @@ def set_address(event: dict[str, Any], side: str, address: str, port: str | None
 def set_user(event: dict[str, Any], name: str | None) -> None:
     """``user.name`` unless the name is empty or a placeholder."""
     if name and name not in ("-", "(unknown)", "unknown"):
-        section(event, "user")["name"] = name
+        event.setdefault("user", {})["name"] = name
 
 
 def to_int(text: str | None) -> int | None:
@@ -66,22 +69,26 @@ def to_int(text: str | None) -> int | None:
 def add_related(event: dict[str, Any]) -> None:
     """``related.ip``/``related.user`` from the fields that hold addresses and user names."""
     ips: list[str] = []
-    for side in ("source", "destination"):
-        part = event.get(side)
-        if part.__class__ is dict:
-            ip = part.get("ip")
-            if ip.__class__ is str and ip not in ips:
-                ips.append(ip)
+    part: Any = event.get("source")
+    if part.__class__ is dict:
+        ip = part.get("ip")
+        if ip.__class__ is str:
+            ips.append(ip)
+    part = event.get("destination")
+    if part.__class__ is dict:
+        ip = part.get("ip")
+        if ip.__class__ is str and ip not in ips:
+            ips.append(ip)
     users: list[str] = []
-    user = event.get("user")
+    user: Any = event.get("user")
     if user.__class__ is dict:
         name = user.get("name")
         if name.__class__ is str and name:
             users.append(name)
         for role in ("effective", "target"):
-            other = user.get(role)
-            if other.__class__ is dict:
-                name = other.get("name")
+            part = user.get(role)
+            if part.__class__ is dict:
+                name = part.get("name")
                 if name.__class__ is str and name and name not in users:
                     users.append(name)
     if ips or users:

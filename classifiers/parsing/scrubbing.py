@@ -192,29 +192,36 @@ _RULES: tuple[_Rule, ...] = (
 
 
 def _hint_automaton() -> ahocorasick.Automaton:
-    """Every rule's hints, lower-cased, in one Aho-Corasick automaton."""
-    automaton = ahocorasick.Automaton()
-    for rule in _RULES:
+    """Every rule's hints, lower-cased, in one Aho-Corasick automaton; a hint's value is the
+    indices of the rules that have it."""
+    rules_of: dict[str, set[int]] = {}
+    for index, rule in enumerate(_RULES):
         for hint in (*rule.hints, *rule.lower_hints):
-            automaton.add_word(hint.lower(), hint)
+            rules_of.setdefault(hint.lower(), set()).add(index)
+    automaton = ahocorasick.Automaton()
+    for hint, indices in rules_of.items():
+        automaton.add_word(hint, frozenset(indices))
     automaton.make_automaton()
     return automaton
 
 
-# One pass over the lower-cased line finds whether any hint occurs (a case-sensitive hint
-# occurs in the lower-cased line too, lower-cased). Most lines have none: they cost that pass.
-_ANY_HINT = _hint_automaton()
+# One pass over the lower-cased line finds the rules whose hints may occur (a case-sensitive
+# hint occurs in the lower-cased line too, lower-cased). Most lines have none: they cost that
+# pass. The rules found are then checked and applied in their order, exactly as declared.
+_HINTED_RULES = _hint_automaton()
 
 
 def scrub(text: str) -> tuple[str, int]:
     """``text`` with every secret masked, and how many secrets were masked."""
     lowered = text.lower()
-    for _found in _ANY_HINT.iter(lowered):
-        break
-    else:
+    candidates: set[int] = set()
+    for _end, indices in _HINTED_RULES.iter(lowered):
+        candidates |= indices
+    if not candidates:
         return text, 0
     total = 0
-    for rule in _RULES:
+    for index in sorted(candidates):
+        rule = _RULES[index]
         for hint in rule.hints:
             if hint in text:
                 break

@@ -106,11 +106,6 @@ def _whole_second(  # noqa: PLR0917 - the parts of a date, in their natural orde
     )
 
 
-def posix(stamp: Stamp) -> float:
-    """POSIX seconds of a stamp."""
-    return stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()
-
-
 def micros(fraction: str | None) -> int:
     """Microseconds from the digits after the decimal point (``"5"`` is 500 ms)."""
     if not fraction:
@@ -128,12 +123,13 @@ def infer_year(  # noqa: PLR0917 - the parts of a date, in their natural order
     recent leap year that keeps it in the past.
     """
     year = _current_year(int(now) // 60, tz)
-    for candidate in (year, year - 1, year - 2, year - 3, year - 4):
+    latest = now + max_future_s
+    for candidate in range(year, year - 5, -1):
         try:
             stamp = build(candidate, month, day, hour, minute, second, micro, tz)
         except TimestampError:
             continue
-        if posix(stamp) <= now + max_future_s:
+        if (stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()) <= latest:
             return stamp
     raise TimestampError(f"no year makes month={month} day={day} a past date")
 
