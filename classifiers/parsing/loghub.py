@@ -14,22 +14,38 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from datetime import tzinfo
 from typing import Any
 
 from classifiers.parsing.model import Context
-from classifiers.parsing.timeparse import Stamp, build, from_epoch, infer_year, micros
+from classifiers.parsing.timeparse import (
+    Stamp,
+    build,
+    from_epoch,
+    infer_year,
+    micros,
+    plus_micro,
+    remember,
+)
 
 StampRule = Callable[[dict[str, str], Context], Stamp]
 
 
 def _ymd(parts: dict[str, str], ctx: Context) -> Stamp:
-    year = int(parts["year"])
-    return build(
-        year + 2000 if year < 100 else year, int(parts["month"]), int(parts["day"]),
-        int(parts["hour"]), int(parts["minute"]), int(parts["second"]),
-        micros(parts.get("fraction")), ctx.tz,
-    )  # fmt: skip
+    # Whole seconds by their text: most lines skip the int() calls (see timeparse.build).
+    key = (parts["year"], parts["month"], parts["day"], parts["hour"], parts["minute"],
+           parts["second"], ctx.tz)  # fmt: skip
+    whole = _YMD_SECONDS.get(key)
+    if whole is None:
+        year = int(parts["year"])
+        whole = remember(_YMD_SECONDS, key, build(
+            year + 2000 if year < 100 else year, int(parts["month"]), int(parts["day"]),
+            int(parts["hour"]), int(parts["minute"]), int(parts["second"]), 0, ctx.tz,
+        ))  # fmt: skip
+    return plus_micro(whole, micros(parts.get("fraction")))
+
+
+_YMD_SECONDS: dict[tuple[str, str, str, str, str, str, tzinfo], Stamp] = {}
 
 
 def _no_year(parts: dict[str, str], ctx: Context) -> Stamp:
@@ -156,47 +172,61 @@ SYSTEMS: dict[str, LoghubSystem] = {
 }
 
 
-def parse_system(system: LoghubSystem, text: str, ctx: Context) -> dict[str, Any] | None:
-    """One line of ``system``, or ``None`` when the line is not in its format."""
-    match = system.pattern.match(text)
-    if match is None:
-        return None
-    parts = match.groupdict()
-    event: dict[str, Any] = {
-        "@timestamp": system.stamp(parts, ctx),
-        "message": parts["content"],
-        "event": {"dataset": system.dataset},
-    }
-    log: dict[str, Any] = {}
-    level = parts.get("level")
-    if level:
-        log["level"] = system.level_names.get(level, level).lower()
-    component = parts.get("component")
-    if component:
-        log["logger"] = component
-    if log:
-        event["log"] = log
-    process: dict[str, Any] = {}
-    pid = parts.get("pid")
-    if pid:
-        process["pid"] = int(pid)
-    tid = parts.get("tid")
-    if tid:
-        process["thread"] = {"id": int(tid)}
-    elif parts.get("thread"):
-        process["thread"] = {"name": parts["thread"]}
-    if process:
-        event["process"] = process
-    node = parts.get("node")
-    if node:
-        event["host"] = {"hostname": node}
-    if system.extra_groups:
-        extra = {name: parts[name] for name in system.extra_groups if parts[name] is not None}
-        if extra:
-            event["logwarden"] = {"loghub": extra}
-    return event
-
-
 def parser(name: str) -> Callable[[str, Context], dict[str, Any] | None]:
-    """The parse function of one table-driven system (a partial: no extra Python frame)."""
-    return partial(parse_system, SYSTEMS[name])
+    """The parse function of one table-driven system.
+
+    What the system's pattern has is settled here, once: the returned function only reads the
+    groups that exist.
+    """
+    system = SYSTEMS[name]
+    match_line = system.pattern.match
+    stamp = system.stamp
+    dataset = system.dataset
+    level_names = system.level_names
+    extra_groups = system.extra_groups
+    has = system.pattern.groupindex.__contains__
+    has_level, has_component, has_pid, has_tid, has_thread, has_node = (
+        has(group) for group in ("level", "component", "pid", "tid", "thread", "node")
+    )
+
+    def parse(text: str, ctx: Context) -> dict[str, Any] | None:
+        match = match_line(text)
+        if match is None:
+            return None
+        parts = match.groupdict()
+        event: dict[str, Any] = {
+            "@timestamp": stamp(parts, ctx),
+            "message": parts["content"],
+            "event": {"dataset": dataset},
+        }
+        log: dict[str, Any] = {}
+        level = parts["level"] if has_level else None
+        if level:
+            log["level"] = level_names.get(level, level).lower()
+        component = parts["component"] if has_component else None
+        if component:
+            log["logger"] = component
+        if log:
+            event["log"] = log
+        process: dict[str, Any] = {}
+        pid = parts["pid"] if has_pid else None
+        if pid:
+            process["pid"] = int(pid)
+        tid = parts["tid"] if has_tid else None
+        if tid:
+            process["thread"] = {"id": int(tid)}
+        elif has_thread and parts["thread"]:
+            process["thread"] = {"name": parts["thread"]}
+        if process:
+            event["process"] = process
+        node = parts["node"] if has_node else None
+        if node:
+            event["host"] = {"hostname": node}
+        if extra_groups:
+            extra = {group: parts[group] for group in extra_groups if parts[group] is not None}
+            if extra:
+                event["logwarden"] = {"loghub": extra}
+        return event
+
+    parse.__doc__ = f"A Loghub {name} line, or None."
+    return parse

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timezone, tzinfo
 from functools import lru_cache
-from typing import NamedTuple, TypeAlias
+from typing import NamedTuple, TypeAlias, TypeVar
 
 MONTHS = {
     "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
@@ -37,6 +37,7 @@ class Instant(NamedTuple):
 
 
 Stamp: TypeAlias = Instant | datetime
+K = TypeVar("K")
 
 
 @lru_cache(maxsize=64)
@@ -71,10 +72,14 @@ def build(  # noqa: PLR0917 - the parts of a date, in their natural order
     key = (year, month, day, hour, minute, second, tz)
     whole = _WHOLE_SECONDS.get(key)
     if whole is None:
-        whole = _whole_second(year, month, day, hour, minute, second, tz)
-        if len(_WHOLE_SECONDS) >= _WHOLE_SECONDS_LIMIT:
-            _WHOLE_SECONDS.clear()
-        _WHOLE_SECONDS[key] = whole
+        whole = remember(
+            _WHOLE_SECONDS, key, _whole_second(year, month, day, hour, minute, second, tz)
+        )
+    return plus_micro(whole, micro) if micro else whole
+
+
+def plus_micro(whole: Stamp, micro: int) -> Stamp:
+    """``whole``, a stamp on a whole second, plus ``micro`` microseconds."""
     if not micro:
         return whole
     if isinstance(whole, Instant):
@@ -82,8 +87,16 @@ def build(  # noqa: PLR0917 - the parts of a date, in their natural order
     return whole.replace(microsecond=micro)
 
 
+def remember(memo: dict[K, Stamp], key: K, stamp: Stamp) -> Stamp:
+    """Store ``stamp`` in a memo of whole seconds (emptied when full); returns it."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = stamp
+    return stamp
+
+
 _WHOLE_SECONDS: dict[tuple[int, int, int, int, int, int, tzinfo], Stamp] = {}
-_WHOLE_SECONDS_LIMIT = 8192
+_MEMO_LIMIT = 8192
 
 
 def _whole_second(  # noqa: PLR0917 - the parts of a date, in their natural order
