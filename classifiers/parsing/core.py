@@ -152,17 +152,14 @@ def _finish(
     if not isinstance(stamp, _STAMPS):  # no time in the line: ingest time it is
         stamp = from_epoch(ctx.now)
     event["@timestamp"] = to_iso(stamp, ctx.now, ctx.max_future_s)
-    if not isinstance(event.get("message"), str):
-        event["message"] = text
-    meta = event.get("event")
-    if not isinstance(meta, dict):
-        meta = event["event"] = {}
-    if not isinstance(meta.get("kind"), str):
-        meta["kind"] = "event"
-    if spec is not None and spec.dataset is not None:
-        meta["dataset"] = spec.dataset
-    elif not isinstance(meta.get("dataset"), str):
-        meta["dataset"] = "unknown"
+    if spec is not None and spec.builds_event:  # the parser's own shapes: no checks needed
+        meta = event["event"]
+        if "kind" not in meta:
+            meta["kind"] = "event"
+        if spec.dataset is not None:
+            meta["dataset"] = spec.dataset
+    else:
+        meta = _checked_meta(event, spec, text)
     if ctx.options.store_original == "scrubbed":
         meta["original"] = text
     elif "original" in meta:
@@ -185,3 +182,19 @@ def _finish(
     if "related" not in event and ("source" in event or "user" in event or "destination" in event):
         add_related(event)
     return event
+
+
+def _checked_meta(event: dict[str, Any], spec: FormatSpec | None, text: str) -> dict[str, Any]:
+    """``message`` and ``event.kind``/``dataset`` of an event of any shape (JSON, unparsed)."""
+    if not isinstance(event.get("message"), str):
+        event["message"] = text
+    meta = event.get("event")
+    if not isinstance(meta, dict):
+        meta = event["event"] = {}
+    if not isinstance(meta.get("kind"), str):
+        meta["kind"] = "event"
+    if spec is not None and spec.dataset is not None:
+        meta["dataset"] = spec.dataset
+    elif not isinstance(meta.get("dataset"), str):
+        meta["dataset"] = "unknown"
+    return meta

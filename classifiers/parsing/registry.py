@@ -32,6 +32,10 @@ class FormatSpec:
     first: str = _ANY  # "" = any first character (tried after the specific ones)
     dataset: str | None = None  # forces event.dataset (Loghub systems parsed by shared parsers)
     auto: bool = True  # part of auto-detection
+    #: The parser builds its events itself: plain dicts, a str ``message``, an ``event`` object
+    #: with a str ``dataset`` (and a str ``kind`` if any), no ``ecs``. JSON passes documents
+    #: through, so the entry point checks those fields for it.
+    builds_event: bool = True
 
 
 def _cef_anywhere(text: str, ctx: Context) -> dict[str, Any] | None:
@@ -52,7 +56,7 @@ _LOGHUB_SHARED: dict[str, Parser] = {
 }
 
 SPECS: tuple[FormatSpec, ...] = (
-    FormatSpec("json", jsonfmt.parse, "{"),
+    FormatSpec("json", jsonfmt.parse, "{", builds_event=False),
     FormatSpec("syslog", syslog.parse, "<" + _MONTH_INITIALS + string.digits),
     FormatSpec("cef", _cef_anywhere, "C"),
     FormatSpec("apache", access.parse_apache, "["),
