@@ -81,6 +81,8 @@ def _unescape_value(match: re.Match[str]) -> str:
 def _extensions(text: str) -> dict[str, str]:
     # split() with the key as a group: [text before the first key, key, value, key, value...]
     pieces = _EXT_KEY.split(text)
+    if "\\" not in text:  # nothing escaped (the usual case): pair keys and values in C
+        return dict(zip(pieces[1::2], pieces[2::2], strict=True))
     values: dict[str, str] = {}
     for index in range(1, len(pieces), 2):
         raw = pieces[index + 1]
@@ -101,9 +103,10 @@ def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
     parts = _HEADER_SPLIT.split(text, 7)
     if len(parts) < 8 or not parts[0].startswith("CEF:"):
         return False
-    version, vendor, product, dev_version, signature, name, severity = (
-        _HEADER_UNESCAPE.sub(r"\1", part) if "\\" in part else part for part in parts[:7]
-    )
+    header = parts[:7]
+    if "\\" in text:
+        header = [_HEADER_UNESCAPE.sub(r"\1", part) if "\\" in part else part for part in header]
+    version, vendor, product, dev_version, signature, name, severity = header
     ext = parts[7]
     extensions = _extensions(ext)
     event["observer"] = {"vendor": vendor, "product": product, "version": dev_version}
