@@ -90,7 +90,9 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
         raise JsonError(
             FailureType.INVALID_JSON, f"JSON {type(document).__name__} is not an object"
         )
-    if _depth_exceeds(document, ctx.options.max_json_depth):
+    limit = ctx.options.max_json_depth
+    # Each container opens with a bracket in the text, so with few brackets the walk is moot.
+    if text.count("{") + text.count("[") > limit and _depth_exceeds(document, limit):
         raise JsonError(
             FailureType.JSON_TOO_DEEP, f"JSON nests deeper than {ctx.options.max_json_depth} levels"
         )
