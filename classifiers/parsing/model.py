@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import lru_cache
-from typing import Any, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ECS_VERSION = "8.11.0"
@@ -17,15 +17,15 @@ ParsedEvent: TypeAlias = dict[str, Any]
 class FailureType:
     """The ``type`` values a :class:`ParseFailure` can carry (a closed, documented set)."""
 
-    EMPTY = "empty"
-    TOO_LARGE = "too_large"
-    INVALID_ENCODING = "invalid_encoding"
-    BINARY_DATA = "binary_data"
-    INVALID_JSON = "invalid_json"
-    JSON_TOO_DEEP = "json_too_deep"
-    INVALID_TIMESTAMP = "invalid_timestamp"
-    FORMAT_MISMATCH = "format_mismatch"
-    INTERNAL_ERROR = "internal_error"
+    EMPTY: Final = "empty"
+    TOO_LARGE: Final = "too_large"
+    INVALID_ENCODING: Final = "invalid_encoding"
+    BINARY_DATA: Final = "binary_data"
+    INVALID_JSON: Final = "invalid_json"
+    JSON_TOO_DEEP: Final = "json_too_deep"
+    INVALID_TIMESTAMP: Final = "invalid_timestamp"
+    FORMAT_MISMATCH: Final = "format_mismatch"
+    INTERNAL_ERROR: Final = "internal_error"
 
 
 @dataclass(frozen=True, slots=True)
