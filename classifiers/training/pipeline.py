@@ -38,7 +38,7 @@ from classifiers.runtime.batching import encode, load_tokenizer
 from classifiers.runtime.bundle import ONNX_FILE, TOKENIZER_FILE, TORCH_FILE, ModelMetadata
 from classifiers.runtime.classifier import TextClassifier, softmax
 from classifiers.training.export import export_onnx, quantize_int8
-from classifiers.training.loop import TrainConfig, predict_logits, train
+from classifiers.training.loop import TrainConfig, predict_logits, resolve_device, train
 from classifiers.training.model_card import write_model_card
 from classifiers.training.modeling import (
     StudentShape,
@@ -103,6 +103,12 @@ def _cached(path: Path, compute: Any) -> np.ndarray:
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, value)
     return value
+
+
+def training_hardware(device: str) -> str:
+    """What trained the networks, for the model card: the GPU's name or ``CPU``."""
+    resolved = resolve_device(device)
+    return torch.cuda.get_device_name(resolved) if resolved.type == "cuda" else "CPU"
 
 
 def _calibrated(scores_val: np.ndarray, labels_val: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -233,7 +239,12 @@ def run_training(
     n = len(names)
     work_dir.mkdir(parents=True, exist_ok=True)
     data_key = _fingerprint(task.data_hash, split.describe(), options.seed)
-    report: dict[str, Any] = {"split": split.describe(), "models": {}, "options": asdict(options)}
+    report: dict[str, Any] = {
+        "split": split.describe(),
+        "models": {},
+        "options": asdict(options),
+        "hardware": training_hardware(options.teacher.device),
+    }
     log.info("split %s", split.describe())
 
     # Baseline: TF-IDF + linear model, also the hybrid student's sparse head.
