@@ -24,6 +24,7 @@ from classifiers.parsing.bench import (
     load_streams,
     measure,
     mixed_stream,
+    parser_build,
     reference_us,
 )
 from stream.cli.apps import app, bench_app
@@ -125,6 +126,7 @@ def bench_parse(
             "reference_us": reference,
             "cpus": os.cpu_count(),
             "scrub_secrets": options.scrub_secrets,
+            "parser_build": parser_build(),
             "note": note,
             "formats": [_as_dict(r) for r in results],
             "mixed": _as_dict(mixed),
@@ -135,7 +137,7 @@ def bench_parse(
         title="logwarden parse: lines per CPU second, one core",
         caption=(
             f"load average {load[0]} on {os.cpu_count()} CPUs while measuring; "
-            f"reference sum(range(1000)) = {reference} µs"
+            f"reference sum(range(1000)) = {reference} µs; parser build: {parser_build()}"
         ),
     )
     for column in ("stream", "lines", "lines/s", "parsed", "unparsed", "failed"):
