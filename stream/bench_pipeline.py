@@ -8,7 +8,8 @@ Measured in one run, on the same broker and the same pre-generated log lines:
   index, commit) with 1 and 2 worker processes: events/s from a backlog on ``logs.raw`` to
   committed offsets, which the worker only commits after the sink acknowledged the writes;
 * end-to-end latency (Kafka record timestamp to acknowledged write, from the worker's own
-  histogram) while producing at 1,000 events/s, with the produce rate actually reached;
+  histogram) while producing at 1,000 events/s to a warmed-up worker, with the produce rate
+  actually reached;
 * the largest worker RSS seen.
 
 The machine may be shared, so wall-clock rates depend on what else runs: every pipeline run
@@ -51,6 +52,8 @@ from stream.config import Settings
 from stream.connections import kafka_connection
 
 BENCH_SEED = 7
+#: The latency run's warm-up lines come from another seed: same kinds of logs, other values.
+WARMUP_SEED = 8
 #: Share of benign lines in the benchmark stream (real logs are mostly benign).
 BENIGN_SHARE = 0.9
 STOP_GRACE_S = 15.0
@@ -66,6 +69,7 @@ class BenchConfig:
 
     events: int = 30_000
     latency_events: int = 5_000
+    latency_warmup_events: int = 5_000
     latency_rate: float = 1_000.0
     partitions: int = 4
     timeout_s: float = 300.0
@@ -99,11 +103,9 @@ def _environment(settings: Settings) -> Iterator[_Target]:
         yield _Target(connection, env)
 
 
-def bench_lines(count: int) -> list[bytes]:
+def bench_lines(count: int, seed: int = BENCH_SEED) -> list[bytes]:
     """Realistic mixed lines from the seeded scenario generator, mostly benign."""
-    return [
-        line.text.encode() for line in generate(count, seed=BENCH_SEED, benign_share=BENIGN_SHARE)
-    ]
+    return [line.text.encode() for line in generate(count, seed=seed, benign_share=BENIGN_SHARE)]
 
 
 def _run_env(target: _Target, name: str, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -330,7 +332,7 @@ def _latency(target: _Target, lines: list[bytes], config: BenchConfig, log_dir: 
     metrics_url = f"http://127.0.0.1:{port}/metrics"
     name = "logwarden_end_to_end_seconds"
     try:
-        warmup = lines[:200]
+        warmup = bench_lines(config.latency_warmup_events, seed=WARMUP_SEED)
         produce_records(target.connection, topic, warmup)
         _wait_committed(target, env, len(warmup), running, config.timeout_s)
         before = _histogram(metrics_url, name)
@@ -378,6 +380,7 @@ def run_bench(config: BenchConfig, settings: Settings, console: Console) -> dict
         "aiokafka_consume_events_per_s": round(aiokafka_rate, 1),
         "latency_rate_events_per_s": config.latency_rate,
         "latency_produced_events_per_s": round(latency.produced_per_s, 1),
+        "latency_warmup_events": config.latency_warmup_events,
         "p50_latency_ms": round(latency.p50_ms, 1),
         "p99_latency_ms": round(latency.p99_ms, 1),
         "rss_mb": round(max(rss_one, rss_two, latency.rss_mb), 1),
