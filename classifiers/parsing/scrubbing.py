@@ -3,7 +3,8 @@
 Each secret shape is one :class:`_Rule`: cheap lower-case substring hints that every
 instance contains, a compiled pattern, and a replacement that keeps the surrounding
 structure (the key, the URL user, the quotes) so the line still parses and the analyst sees
-*where* a secret leaked. Most lines contain no hint, so they cost a few substring tests.
+*where* a secret leaked. One Aho-Corasick pass finds which rules' hints occur; most lines
+contain none, so they cost that pass only.
 The secret itself never leaves this module: only the masked text and a count do.
 
 Shapes: private key blocks, passwords in URLs, ``Bearer``/``Basic``/``Token`` credentials,
