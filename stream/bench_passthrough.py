@@ -1,13 +1,17 @@
-"""A Faust worker that only counts records: the framework's own cost, for ``bench pipeline``.
+"""Consumers that only count records: the input path's own cost, for ``bench pipeline``.
 
-Run as ``python -m stream.bench_passthrough``: same app settings as the real worker (raw
-bytes, same poll size), one plain ``async for`` agent, no batching. It writes its rate to
-``LOGWARDEN_BENCH_RESULT`` once it has seen ``LOGWARDEN_BENCH_EXPECT`` records.
+Run as ``python -m stream.bench_passthrough [faust|inputs]``: ``faust`` is a Faust worker with
+the worker's app settings (raw bytes, same poll size) and one plain ``async for`` agent;
+``inputs`` is the worker's own batch consumer (``stream.input_consumer``) with a counting
+handler. Each writes its rate to ``LOGWARDEN_BENCH_RESULT`` once it has seen
+``LOGWARDEN_BENCH_EXPECT`` records.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +20,8 @@ from faust.types import StreamT
 
 from stream.app import create_app
 from stream.config import Settings
+from stream.input_consumer import InputConsumer
+from stream.records import RawRecord
 
 
 def build_passthrough(settings: Settings, expect: int, result: Path) -> faust.App:
@@ -44,14 +50,40 @@ def build_passthrough(settings: Settings, expect: int, result: Path) -> faust.Ap
     return app
 
 
+async def count_inputs(settings: Settings, expect: int, result: Path) -> None:
+    """The worker's input consumer with a handler that only counts."""
+    seen, first_batch, first = 0, 0, 0.0
+    done = asyncio.Event()
+
+    async def handle(records: list[RawRecord]) -> None:
+        nonlocal seen, first_batch, first
+        if not seen:
+            first, first_batch = time.perf_counter(), len(records)
+        seen += len(records)
+        if seen >= expect:
+            done.set()
+
+    async def failed(records: object, exc: Exception) -> None:
+        raise exc
+
+    consumer = InputConsumer(settings, {settings.topic_logs_raw: handle}, on_failure=failed)
+    await consumer.start()
+    await done.wait()
+    elapsed = time.perf_counter() - first
+    # Like the Faust agent's figure: records after the first arrival, over the time since.
+    result.write_text(f"{(seen - first_batch) / elapsed if elapsed else 0.0}\n")
+    await consumer.stop()
+
+
 def main() -> None:
     """Entry point of the subprocess."""
     settings = Settings()
-    app = build_passthrough(
-        settings,
-        int(os.environ["LOGWARDEN_BENCH_EXPECT"]),
-        Path(os.environ["LOGWARDEN_BENCH_RESULT"]),
-    )
+    expect = int(os.environ["LOGWARDEN_BENCH_EXPECT"])
+    result = Path(os.environ["LOGWARDEN_BENCH_RESULT"])
+    if sys.argv[1:] == ["inputs"]:
+        asyncio.run(count_inputs(settings, expect, result))
+        return
+    app = build_passthrough(settings, expect, result)
     faust.Worker(app, loglevel="WARNING", quiet=True).execute_from_commandline()
 
 

@@ -3,7 +3,8 @@
 Measured in one run, on the same broker and the same pre-generated log lines:
 
 * a raw aiokafka consumer (the ceiling of reading from Kafka in Python);
-* a plain Faust passthrough agent (the framework's own per-record cost);
+* a plain Faust passthrough agent (the framework's own per-record cost) and the worker's
+  own batch input consumer with a handler that only counts (the input path's ceiling);
 * the real worker (parse, scrub, classify + novelty with the shipped model, enrich, bulk
   index, commit) with 1 and 2 worker processes: events/s from a backlog on ``logs.raw`` to
   committed offsets, which the worker only commits after the sink acknowledged the writes;
@@ -230,20 +231,22 @@ def _pipeline_rate(
 
 
 def _passthrough_rate(
-    target: _Target, lines: list[bytes], config: BenchConfig, log_dir: Path
+    target: _Target, lines: list[bytes], config: BenchConfig, log_dir: Path, kind: str
 ) -> float:
-    env = _run_env(target, "faust")
+    """Events/s of a counting consumer: ``faust`` (a Faust agent) or ``inputs`` (the worker's)."""
+    env = _run_env(target, kind)
     result = log_dir / f"{env['LOGWARDEN_APP_ID']}.rate"
     env.update(LOGWARDEN_BENCH_EXPECT=str(len(lines)), LOGWARDEN_BENCH_RESULT=str(result))
     ensure_topics(target.connection, {env["LOGWARDEN_TOPIC_LOGS_RAW"]: config.partitions})
     produce_records(target.connection, env["LOGWARDEN_TOPIC_LOGS_RAW"], lines)
-    running = _Workers([sys.executable, "-m", "stream.bench_passthrough"], env, 1, log_dir)
+    command = [sys.executable, "-m", "stream.bench_passthrough", kind]
+    running = _Workers(command, env, 1, log_dir)
     deadline = time.monotonic() + config.timeout_s
     try:
         while not result.exists():
             running.sample()
             if time.monotonic() > deadline:
-                raise BenchError("the Faust passthrough agent did not finish")
+                raise BenchError(f"the {kind} passthrough consumer did not finish")
             time.sleep(0.1)
     finally:
         running.stop()
@@ -365,7 +368,9 @@ def run_bench(config: BenchConfig, settings: Settings, console: Console) -> dict
         with console.status("raw aiokafka consumer"):
             aiokafka_rate = _aiokafka_rate(target, lines, config)
         with console.status("Faust passthrough agent"):
-            faust_rate = _passthrough_rate(target, lines, config, log_dir)
+            faust_rate = _passthrough_rate(target, lines, config, log_dir, "faust")
+        with console.status("input consumer passthrough"):
+            inputs_rate = _passthrough_rate(target, lines, config, log_dir, "inputs")
         with console.status("pipeline, 1 worker"):
             one, rss_one = _pipeline_rate(target, lines, 1, config, log_dir)
         with console.status("pipeline, 2 workers"):
@@ -378,6 +383,7 @@ def run_bench(config: BenchConfig, settings: Settings, console: Console) -> dict
         "events_per_s_2_workers": round(two.events_per_s, 1),
         "faust_passthrough_events_per_s": round(faust_rate, 1),
         "aiokafka_consume_events_per_s": round(aiokafka_rate, 1),
+        "input_consumer_passthrough_events_per_s": round(inputs_rate, 1),
         "latency_rate_events_per_s": config.latency_rate,
         "latency_produced_events_per_s": round(latency.produced_per_s, 1),
         "latency_warmup_events": config.latency_warmup_events,
@@ -402,6 +408,11 @@ def render_table(figures: dict[str, Any]) -> Table:
     rows = [
         ("raw aiokafka consumer, events/s", "aiokafka_consume_events_per_s", ""),
         ("Faust passthrough agent, events/s", "faust_passthrough_events_per_s", ""),
+        (
+            "worker's input consumer, passthrough, events/s",
+            "input_consumer_passthrough_events_per_s",
+            "",
+        ),
         ("pipeline, 1 worker, events/s", "events_per_s_1_worker", ""),
         ("pipeline, 2 workers, events/s", "events_per_s_2_workers", ">= 5,000"),
         ("pipeline, 1 worker, events per worker CPU-second", "events_per_cpu_s_1_worker", ""),
