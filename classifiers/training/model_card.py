@@ -76,7 +76,7 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def _teacher_line(options: dict[str, Any]) -> str:
+def teacher_line(options: dict[str, Any]) -> str:
     if not options.get("use_minilm_teacher", False):
         return "Teacher: the TF-IDF model's out-of-fold probabilities only (no MiniLM)."
     teacher = options["teacher"]
@@ -88,7 +88,7 @@ def _teacher_line(options: dict[str, Any]) -> str:
     )
 
 
-def _hardware_note(report: dict[str, Any]) -> str:
+def hardware_note(report: dict[str, Any]) -> str:
     hardware = report.get("hardware", "CPU")
     if hardware == "CPU":
         return (
@@ -147,7 +147,7 @@ served by `classifiers.runtime` (ONNX Runtime + `tokenizers`, no torch).
   thresholds are fitted on validation only; every figure below is on the test split.
 
 ## Model
-- {_teacher_line(report.get("options", {}))}
+- {teacher_line(report.get("options", {}))}
 - Student: BERT encoder {shape.get("layers")} layers x {shape.get("hidden")} hidden,
   {shape.get("heads")} heads, FFN {shape.get("intermediate")}, mean pooling, the MiniLM WordPiece
   tokenizer (30,522 tokens; word embeddings initialised from MiniLM's projected on their top
@@ -186,7 +186,7 @@ on those; the rest go to `triage`.
 ## Limits
 - Trained only on this one help desk's tickets; other vocabularies will route more to triage.
 - Texts are expected lower-cased with stop words removed, like the training data.
-- {_hardware_note(report)}
+- {hardware_note(report)}
 """
     path = directory / "MODEL_CARD.md"
     path.write_text(text)

@@ -80,19 +80,8 @@ def _events(lines: list[str]) -> list[dict]:
 
 
 #: Golden lines the shipped model gets wrong, kept visible (strict xfail) rather than removed.
-KNOWN_MISSES = {
-    # The generator's SQL-injection payloads are few; this UNION SELECT variant reads as benign.
-    GOLDEN["intrusion_attempt"][1]: "SQL injection variant unlike the generated payloads",
-}
 CASES = [
-    pytest.param(
-        label,
-        line,
-        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[line])]
-        if line in KNOWN_MISSES
-        else [],
-        id=f"{label}-{i}",
-    )
+    pytest.param(label, line, id=f"{label}-{i}")
     for label in LABELS
     for i, line in enumerate(GOLDEN[label])
 ]
