@@ -46,6 +46,9 @@ Batches = Mapping[TopicPartition, Sequence[Any]]
 ASSIGNED_PREFIX = "input partitions assigned: "
 #: Batches processed at once: one writing while the next one is parsed and classified.
 BATCHES_IN_FLIGHT = 2
+#: How long the broker may hold a fetch for more data: short, so a quiet stream's records do
+#: not wait (aiokafka's 500 ms default added ~120 ms to the median latency at 1,000 events/s).
+FETCH_MAX_WAIT_MS = 50
 #: Largest fetch per partition; an over-size record still arrives whole (KIP-74).
 MAX_PARTITION_FETCH_BYTES = 4 * 1024 * 1024
 
@@ -74,6 +77,7 @@ def consumer_options(settings: Settings) -> dict[str, Any]:
         "session_timeout_ms": int(session * 1000),
         "heartbeat_interval_ms": int(max(0.3, min(3.0, session / 10)) * 1000),
         "rebalance_timeout_ms": int(session * 1000),
+        "fetch_max_wait_ms": FETCH_MAX_WAIT_MS,
         "max_partition_fetch_bytes": MAX_PARTITION_FETCH_BYTES,
         "fetch_max_bytes": 4 * MAX_PARTITION_FETCH_BYTES,
         "request_timeout_ms": int(max(40.0, session + 5) * 1000),
