@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # logwarden worker image: `docker build -t logwarden:0.1.0 .` (see helm/logwarden/README.md).
 #
-# Two stages: the build stage has compilers and builds every wheel into a virtual
-# environment; the runtime stage copies only that environment onto a clean slim base.
+# Two stages: the build stage has compilers and builds every wheel, and the mypyc-compiled
+# parser, into a virtual environment; the runtime stage copies only that environment onto a
+# clean slim base.
 # Only the core (serving) dependencies are installed: ONNX Runtime + tokenizers, no torch.
 # The shipped quantised models are package data of `classifiers`, so `pip install .`
 # bakes them into the image.
@@ -18,14 +19,17 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/logwarden
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY stream ./stream
 COPY classifiers ./classifiers
 COPY connectors ./connectors
+# LOGWARDEN_COMPILE_PARSER=1: setup.py compiles the parser with mypyc (README, Parsing); the
+# last check runs outside /src so that it imports the installed package, not these sources.
 RUN /opt/logwarden/bin/pip install --upgrade pip \
-    && /opt/logwarden/bin/pip install . \
+    && LOGWARDEN_COMPILE_PARSER=1 /opt/logwarden/bin/pip install . \
     && /opt/logwarden/bin/python -m compileall -q /opt/logwarden/lib \
-    && /opt/logwarden/bin/logwarden --help > /dev/null
+    && /opt/logwarden/bin/logwarden --help > /dev/null \
+    && cd / && /opt/logwarden/bin/python -c "from classifiers.parsing.bench import parser_build as b; assert b() == 'mypyc', b()"
 
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="logwarden" \
