@@ -162,14 +162,23 @@ def test_poison_records_are_dead_lettered_and_their_neighbours_land(
     )
 
 
+def _backlog_behind_slow_sink(
+    pipeline: PipelineEnv, count: int, bulk_delay_s: float
+) -> list[tuple[int, int]]:
+    """``count`` good lines waiting, each to become one document, every bulk request slowed
+    down so the stream is still in flight when the test acts; returns (partition, offset)s."""
+    pipeline.env["LOGWARDEN_EVENTS_SAMPLE_RATE"] = "1.0"
+    pipeline.es.slow_down(bulk_delay_s, path="_bulk")
+    producer = TracedProducer(pipeline.kafka)
+    sent = producer.send(pipeline.logs_topic, _good_lines(count))
+    producer.close()
+    return sent
+
+
 def test_sigkill_mid_stream_then_restart_loses_and_duplicates_nothing(
     pipeline: PipelineEnv,
 ) -> None:
-    pipeline.env["LOGWARDEN_EVENTS_SAMPLE_RATE"] = "1.0"
-    pipeline.es.slow_down(0.3, path="_bulk")  # keep the stream in flight when the kill comes
-    producer = TracedProducer(pipeline.kafka)
-    sent = producer.send(pipeline.logs_topic, _good_lines(3000))
-    producer.close()
+    sent = _backlog_behind_slow_sink(pipeline, 3000, bulk_delay_s=0.3)
 
     first = pipeline.start_worker()
     wait_until(lambda: len(_documents(pipeline)) >= 300, "the first documents indexed")
@@ -224,11 +233,7 @@ def test_elasticsearch_outage_pauses_consumption_and_loses_nothing(
 def test_sigterm_flushes_the_in_flight_batch_commits_and_exits_zero(
     pipeline: PipelineEnv,
 ) -> None:
-    pipeline.env["LOGWARDEN_EVENTS_SAMPLE_RATE"] = "1.0"
-    pipeline.es.slow_down(1.5, path="_bulk")
-    producer = TracedProducer(pipeline.kafka)
-    producer.send(pipeline.logs_topic, _good_lines(2000))
-    producer.close()
+    _backlog_behind_slow_sink(pipeline, 2000, bulk_delay_s=1.5)
     worker = pipeline.start_worker()
     wait_until(lambda: bool(pipeline.es.requests_to("_bulk")), "a bulk request in flight")
     os.killpg(worker.pid, signal.SIGTERM)
@@ -259,12 +264,7 @@ def _assigned_partitions(log_path: Path, topic: str) -> set[str]:
 def test_a_second_worker_takes_half_the_partitions_and_nothing_is_lost_or_doubled(
     pipeline: PipelineEnv,
 ) -> None:
-    pipeline.env["LOGWARDEN_EVENTS_SAMPLE_RATE"] = "1.0"
-    pipeline.es.slow_down(0.5, path="_bulk")  # keep the first worker busy while the second joins
-    producer = TracedProducer(pipeline.kafka)
-    sent = producer.send(pipeline.logs_topic, _good_lines(4000))
-    producer.close()
-
+    sent = _backlog_behind_slow_sink(pipeline, 4000, bulk_delay_s=0.5)
     pipeline.start_worker()
     wait_until(lambda: len(_documents(pipeline)) >= 200, "the first worker indexing")
     pipeline.start_worker()
