@@ -77,7 +77,7 @@ class PipelineOptions:
     baseline_kind: LinearKind = "logreg"
     oof_folds: int = 5
     target_precision: float = 0.95
-    version: str = "1.0.0"
+    version: str = "1.1.0"
     include_torch_weights: bool = False
     parallel_students: bool = True
     seed_embeddings: bool = True
