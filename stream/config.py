@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     max_event_bytes: int = Field(
         1_048_576, ge=256, description="Larger raw events are dead-lettered as over-size."
     )
-    model_threads: int = Field(2, ge=1, description="Intra-op threads of the model runtime.")
+    model_threads: int = Field(2, ge=1, description="Model calls run side by side (one CPU thread each).")
     model_backend: Literal["onnx", "torch"] = Field(
         "onnx",
         description="Model runtime: quantised ONNX on CPU, or fp32 torch weights (model.pt; "
