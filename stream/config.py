@@ -29,7 +29,10 @@ class Settings(BaseSettings):
     )
 
     # --- Kafka -------------------------------------------------------------------------
-    app_id: str = Field("logwarden", description="Faust app id; also the Kafka consumer group.")
+    app_id: str = Field(
+        "logwarden",
+        description="Consumer group of the input topics; Faust (detections) runs as <app_id>-detections.",
+    )
     broker_url: str = Field(
         "kafka://127.0.0.1:9092",
         description="Kafka bootstrap servers, comma separated, as kafka://host:port.",
@@ -58,7 +61,9 @@ class Settings(BaseSettings):
     max_event_bytes: int = Field(
         1_048_576, ge=256, description="Larger raw events are dead-lettered as over-size."
     )
-    model_threads: int = Field(2, ge=1, description="Model calls run side by side (one CPU thread each).")
+    model_threads: int = Field(
+        2, ge=1, description="Model calls run side by side (one CPU thread each)."
+    )
     model_backend: Literal["onnx", "torch"] = Field(
         "onnx",
         description="Model runtime: quantised ONNX on CPU, or fp32 torch weights (model.pt; "
