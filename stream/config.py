@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     # --- Kafka -------------------------------------------------------------------------
     app_id: str = Field(
         "logwarden",
-        description="Consumer group of the input topics; Faust (detections) runs as <app_id>-detections.",
+        description="Input topics consumer group; Faust detections use <app_id>-detections.",
     )
     broker_url: str = Field(
         "kafka://127.0.0.1:9092",

@@ -149,7 +149,7 @@ def bench_classifier(
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
     batch_size: Annotated[int, typer.Option(help="Items per batch.")] = 64,
-    threads: Annotated[int, typer.Option(help="Model calls run side by side (one thread each).")] = 2,
+    threads: Annotated[int, typer.Option(help="Model calls side by side.")] = 2,
     limit: Annotated[int | None, typer.Option(help="Only the first N test items.")] = None,
     card: Annotated[
         bool, typer.Option(help="Also write the figures into the shipped ticket model card.")
