@@ -19,6 +19,7 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from classifiers.logs.dataset import (
     texts_of,
 )
 from classifiers.logs.evaluation import (
+    LOSO_FILE,
     bgl_alert_detection,
     category_scores,
     false_positive_rates,
@@ -127,6 +129,11 @@ def log_figures(
         }
     else:
         log.warning("no held-out-systems model at %s: run `logwarden train logs`", heldout)
+    loso = work_dir / LOSO_FILE
+    if loso.exists():
+        figures["leave_one_system_out"] = json.loads(loso.read_text())
+    else:
+        log.warning("no leave-one-system-out figure at %s: run `logwarden train logs`", loso)
     return figures
 
 

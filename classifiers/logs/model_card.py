@@ -9,7 +9,6 @@ from typing import Any
 from classifiers.benchmark import BenchOptions
 from classifiers.logs.bench import DEFAULT_WORK_DIR, log_figures
 from classifiers.logs.dataset import BGL_TAG_LABELS
-from classifiers.logs.evaluation import LOSO_FILE
 from classifiers.logs.taxonomy import TAXONOMY
 from classifiers.runtime.bundle import ModelMetadata, directory_size_mb
 from classifiers.training.model_card import hardware_note, teacher_line
@@ -202,10 +201,7 @@ def write_log_model_card(
 ) -> Path:
     """Measure every figure, store them in ``metadata.json`` and write ``MODEL_CARD.md``."""
     figures = log_figures(BenchOptions(), directory, work_dir)
-    loso_path = work_dir / LOSO_FILE
-    loso = json.loads(loso_path.read_text()) if loso_path.exists() else None
-    if loso:
-        figures["leave_one_system_out"] = loso
+    loso = figures.get("leave_one_system_out")
     meta = ModelMetadata.read(directory)
     meta.metrics = {**meta.metrics, "log_figures": figures}
     meta.write(directory)
