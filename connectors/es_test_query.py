@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from connectors.es_mappings import OBJECT_TYPES, field_values
+from connectors.es_mappings import OBJECT_TYPES, field_values, flatten_document
 
 NUMERIC_TYPES = frozenset(
     {"long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float"}
@@ -109,6 +109,18 @@ def check_value(field: str, field_type: str, value: Any) -> None:
             f"object mapping for [{field}] tried to parse field [{field}] as object, "
             "but found a concrete value"
         )
+
+
+def value_errors(document: Mapping[str, Any], types: Mapping[str, str]) -> list[str]:
+    """Every reason Elasticsearch would reject one of ``document``'s mapped values."""
+    errors = []
+    for path, value in flatten_document(document):
+        if path in types:
+            try:
+                check_value(path, types[path], value)
+            except InvalidValueError as exc:
+                errors.append(str(exc))
+    return errors
 
 
 def _is_number(value: Any) -> bool:

@@ -17,8 +17,7 @@ from connectors.es_assets.templates import (
     mapped_field_types,
     unmapped_fields,
 )
-from connectors.es_mappings import flatten_document
-from connectors.es_test_query import InvalidValueError, check_value
+from connectors.es_test_query import value_errors
 from connectors.es_test_server import ElasticsearchTestServer
 
 SAMPLE_SIZE = 600
@@ -68,14 +67,7 @@ def test_every_parsed_field_is_mapped(parsed_events: list[dict[str, Any]]) -> No
 
 def test_every_parsed_value_fits_its_mapped_type(parsed_events: list[dict[str, Any]]) -> None:
     types = mapped_field_types("events")
-    wrong: list[str] = []
-    for event in parsed_events:
-        for path, value in flatten_document(event):
-            if path in types:
-                try:
-                    check_value(path, types[path], value)
-                except InvalidValueError as exc:
-                    wrong.append(str(exc))
+    wrong = [error for event in parsed_events for error in value_errors(event, types)]
     assert wrong == []
 
 

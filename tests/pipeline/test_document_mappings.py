@@ -22,8 +22,7 @@ from connectors.es_assets.templates import (
     mapped_field_types,
     unmapped_fields,
 )
-from connectors.es_mappings import flatten_document
-from connectors.es_test_query import InvalidValueError, check_value
+from connectors.es_test_query import value_errors
 from stream.components import load_components
 from stream.config import Settings
 from stream.records import RawRecord
@@ -99,11 +98,5 @@ def test_every_written_value_fits_its_mapped_type(written: list[tuple[str, dict]
     types = {t: mapped_field_types(t) for t in ("alerts", "events", "tickets")}
     wrong: set[str] = set()
     for index, doc in written:
-        mapped = types[_target(index, settings)]
-        for path, value in flatten_document(doc):
-            if path in mapped:
-                try:
-                    check_value(path, mapped[path], value)
-                except InvalidValueError as exc:
-                    wrong.add(str(exc))
+        wrong.update(value_errors(doc, types[_target(index, settings)]))
     assert sorted(wrong) == []
