@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,11 @@ class TrainConfig:
     checkpoint_every: int = 200
     max_tokens: int | None = 4096
     device: str = "auto"
+
+    def result_settings(self) -> dict[str, Any]:
+        """Settings that change what training produces: not where it runs or how often it
+        saves, so caches keyed on them survive a move between CPU and GPU."""
+        return {k: v for k, v in asdict(self).items() if k not in {"checkpoint_every", "device"}}
 
 
 def resolve_device(name: str = "auto") -> torch.device:

@@ -136,7 +136,7 @@ def _student(
         name,
         split.train.data_hash,
         split.describe(),
-        {k: v for k, v in asdict(options.student).items() if k != "device"},
+        options.student.result_settings(),
         asdict(options.shape),
         options.max_length,
         None if soft is None else float(np.round(soft.sum(), 2)),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +28,7 @@ def teacher_fingerprint(split: TaskSplit, config: TrainConfig, max_length: int) 
         "data_hash": split.train.data_hash,
         "sizes": split.describe(),
         "max_length": max_length,
-        # How often checkpoints are written, and where it runs, do not change the teacher.
-        "config": {
-            k: v for k, v in asdict(config).items() if k not in {"checkpoint_every", "device"}
-        },
+        "config": config.result_settings(),
     }
 
 
