@@ -40,6 +40,7 @@ from classifiers.logs.scoring import LogScore, LogScorer, ProbabilityModel, even
 from classifiers.logs.taxonomy import BENIGN, LABELS
 from classifiers.logs.templates import TemplateTracker
 from classifiers.parsing import ParseOptions
+from classifiers.runtime.classifier import softmax
 
 SCORING_BATCH = 512
 #: Where training stores the leave-one-system-out figure (inside its work dir).
@@ -52,17 +53,12 @@ def parse_lines(lines: Sequence[LabelledLine]) -> list[dict[str, Any]]:
     return [parse_line(line, options) for line in lines]
 
 
-def score_events(
-    scorer: LogScorer, events: Sequence[dict[str, Any]], batch: int = SCORING_BATCH
-) -> tuple[np.ndarray, list[str]]:
-    """Risk scores and labels of events scored in order, in batches."""
-    risks: list[float] = []
-    labels: list[str] = []
-    for start in range(0, len(events), batch):
-        for score in scorer.score_batch(events[start : start + batch]):
-            risks.append(score.risk_score)
-            labels.append(score.label)
-    return np.array(risks), labels
+def score_all(scorer: LogScorer, events: Sequence[dict[str, Any]]) -> list[LogScore]:
+    """Every event's full score, in order, in batches."""
+    scores: list[LogScore] = []
+    for start in range(0, len(events), SCORING_BATCH):
+        scores.extend(scorer.score_batch(events[start : start + SCORING_BATCH]))
+    return scores
 
 
 def _binary(truth: np.ndarray, predicted: np.ndarray) -> dict[str, float]:
@@ -94,21 +90,13 @@ def bgl_alert_detection(
     for event in parse_lines([*train, *val]):
         tracker.observe(event_message(event), "warmup")
     scorer = LogScorer(model, policy, tracker, explain=False)
-    risks, _ = score_events(scorer, parse_lines(test))
+    risks = np.array([score.risk_score for score in score_all(scorer, parse_lines(test))])
     truth = np.array([line.label != BENIGN for line in test])
     return {
         "lines": len(test),
         "alerts_true": int(truth.sum()),
         **_binary(truth, risks >= policy.alert_min_risk),
     }
-
-
-def score_all(scorer: LogScorer, events: Sequence[dict[str, Any]]) -> list[LogScore]:
-    """Every event's full score, in order, in batches."""
-    scores: list[LogScore] = []
-    for start in range(0, len(events), SCORING_BATCH):
-        scores.extend(scorer.score_batch(events[start : start + SCORING_BATCH]))
-    return scores
 
 
 def false_positive_summary(
@@ -161,9 +149,7 @@ class CalibratedTfidf:
         return LABELS
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        scores = self.baseline.decision(list(texts)) / self.temperature
-        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return np.asarray(scores / scores.sum(axis=1, keepdims=True))
+        return softmax(self.baseline.decision(list(texts)) / self.temperature)
 
 
 def _tfidf_without(
@@ -285,7 +271,7 @@ def scoring_throughput(
     alerts, explanations) over already-parsed events; a fresh scorer, one pass."""
     scorer = LogScorer(model, policy, TemplateTracker(), cache_size=cache_size, explain=explain)
     start, cpu_start = time.perf_counter(), time.process_time()
-    score_events(scorer, events)
+    score_all(scorer, events)
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
     return Throughput(
