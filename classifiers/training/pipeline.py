@@ -74,6 +74,10 @@ class PipelineOptions:
     )
     shape: StudentShape = field(default_factory=StudentShape)
     use_minilm_teacher: bool = True
+    #: Also distil a student from the ensemble teacher and ship the better hybrid; False
+    #: trains the plain student alone (no teacher at all), e.g. to re-run a recipe whose
+    #: validation picked the plain student.
+    distilled_student: bool = True
     baseline_kind: LinearKind = "logreg"
     oof_folds: int = 5
     target_precision: float = 0.95
@@ -219,6 +223,52 @@ def _best_hybrid_weight(
     return float(HYBRID_WEIGHTS[int(np.argmax(scores))])
 
 
+def _ensemble_soft_targets(
+    split: TaskSplit,
+    baseline_scores: tuple[np.ndarray, np.ndarray],
+    *,
+    work_dir: Path,
+    options: PipelineOptions,
+    data_key: str,
+    report: dict[str, Any],
+) -> np.ndarray:
+    """The distilled student's soft targets: the log of the ensemble teacher's probabilities on
+    train (out-of-fold TF-IDF, plus the fine-tuned MiniLM with ``use_minilm_teacher``), each
+    member calibrated on validation; the teachers' test figures go into ``report``."""
+    n = len(split.train.label_names)
+    base_val, base_test = baseline_scores
+    folds = min(options.oof_folds, int(np.bincount(split.train.labels).min()))
+    oof = _cached(
+        work_dir / f"tfidf_oof_{data_key}_{options.baseline_kind}.npy",
+        lambda: out_of_fold_decision(
+            split.train.texts,
+            split.train.labels,
+            max(2, folds),
+            options.baseline_kind,
+            options.seed,
+        ),
+    )
+
+    # Ensemble teacher: calibrated probabilities of MiniLM and of the out-of-fold TF-IDF model.
+    members_train = [_calibrated(base_val, split.val.labels, oof)]
+    members_test = [_calibrated(base_val, split.val.labels, base_test)]
+    if options.use_minilm_teacher:
+        teacher = teacher_logits(split, work_dir, options.teacher, options.teacher_max_length)
+        report["models"]["teacher"] = classification_metrics(
+            split.test.labels, teacher["test"].argmax(1), n
+        )
+        members_train.append(_calibrated(teacher["val"], split.val.labels, teacher["train"]))
+        members_test.append(_calibrated(teacher["val"], split.val.labels, teacher["test"]))
+    report["teacher_members"] = "TF-IDF out-of-fold" + (
+        " + fine-tuned MiniLM" if options.use_minilm_teacher else ""
+    )
+    ensemble_test = np.mean(members_test, axis=0)
+    report["models"]["ensemble_teacher"] = classification_metrics(
+        split.test.labels, ensemble_test.argmax(1), n
+    )
+    return np.log(np.clip(np.mean(members_train, axis=0), 1e-6, 1.0)).astype(np.float32)
+
+
 def run_training(
     task: TextTask,
     output_dir: Path,
@@ -255,45 +305,28 @@ def run_training(
     base_val, base_test = head.decision(split.val.texts), head.decision(split.test.texts)
     report["models"]["baseline"] = classification_metrics(split.test.labels, base_test.argmax(1), n)
     log.info("baseline %s", report["models"]["baseline"])
-    folds = min(options.oof_folds, int(np.bincount(split.train.labels).min()))
-    oof = _cached(
-        work_dir / f"tfidf_oof_{data_key}_{options.baseline_kind}.npy",
-        lambda: out_of_fold_decision(
-            split.train.texts,
-            split.train.labels,
-            max(2, folds),
-            options.baseline_kind,
-            options.seed,
-        ),
-    )
-
-    # Ensemble teacher: calibrated probabilities of MiniLM and of the out-of-fold TF-IDF model.
-    members_train = [_calibrated(base_val, split.val.labels, oof)]
-    members_test = [_calibrated(base_val, split.val.labels, base_test)]
-    if options.use_minilm_teacher:
-        teacher = teacher_logits(split, work_dir, options.teacher, options.teacher_max_length)
-        report["models"]["teacher"] = classification_metrics(
-            split.test.labels, teacher["test"].argmax(1), n
-        )
-        members_train.append(_calibrated(teacher["val"], split.val.labels, teacher["train"]))
-        members_test.append(_calibrated(teacher["val"], split.val.labels, teacher["test"]))
-    report["teacher_members"] = "TF-IDF out-of-fold" + (
-        " + fine-tuned MiniLM" if options.use_minilm_teacher else ""
-    )
-    ensemble_test = np.mean(members_test, axis=0)
-    report["models"]["ensemble_teacher"] = classification_metrics(
-        split.test.labels, ensemble_test.argmax(1), n
-    )
-    soft = np.log(np.clip(np.mean(members_train, axis=0), 1e-6, 1.0)).astype(np.float32)
-
-    # Students: the same shape with and without the teacher.
+    # Students: the same shape with and without the teacher (or the plain one alone).
     tokenizer_path = minilm_dir() / TOKENIZER_FILE
     tokenizer = load_tokenizer(tokenizer_path, options.max_length)
     ids = {part: encode(tokenizer, getattr(split, part).texts) for part in ("train", "val", "test")}
-    plain, distilled = _train_students(split, ids["train"], options, soft, work_dir)
+    students: dict[str, torch.nn.Module]
+    if options.distilled_student:
+        soft = _ensemble_soft_targets(
+            split,
+            (base_val, base_test),
+            work_dir=work_dir,
+            options=options,
+            data_key=data_key,
+            report=report,
+        )
+        plain, distilled = _train_students(split, ids["train"], options, soft, work_dir)
+        students = {"student_plain": plain, "student_distilled": distilled}
+    else:
+        plain = _student("plain", split, ids["train"], options, soft=None, work_dir=work_dir)
+        students = {"student_plain": plain}
     # Ship whichever student makes the better hybrid on validation (never on test).
     hybrid_val_f1: dict[str, float] = {}
-    for name, model in (("student_plain", plain), ("student_distilled", distilled)):
+    for name, model in students.items():
         logits = predict_logits(model, ids["test"])
         report["models"][name] = classification_metrics(split.test.labels, logits.argmax(1), n)
         val_logits = predict_logits(model, ids["val"])
@@ -305,7 +338,7 @@ def run_training(
             "%s test %s, hybrid val macro-F1 %s", name, report["models"][name], hybrid_val_f1[name]
         )
     selected = max(hybrid_val_f1, key=lambda key: (hybrid_val_f1[key], key == "student_distilled"))
-    shipped = distilled if selected == "student_distilled" else plain
+    shipped = students[selected]
     report.update(selected_student=selected, hybrid_val_macro_f1=hybrid_val_f1)
 
     # Export, quantise, and build the model directory.
