@@ -29,6 +29,7 @@ from typing import Any
 
 import orjson
 from drain3 import TemplateMiner
+from drain3.drain import LogCluster
 from drain3.masking import MaskingInstruction
 from drain3.persistence_handler import PersistenceHandler
 from drain3.template_miner_config import TemplateMinerConfig
@@ -113,6 +114,19 @@ class _Capture(PersistenceHandler):
         return self.state
 
 
+@dataclass(frozen=True)
+class _Mined:
+    """Where drain3 put a message: its cluster, the generation of drain3's clusters of the
+    message's length at the time (see :class:`TemplateTracker`), and the template's id, text
+    and key in the novelty windows."""
+
+    cluster: LogCluster
+    generation: int
+    id: str
+    text: str
+    window_id: str
+
+
 class TemplateTracker:
     """drain3 templates plus a sliding window of template counts per (dataset, host).
 
@@ -120,6 +134,16 @@ class TemplateTracker:
     ``rare_weight / (1 + n)`` with ``n`` its count among the last ``window`` events of the
     same key, so a template that is common elsewhere but absent from this host still stands
     out, and one that repeats fades quickly. Thread-safe: one lock around the mutable state.
+
+    Most masked messages repeat exactly, and drain3's tree search (the largest cost of scoring
+    a cached line) gives a repeat the answer it gave before unless the clusters it compares
+    changed. So a bounded LRU (``memo_size`` messages, 0 turns it off) remembers each message
+    that drain3 matched without changing anything, with a generation counter per token count
+    that drain3's changes bump: a cluster created or generalised can alter the match of any
+    message of its length (same tree branch, new best candidate), and of no other. A remembered
+    message whose generation is current and whose cluster drain3 still holds gets that cluster
+    exactly as drain3 would (size counted, touched in drain3's LRU, template unchanged: drain3
+    would report ``none``); anything else goes through drain3. Results are identical either way.
     """
 
     def __init__(
@@ -129,6 +153,8 @@ class TemplateTracker:
         max_keys: int = 5_000,
         rare_weight: float = 0.8,
         similarity: float = 0.5,
+        *,
+        memo_size: int = 20_000,
     ) -> None:
         config = TemplateMinerConfig()
         config.drain_max_clusters = max_clusters
@@ -143,6 +169,9 @@ class TemplateTracker:
         self.max_keys = max_keys
         self.rare_weight = rare_weight
         self._windows: OrderedDict[str, tuple[deque[str], Counter[str]]] = OrderedDict()
+        self.memo_size = memo_size
+        self._memo: OrderedDict[str, _Mined] = OrderedDict()
+        self._generations: Counter[int] = Counter()
         self._lock = threading.Lock()
 
     def observe(self, message: str, key: str) -> TemplateMatch:
@@ -153,23 +182,60 @@ class TemplateTracker:
         """:meth:`observe` for a message already through :func:`mask_for_model` (the scorer
         masks once for both the model and the miner)."""
         with self._lock:
-            result = self._miner.add_log_message(message)
-            text = str(result["template_mined"])
-            tid = template_id(text)
-            is_new = result["change_type"] == "cluster_created"
+            found, is_new = self._recall(message), False
+            if found is None:
+                found, is_new = self._mine(message)
             # Windows count drain3 cluster ids: they survive a template being generalised.
-            cluster = str(result["cluster_id"])
-            recent, counts = self._window(key)
-            seen = counts[cluster]
-            recent.append(cluster)
-            counts[cluster] += 1
-            if len(recent) > self.window:
-                dropped = recent.popleft()
-                counts[dropped] -= 1
-                if counts[dropped] <= 0:
-                    del counts[dropped]
+            seen = self._count(key, found.window_id)
         novelty = 1.0 if is_new else self.rare_weight / (1 + seen)
-        return TemplateMatch(tid, text, is_new, seen, novelty)
+        return TemplateMatch(found.id, found.text, is_new, seen, novelty)
+
+    def _recall(self, message: str) -> _Mined | None:
+        """The remembered match of ``message`` if drain3 would still give it, counted as drain3
+        counts a match; None otherwise."""
+        remembered = self._memo.get(message)
+        if remembered is None:
+            return None
+        cluster = remembered.cluster
+        clusters = self._miner.drain.id_to_cluster
+        stale = remembered.generation != self._generations[len(cluster.log_template_tokens)]
+        if stale or clusters.get(cluster.cluster_id) is not cluster:
+            del self._memo[message]
+            return None
+        self._memo.move_to_end(message)
+        cluster.size += 1
+        clusters[cluster.cluster_id]  # the lookup marks it used in drain3's LRU
+        return remembered
+
+    def _mine(self, message: str) -> tuple[_Mined, bool]:
+        """Run ``message`` through drain3: where it landed and whether its cluster is new;
+        remembered when drain3 changed nothing."""
+        result = self._miner.add_log_message(message)
+        cluster = self._miner.drain.id_to_cluster.get(result["cluster_id"])
+        text = str(result["template_mined"])
+        length = len(cluster.log_template_tokens)
+        if result["change_type"] != "none":
+            self._generations[length] += 1
+        generation = self._generations[length]
+        found = _Mined(cluster, generation, template_id(text), text, str(cluster.cluster_id))
+        if result["change_type"] == "none" and self.memo_size > 0:
+            self._memo[message] = found
+            if len(self._memo) > self.memo_size:
+                self._memo.popitem(last=False)
+        return found, result["change_type"] == "cluster_created"
+
+    def _count(self, key: str, cluster: str) -> int:
+        """Add ``cluster`` to the window of ``key``; its count there before this event."""
+        recent, counts = self._window(key)
+        seen = counts[cluster]
+        recent.append(cluster)
+        counts[cluster] += 1
+        if len(recent) > self.window:
+            dropped = recent.popleft()
+            counts[dropped] -= 1
+            if counts[dropped] <= 0:
+                del counts[dropped]
+        return seen
 
     def _window(self, key: str) -> tuple[deque[str], Counter[str]]:
         entry = self._windows.get(key)
@@ -213,6 +279,8 @@ class TemplateTracker:
         miner.persistence_handler = None
         with self._lock:
             self._miner = miner
+            self._memo.clear()
+            self._generations.clear()
             self._windows = OrderedDict(
                 (key, (deque(ids[-self.window :]), Counter(ids[-self.window :])))
                 for key, ids in list(windows.items())[-self.max_keys :]
