@@ -14,7 +14,11 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
   once;
 * ``heldout_systems``: per-system false-positive rate of a model trained without any Loghub
   background system (a stricter leave-one-system-out: all twelve are left out at once), when
-  that model's directory exists in the training work dir.
+  that model's directory exists in the training work dir;
+* ``leave_one_system_out``: per-system false positives of the TF-IDF stand-in (twelve fits of
+  the hybrid's sparse head alone), and ``leave_one_system_out_full``: the same with the full
+  shipped recipe trained once per left-out system (``logwarden train logs
+  --leave-one-system-out``), read from the training work dir where they were stored.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ from classifiers.logs.dataset import (
 )
 from classifiers.logs.evaluation import (
     LOSO_FILE,
+    LOSO_FULL_FILE,
+    LOSO_FULL_MODEL,
+    LOSO_TFIDF_MODEL,
     bgl_alert_detection,
     category_scores,
     false_positive_rates,
@@ -51,6 +58,7 @@ log = logging.getLogger(__name__)
 DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
 HAND_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "logs" / "hand_labelled.tsv"
 NAN = float("nan")
+LOSO_FULL_COMMAND = "train logs --leave-one-system-out"
 
 
 def all_system_lines() -> list[LabelledLine]:
@@ -129,12 +137,25 @@ def log_figures(
         }
     else:
         log.warning("no held-out-systems model at %s: run `logwarden train logs`", heldout)
-    loso = work_dir / LOSO_FILE
-    if loso.exists():
-        figures["leave_one_system_out"] = json.loads(loso.read_text())
-    else:
-        log.warning("no leave-one-system-out figure at %s: run `logwarden train logs`", loso)
+    for name, file, trained, command in (
+        ("leave_one_system_out", LOSO_FILE, LOSO_TFIDF_MODEL, "train logs"),
+        ("leave_one_system_out_full", LOSO_FULL_FILE, LOSO_FULL_MODEL, LOSO_FULL_COMMAND),
+    ):
+        if (work_dir / file).exists():
+            figures[name] = _loso_figure(json.loads((work_dir / file).read_text()), trained)
+        else:
+            log.warning("no %s figure at %s: run `logwarden %s`", name, work_dir / file, command)
     return figures
+
+
+def _loso_figure(stored: dict[str, Any], model: str) -> dict[str, Any]:
+    """A stored leave-one-system-out figure, named by what was trained, without the example
+    lines (they stay in the file, for reading)."""
+    rates = {
+        system: {k: v for k, v in result.items() if k != "fp_examples"}
+        for system, result in stored["fp_rates"].items()
+    }
+    return {"model": model, **stored, "fp_rates": rates}
 
 
 def _timing(timing: Timing) -> dict[str, float]:

@@ -43,8 +43,12 @@ from classifiers.parsing import ParseOptions
 from classifiers.runtime.classifier import softmax
 
 SCORING_BATCH = 512
-#: Where training stores the leave-one-system-out figure (inside its work dir).
+#: Where training stores the leave-one-system-out figures (inside its work dir): the TF-IDF
+#: stand-in (twelve fits of the hybrid's sparse head alone) and the full shipped recipe.
 LOSO_FILE = "leave_one_system_out.json"
+LOSO_FULL_FILE = "leave_one_system_out_full.json"
+LOSO_TFIDF_MODEL = "stand-in: calibrated TF-IDF head alone (the hybrid's sparse part, no student)"
+LOSO_FULL_MODEL = "full shipped recipe: plain int8 student + TF-IDF head, calibrated"
 
 
 def parse_lines(lines: Sequence[LabelledLine]) -> list[dict[str, Any]]:
@@ -99,27 +103,59 @@ def bgl_alert_detection(
     }
 
 
+def _novelty_decisive(score: LogScore, policy: RiskPolicy) -> bool:
+    return score.risk_score - policy.novelty_weight * score.novelty < policy.alert_min_risk
+
+
+def _examples(
+    false: Sequence[tuple[LabelledLine, LogScore]], policy: RiskPolicy, n: int
+) -> list[dict[str, Any]]:
+    """The ``n`` commonest mined templates among false positives, each with its first line."""
+    by_template: dict[str, list[tuple[LabelledLine, LogScore]]] = {}
+    for line, score in false:
+        by_template.setdefault(score.template.text, []).append((line, score))
+    common = sorted(by_template.values(), key=len, reverse=True)[:n]
+    return [
+        {
+            "count": len(group),
+            "line": group[0][0].raw,
+            "template": group[0][1].template.text,
+            "label": group[0][1].label,
+            "probability": round(group[0][1].probability, 4),
+            "novelty_decisive": _novelty_decisive(group[0][1], policy),
+        }
+        for group in common
+    ]
+
+
 def false_positive_summary(
-    lines: Sequence[LabelledLine], scores: Sequence[LogScore], policy: RiskPolicy
+    lines: Sequence[LabelledLine],
+    scores: Sequence[LogScore],
+    policy: RiskPolicy,
+    examples: int = 0,
 ) -> dict[str, Any]:
     """Benign lines (by the template map) scored at or above the alert threshold, with what
-    drove them: the predicted label, and how many alert only because of the novelty term."""
-    benign = [s for line, s in zip(lines, scores, strict=True) if line.label == BENIGN]
-    false = [s for s in benign if s.alert]
-    by_novelty = [
-        s for s in false if s.risk_score - policy.novelty_weight * s.novelty < policy.alert_min_risk
-    ]
-    return {
+    drove them: the predicted label, how many alert only because of the novelty term and
+    (``examples``) the commonest false-positive templates, to read."""
+    benign = [(line, s) for line, s in zip(lines, scores, strict=True) if line.label == BENIGN]
+    false = [(line, s) for line, s in benign if s.alert]
+    summary: dict[str, Any] = {
         "benign_lines": len(benign),
         "false_positives": len(false),
         "fp_rate": round(len(false) / max(1, len(benign)), 4),
-        "fp_labels": dict(Counter(s.label for s in false).most_common()),
-        "fp_novelty_decisive": len(by_novelty),
+        "fp_labels": dict(Counter(s.label for _, s in false).most_common()),
+        "fp_novelty_decisive": sum(_novelty_decisive(s, policy) for _, s in false),
     }
+    if examples:
+        summary["fp_examples"] = _examples(false, policy, examples)
+    return summary
 
 
 def false_positive_rates(
-    model: ProbabilityModel, policy: RiskPolicy, systems: Sequence[str] = BACKGROUND_SYSTEMS
+    model: ProbabilityModel,
+    policy: RiskPolicy,
+    systems: Sequence[str] = BACKGROUND_SYSTEMS,
+    examples: int = 0,
 ) -> dict[str, dict[str, Any]]:
     """Per system: share of benign lines (by the template map) scored at or above the alert
     threshold. Meaningful as a held-out figure only for a model trained without the system."""
@@ -129,7 +165,7 @@ def false_positive_rates(
         lines = background_lines(system, labels)
         scorer = LogScorer(model, policy, TemplateTracker(), explain=False)
         result[system] = false_positive_summary(
-            lines, score_all(scorer, parse_lines(lines)), policy
+            lines, score_all(scorer, parse_lines(lines)), policy, examples
         )
     return result
 

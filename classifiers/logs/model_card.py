@@ -54,6 +54,21 @@ def _loso_text(loso: dict[str, Any] | None) -> str:
     )
 
 
+def _loso_full_text(full: dict[str, Any] | None) -> str:
+    if not full:
+        return "Not measured (run `logwarden train logs --leave-one-system-out`)."
+    missing = full.get("systems_missing") or []
+    runs = [r["seconds"] for r in full["fp_rates"].values()]
+    epochs = sorted({r.get("student_epochs") for r in full["fp_rates"].values()}, key=str)
+    return (
+        _fp_table(full["fp_rates"])
+        + f"\n\nWorst system: {full['fp_rate_max']:.2%} (target <= 2%). Student epochs per run:"
+        f" {', '.join(str(e) for e in epochs)} (the shipped recipe has 8); one training and"
+        f" scoring took {min(runs):.0f}-{max(runs):.0f} s on a shared 2-core CPU."
+        + (f" Not run: {', '.join(missing)}." if missing else "")
+    )
+
+
 def render_card(
     meta: ModelMetadata,
     report: dict[str, Any],
@@ -161,6 +176,14 @@ calibrated TF-IDF model (the hybrid's sparse head, without the student, so twelv
 CPU) is trained on the corpus without S and scores S's whole sample:
 
 {_loso_text(loso)}
+
+Leave-one-system-out with the full shipped recipe (`logwarden train logs
+--leave-one-system-out`): for each system S the training pipeline itself trains the plain
+student (the one validation picked for this model, so no teacher is needed) and the TF-IDF
+head on the corpus without S, exports, quantises and fits hybrid weight, temperature and
+thresholds on validation, and that int8 model scores S's whole sample:
+
+{_loso_full_text(figures.get("leave_one_system_out_full"))}
 
 Stricter, all twelve out at once: the full pipeline (student included; TF-IDF-only teacher,
 since the MiniLM teacher saw those systems) trained on generated data and BGL only:

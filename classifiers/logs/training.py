@@ -11,25 +11,37 @@ the slow part on a CPU); the full figures come from ``logwarden bench classifier
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from classifiers.datasets import TaskSplit
-from classifiers.logs.dataset import LogCorpus, build_corpus
-from classifiers.logs.evaluation import LOSO_FILE, leave_one_system_out
-from classifiers.logs.model import HELDOUT_MODEL
+from classifiers.logs.dataset import BACKGROUND_SYSTEMS, LogCorpus, build_corpus
+from classifiers.logs.evaluation import (
+    LOSO_FILE,
+    LOSO_FULL_FILE,
+    LOSO_FULL_MODEL,
+    LOSO_TFIDF_MODEL,
+    false_positive_rates,
+    leave_one_system_out,
+)
+from classifiers.logs.model import HELDOUT_MODEL, load_log_model
 from classifiers.logs.risk import RiskPolicy
 from classifiers.training.loop import TrainConfig
 from classifiers.training.pipeline import PipelineOptions, run_training
 
 log = logging.getLogger(__name__)
 PIPELINE_TEST_SAMPLE = 600
+#: Folder (inside the training work dir) of the full-recipe leave-one-system-out runs.
+LOSO_FULL_DIR = "loso-full"
+FP_EXAMPLES = 10
 
 
 def log_pipeline_options(seed: int = 13) -> PipelineOptions:
@@ -99,6 +111,7 @@ def write_leave_one_system_out(work_dir: Path, seed: int = 13) -> Path:
     started = time.perf_counter()
     rates = leave_one_system_out(RiskPolicy(), seed, progress=lambda s: log.info("LOSO %s", s))
     figure = {
+        "model": LOSO_TFIDF_MODEL,
         "seconds": round(time.perf_counter() - started, 1),
         "fp_rate_max": max(r["fp_rate"] for r in rates.values()),
         "fp_rates": rates,
@@ -106,4 +119,112 @@ def write_leave_one_system_out(work_dir: Path, seed: int = 13) -> Path:
     path = work_dir / LOSO_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figure, indent=2))
+    return path
+
+
+def loso_recipe_options(seed: int = 13, student_epochs: float | None = None) -> PipelineOptions:
+    """The shipped recipe for a leave-one-system-out run: the shipped options with the plain
+    student alone (validation picked it for 1.1.0, so no teacher is trained), in-process.
+    ``student_epochs`` shortens training where the CPU budget demands (recorded in results)."""
+    options = replace(
+        log_pipeline_options(seed),
+        use_minilm_teacher=False,
+        distilled_student=False,
+        parallel_students=False,
+    )
+    if student_epochs is not None:
+        options = replace(options, student=replace(options.student, epochs=student_epochs))
+    return options
+
+
+def _recipe_key(data_hash: str, options: PipelineOptions) -> str:
+    text = json.dumps([data_hash, asdict(options)], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def system_left_out(
+    system: str,
+    work_dir: Path,
+    options: PipelineOptions,
+    *,
+    systems: Sequence[str] = BACKGROUND_SYSTEMS,
+    generated: int = 12_000,
+    policy: RiskPolicy | None = None,
+) -> dict[str, Any]:
+    """Train ``options`` on the corpus without ``system`` (generated, BGL, the other
+    ``systems``) through :func:`run_training`, then score all of ``system``'s sample through the
+    full scorer with the int8 model it wrote. Cached in ``work_dir/loso-full/<system>``: a rerun
+    with the same corpus and options reads the result back (the student's checkpoints resume
+    an interrupted training)."""
+    trained_on = [s for s in systems if s != system]
+    corpus = build_corpus(generated, seed=options.seed, systems=trained_on)
+    split = pipeline_split(corpus, options.seed)
+    key = _recipe_key(split.train.data_hash, options)
+    folder = work_dir / LOSO_FULL_DIR / system
+    result_path = folder / "result.json"
+    if result_path.exists():
+        cached = json.loads(result_path.read_text())
+        if cached.get("key") == key:
+            return dict(cached)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    report = run_training(
+        replace(split.train, name=f"logs-without-{system}"),
+        folder / "model",
+        folder / "work",
+        options,
+        split=split,
+    )
+    model = load_log_model(folder / "model", threads=1)
+    rates = false_positive_rates(model, policy or RiskPolicy(), (system,), FP_EXAMPLES)[system]
+    result = {
+        **rates,
+        "key": key,
+        "trained_on_systems": trained_on,
+        "train_texts": len(split.train),
+        "selected_student": report["selected_student"],
+        "student_int8_test_sample_macro_f1": report["models"]["student_int8"]["macro_f1"],
+        "hybrid_weight": report["hybrid_weight"],
+        "temperature": round(report["temperature"], 4),
+        "student_epochs": options.student.epochs,
+        "seconds": round(time.perf_counter() - started, 1),
+        "cpu_seconds": round(time.process_time() - cpu_started, 1),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    result_path.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def write_leave_one_system_out_full(
+    work_dir: Path,
+    options: PipelineOptions,
+    *,
+    left_out: Sequence[str] = BACKGROUND_SYSTEMS,
+    systems: Sequence[str] = BACKGROUND_SYSTEMS,
+    generated: int = 12_000,
+    on_system: Callable[[str, dict[str, Any] | None], None] | None = None,
+) -> Path:
+    """The full-recipe leave-one-system-out: :func:`system_left_out` for each of ``left_out``,
+    the figure rewritten to ``work_dir/leave_one_system_out_full.json`` after each system (so
+    it holds what is done; ``systems_missing`` names the rest). ``on_system(system, None)``
+    fires before a system, ``on_system(system, result)`` after it."""
+    path = work_dir / LOSO_FULL_FILE
+    rates: dict[str, dict[str, Any]] = {}
+    for system in left_out:
+        if on_system is not None:
+            on_system(system, None)
+        rates[system] = system_left_out(
+            system, work_dir, options, systems=systems, generated=generated
+        )
+        figure = {
+            "model": LOSO_FULL_MODEL,
+            "student_epochs": options.student.epochs,
+            "seconds": round(sum(r["seconds"] for r in rates.values()), 1),
+            "fp_rate_max": max(r["fp_rate"] for r in rates.values()),
+            "fp_rates": rates,
+            "systems_missing": [s for s in left_out if s not in rates],
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figure, indent=2))
+        if on_system is not None:
+            on_system(system, rates[system])
     return path

@@ -125,6 +125,22 @@ def train_logs(
         bool, typer.Option(help="Also train the held-out-systems model (false-positive figure).")
     ] = True,
     threads: Annotated[int, typer.Option(help="torch CPU threads.")] = 2,
+    leave_one_system_out: Annotated[
+        bool,
+        typer.Option(
+            "--leave-one-system-out",
+            help="Instead: the shipped recipe trained once per Loghub system left out "
+            "(resumable), each scoring its left-out system's benign lines.",
+        ),
+    ] = False,
+    system: Annotated[
+        list[str] | None,
+        typer.Option(help="With --leave-one-system-out: system to leave out (repeatable)."),
+    ] = None,
+    student_epochs: Annotated[
+        float | None,
+        typer.Option(help="With --leave-one-system-out: student epochs (recipe's by default)."),
+    ] = None,
 ) -> None:
     """Generate and label the corpus, fine-tune the teacher, distil, quantise, evaluate and write
     the model directory with its card."""
@@ -140,6 +156,9 @@ def train_logs(
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("classifiers").setLevel(logging.INFO)
     torch.set_num_threads(threads)
+    if leave_one_system_out:
+        _leave_one_system_out(work_dir, seed, system, student_epochs)
+        return
     report = train_log_model(output, work_dir, log_pipeline_options(seed))
     if heldout:
         train_heldout_systems_model(work_dir, seed)
@@ -149,3 +168,39 @@ def train_logs(
             f"{name:32s} macro-F1 {metrics['macro_f1']:.4f}  acc {metrics['accuracy']:.4f}"
         )
     console.print(f"model directory {output}; card {card}")
+
+
+def _leave_one_system_out(
+    work_dir: Path, seed: int, systems: list[str] | None, student_epochs: float | None
+) -> None:
+    """The full-recipe leave-one-system-out run, one rich progress step per system."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from classifiers.logs.dataset import BACKGROUND_SYSTEMS
+    from classifiers.logs.training import loso_recipe_options, write_leave_one_system_out_full
+
+    unknown = set(systems or ()) - set(BACKGROUND_SYSTEMS)
+    if unknown:
+        raise typer.BadParameter(f"unknown systems {sorted(unknown)}; one of {BACKGROUND_SYSTEMS}")
+    left_out = systems or list(BACKGROUND_SYSTEMS)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        bar = progress.add_task("leave-one-system-out", total=len(left_out))
+
+        def on_system(name: str, result: dict[str, Any] | None) -> None:
+            if result is None:
+                progress.update(bar, description=f"training without {name}")
+                return
+            progress.advance(bar)
+            console.print(
+                f"{name:10s} FP {result['false_positives']:4d}/{result['benign_lines']:4d}"
+                f" = {result['fp_rate']:.2%}  {result['fp_labels']}  ({result['seconds']} s)"
+            )
+
+        path = write_leave_one_system_out_full(
+            work_dir,
+            loso_recipe_options(seed, student_epochs),
+            left_out=left_out,
+            on_system=on_system,
+        )
+    console.print(f"leave-one-system-out (full recipe): {path}")
