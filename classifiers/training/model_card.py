@@ -102,13 +102,22 @@ def hardware_note(report: dict[str, Any]) -> str:
     )
 
 
+#: The ``StudentShape`` fields that ``logwarden train tickets`` takes as ``--student-<field>``.
+STUDENT_SHAPE_OPTIONS = ("layers", "hidden", "heads", "intermediate")
+
+
 def reproduce_command(options: dict[str, Any]) -> str:
     """The ``logwarden train tickets`` invocation that rebuilds a model from its options."""
     parts = [
         "logwarden train tickets",
         f"--seed {options['seed']}",
         f"--student-epochs {options['student']['epochs']:g}",
+        f"--max-length {options['max_length']}",
+        *(f"--student-{key} {options['shape'][key]}" for key in STUDENT_SHAPE_OPTIONS),
+        f"--model-version {options['version']}",
     ]
+    if options["student"].get("max_steps"):
+        parts.append(f"--student-steps {options['student']['max_steps']}")
     if options.get("limit"):
         parts.append(f"--limit {options['limit']}")
     if options["use_minilm_teacher"]:

@@ -44,6 +44,18 @@ def train_tickets(
     teacher_learning_rate: Annotated[
         float, typer.Option(help="Teacher peak learning rate.")
     ] = 1e-4,
+    max_length: Annotated[
+        int, typer.Option(help="Tokens the student reads in training and serving.")
+    ] = 64,
+    student_layers: Annotated[int, typer.Option(help="Student transformer layers.")] = 2,
+    student_hidden: Annotated[int, typer.Option(help="Student hidden size.")] = 128,
+    student_heads: Annotated[
+        int, typer.Option(help="Student attention heads (must divide the hidden size).")
+    ] = 2,
+    student_intermediate: Annotated[int, typer.Option(help="Student feed-forward size.")] = 512,
+    model_version: Annotated[
+        str, typer.Option(help="Version written into the model's metadata and card.")
+    ] = "1.1.0",
     minilm_teacher: Annotated[
         bool, typer.Option(help="Include the fine-tuned MiniLM in the ensemble teacher.")
     ] = True,
@@ -62,6 +74,7 @@ def train_tickets(
     import torch
 
     from classifiers.datasets import load_tickets
+    from classifiers.training.modeling import StudentShape
     from classifiers.training.pipeline import PipelineOptions, run_training
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
@@ -71,6 +84,9 @@ def train_tickets(
     options = replace(
         defaults,
         limit=limit,
+        max_length=max_length,
+        shape=StudentShape(student_layers, student_hidden, student_heads, student_intermediate),
+        version=model_version,
         use_minilm_teacher=minilm_teacher,
         teacher_max_length=teacher_max_length,
         teacher=replace(

@@ -95,3 +95,27 @@ def test_runtime_import_needs_neither_torch_nor_transformers() -> None:
         "assert 'torch' not in sys.modules and 'transformers' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_model_card_reproduce_command_parses_back_to_the_run_options(tiny_run) -> None:  # type: ignore[no-untyped-def]
+    import shlex
+
+    import typer
+
+    from classifiers.training.model_card import reproduce_command
+    from stream.cli.apps import train_app
+
+    options = tiny_run.report["options"]
+    args = shlex.split(reproduce_command(options))[3:]  # after "logwarden train tickets"
+    group = typer.main.get_command(train_app)
+    command = group.commands["tickets"]  # type: ignore[attr-defined]
+    params = command.make_context("tickets", args).params
+    assert params["seed"] == options["seed"]
+    assert params["limit"] == options["limit"]
+    assert params["student_epochs"] == options["student"]["epochs"]
+    assert params["student_steps"] == options["student"]["max_steps"]
+    assert params["max_length"] == options["max_length"]
+    assert params["model_version"] == options["version"]
+    shape = {key: params[f"student_{key}"] for key in options["shape"] if key != "max_positions"}
+    assert shape == {k: v for k, v in options["shape"].items() if k != "max_positions"}
+    assert params["minilm_teacher"] == options["use_minilm_teacher"]
