@@ -58,6 +58,12 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
+def training_hardware(device: str) -> str:
+    """What trains on ``device``, for the model card: the GPU's name or ``CPU``."""
+    resolved = resolve_device(device)
+    return torch.cuda.get_device_name(resolved) if resolved.type == "cuda" else "CPU"
+
+
 def _autocast(device: torch.device) -> Any:
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
 

@@ -90,6 +90,13 @@ def teacher_line(options: dict[str, Any]) -> str:
 
 def hardware_note(report: dict[str, Any]) -> str:
     hardware = report.get("hardware", "CPU")
+    teacher = report.get("teacher_hardware", hardware)
+    if teacher != hardware:
+        return (
+            f"The MiniLM teacher was fine-tuned on {teacher}; its cached logits were reused to\n"
+            f"  distil the students, which were trained on {hardware}. ONNX export, quantisation\n"
+            "  and calibration ran on the CPU."
+        )
     if hardware == "CPU":
         return (
             "Trained on a CPU: the MiniLM teacher got only the steps recorded in\n"

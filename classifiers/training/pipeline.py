@@ -38,7 +38,7 @@ from classifiers.runtime.batching import encode, load_tokenizer
 from classifiers.runtime.bundle import ONNX_FILE, TOKENIZER_FILE, TORCH_FILE, ModelMetadata
 from classifiers.runtime.classifier import TextClassifier, softmax
 from classifiers.training.export import export_onnx, quantize_int8
-from classifiers.training.loop import TrainConfig, predict_logits, resolve_device, train
+from classifiers.training.loop import TrainConfig, predict_logits, train, training_hardware
 from classifiers.training.model_card import write_model_card
 from classifiers.training.modeling import (
     StudentShape,
@@ -46,7 +46,7 @@ from classifiers.training.modeling import (
     minilm_dir,
     projected_embeddings,
 )
-from classifiers.training.teacher import teacher_logits
+from classifiers.training.teacher import teacher_hardware, teacher_logits
 
 log = logging.getLogger(__name__)
 
@@ -107,12 +107,6 @@ def _cached(path: Path, compute: Any) -> np.ndarray:
     path.parent.mkdir(parents=True, exist_ok=True)
     np.save(path, value)
     return value
-
-
-def training_hardware(device: str) -> str:
-    """What trained the networks, for the model card: the GPU's name or ``CPU``."""
-    resolved = resolve_device(device)
-    return torch.cuda.get_device_name(resolved) if resolved.type == "cuda" else "CPU"
 
 
 def _calibrated(scores_val: np.ndarray, labels_val: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -254,6 +248,7 @@ def _ensemble_soft_targets(
     members_test = [_calibrated(base_val, split.val.labels, base_test)]
     if options.use_minilm_teacher:
         teacher = teacher_logits(split, work_dir, options.teacher, options.teacher_max_length)
+        report["teacher_hardware"] = teacher_hardware(work_dir) or report["hardware"]
         report["models"]["teacher"] = classification_metrics(
             split.test.labels, teacher["test"].argmax(1), n
         )

@@ -17,10 +17,12 @@ import torch
 
 from classifiers.datasets import TaskSplit
 from classifiers.runtime.batching import encode, load_tokenizer
-from classifiers.training.loop import TrainConfig, predict_logits, train
+from classifiers.training.loop import TrainConfig, predict_logits, train, training_hardware
 from classifiers.training.modeling import build_teacher, minilm_dir
 
 log = logging.getLogger(__name__)
+
+HARDWARE_FILE = "hardware.txt"
 
 
 def teacher_fingerprint(split: TaskSplit, config: TrainConfig, max_length: int) -> dict:
@@ -47,7 +49,14 @@ def fine_tune_teacher(
         description="teacher",
     )
     torch.save(model.state_dict(), folder / "teacher.pt")
+    (folder / HARDWARE_FILE).write_text(training_hardware(config.device))
     return model
+
+
+def teacher_hardware(work_dir: Path) -> str | None:
+    """What fine-tuned the cached teacher (its logits may be reused on other hardware)."""
+    path = work_dir / "teacher" / HARDWARE_FILE
+    return path.read_text().strip() if path.is_file() else None
 
 
 def teacher_logits(
@@ -61,7 +70,8 @@ def teacher_logits(
     meta_path = folder / "fingerprint.json"
     if meta_path.exists() and json.loads(meta_path.read_text()) != fingerprint:
         log.info("teacher settings changed: discarding %s", folder)
-        for stale in (logits_path, folder / "checkpoint.pt", folder / "teacher.pt"):
+        stale_files = ("checkpoint.pt", "teacher.pt", HARDWARE_FILE)
+        for stale in (logits_path, *(folder / name for name in stale_files)):
             stale.unlink(missing_ok=True)
     meta_path.write_text(json.dumps(fingerprint, indent=2))
     if logits_path.exists():
