@@ -14,12 +14,13 @@ the lines of a template across batches even when the prediction cache is off.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -48,20 +49,19 @@ class ProbabilityModel(Protocol):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def _get(event: Mapping[str, Any], *path: str) -> Any:
-    """``event[path[0]][path[1]]...``, or None where a level is missing or not a mapping."""
-    value: Any = event
-    for part in path:
-        # dict first: parsed events are dicts, and the Mapping ABC check costs ~4x more.
-        if not isinstance(value, dict) and not isinstance(value, Mapping):
-            return None
-        value = value.get(part)
-    return value
+def _field(event: Mapping[str, Any], group: str, name: str) -> Any:
+    """``event[group][name]``, or None where either is missing or the group is not a mapping
+    (two levels spelled out: this runs several times per scored event)."""
+    parent = event.get(group)
+    # dict first: parsed events are dicts, and the Mapping ABC check costs ~4x more.
+    if isinstance(parent, (dict, Mapping)):
+        return parent.get(name)
+    return None
 
 
 def event_message(event: Mapping[str, Any]) -> str:
     """The text of an event: ``message``, else ``event.original``, else empty."""
-    message = _get(event, "message") or _get(event, "event", "original") or ""
+    message = event.get("message") or _field(event, "event", "original") or ""
     return message if isinstance(message, str) else str(message)
 
 
@@ -75,9 +75,9 @@ def model_text(event: Mapping[str, Any], masked: str | None = None) -> str:
 
 def model_prefix(event: Mapping[str, Any]) -> str:
     """``<process> <LEVEL>``, the part of :func:`model_text` before the message."""
-    process = _get(event, "process", "name") or ""
-    level = _get(event, "log", "level") or ""
-    return " ".join(str(part) for part in (process, str(level).upper()) if part)
+    process = str(_field(event, "process", "name") or "")
+    level = str(_field(event, "log", "level") or "").upper()
+    return f"{process} {level}" if process and level else process or level
 
 
 def with_prefix(prefix: str, message: str) -> str:
@@ -86,33 +86,35 @@ def with_prefix(prefix: str, message: str) -> str:
 
 def window_key(event: Mapping[str, Any]) -> str:
     """Novelty windows are per ``event.dataset`` and ``host.hostname``."""
-    dataset = _get(event, "event", "dataset") or "-"
-    host = _get(event, "host", "hostname") or "-"
+    dataset = _field(event, "event", "dataset") or "-"
+    host = _field(event, "host", "hostname") or "-"
     return f"{dataset}|{host}"
 
 
-@dataclass(frozen=True)
-class Prediction:
-    """The classifier's answer for one model text (what the prediction cache stores)."""
+class Prediction(NamedTuple):
+    """The classifier's answer for one model text (what the prediction cache stores; a named
+    tuple because one is made per event when the cache is off)."""
 
     probabilities: np.ndarray
     #: (label index, probability rounded to 4 places) of the three most probable labels, best
     #: first: worked out once per prediction, not once per event that reuses it from the cache.
-    top3: tuple[tuple[int, float], ...] = ()
+    top3: tuple[tuple[int, float], ...]
 
 
-def predictions_of(probabilities: np.ndarray) -> list[Prediction]:
-    """One :class:`Prediction` per row of class probabilities."""
-    rows = np.asarray(probabilities, dtype=np.float32)
+_TOP3_DIGITS = (4, 4, 4)
+
+
+def predictions_of(rows: np.ndarray) -> list[Prediction]:
+    """One :class:`Prediction` per row of ``rows`` (class probabilities, float32)."""
     order = np.argsort(-rows, axis=1)[:, :3]
     best = np.take_along_axis(rows, order, axis=1).tolist()
     return [
-        Prediction(row, tuple((i, round(p, 4)) for i, p in zip(indices, values, strict=True)))
+        Prediction(row, tuple(zip(indices, map(round, values, _TOP3_DIGITS), strict=True)))
         for row, indices, values in zip(rows, order.tolist(), best, strict=True)
     ]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LogScore:
     """Everything the scorer says about one event."""
 
@@ -317,6 +319,7 @@ class LogScorer:
         explain: bool = True,
         *,
         explanation_cache_size: int = 10_000,
+        mask_cache_size: int = 16_384,
     ) -> None:
         self.model = model
         self.policy = policy or RiskPolicy()
@@ -327,11 +330,16 @@ class LogScorer:
         )
         self.explain = explain
         self.label_names = list(model.label_names)
+        self._labels = [label_info(name) for name in self.label_names]
+        # About half of real messages repeat exactly (half of the Loghub samples' lines), and
+        # masking them costs more than a lookup. The scorer owns this memo so that a fresh
+        # scorer starts cold, as the result cache does.
+        self._mask = functools.lru_cache(maxsize=mask_cache_size)(mask_for_model)
 
     def score_batch(self, events: Sequence[Mapping[str, Any]]) -> list[LogScore]:
         """One :class:`LogScore` per event, in order; novelty state advances in that order."""
         prefixes = [model_prefix(event) for event in events]
-        masked = [mask_for_model(event_message(event)) for event in events]
+        masked = [self._mask(event_message(event)) for event in events]
         texts = [with_prefix(p, m) for p, m in zip(prefixes, masked, strict=True)]
         matches = [
             self.tracker.observe_masked(m, window_key(e))
@@ -340,16 +348,14 @@ class LogScorer:
         # Not overlapped with the mining above on purpose: the classifier's worker threads need
         # the GIL between model calls, and a thread busy in drain3 holds it for up to the switch
         # interval each time (measured: ~20% fewer events/s with the overlap).
-        predictions = self._predict(texts)
+        predictions, probabilities = self._predict(texts)
         if not predictions:
             return []
-        probabilities = np.stack([p.probabilities for p in predictions])
-        templates = [with_prefix(p, m.text) for p, m in zip(prefixes, matches, strict=True)]
         risks = self.policy.risk_scores(
             probabilities, self.label_names, np.array([m.novelty for m in matches])
         )
         explanations = (
-            self._explain(texts, templates, probabilities, risks)
+            self._explain(texts, prefixes, matches, probabilities, risks)
             if self.explain
             else [()] * len(texts)
         )
@@ -363,7 +369,8 @@ class LogScorer:
     def _explain(
         self,
         texts: Sequence[str],
-        templates: Sequence[str],
+        prefixes: Sequence[str],
+        matches: Sequence[TemplateMatch],
         probabilities: np.ndarray,
         risks: np.ndarray,
     ) -> list[tuple[str, ...]]:
@@ -375,12 +382,13 @@ class LogScorer:
         pending: dict[tuple[str, int], OcclusionItem] = {}
         labels = probabilities.argmax(axis=1).tolist()
         alerts = [self.policy.is_alert(risk) for risk in risks.tolist()]
-        for text, template, row, label, alert in zip(
-            texts, templates, probabilities, labels, alerts, strict=True
+        for text, prefix, match, row, label, alert in zip(
+            texts, prefixes, matches, probabilities, labels, alerts, strict=True
         ):
             if not alert:
                 keys.append(None)
                 continue
+            template = with_prefix(prefix, match.text)
             key = (template, label)
             keys.append(key)
             if key in found or key in pending:
@@ -399,12 +407,14 @@ class LogScorer:
         self.explanations.count(hits=explained_events - len(pending), misses=len(pending))
         return [() if key is None else found[key] for key in keys]
 
-    def _predict(self, texts: Sequence[str]) -> list[Prediction]:
-        """Predictions per text; with a cache, each distinct text is classified at most once
-        (per batch and across batches while it stays cached). Without one (capacity 0), every
-        event goes through the model: that is the "without the cache" figure."""
+    def _predict(self, texts: Sequence[str]) -> tuple[list[Prediction], np.ndarray]:
+        """Predictions per text, and their class probabilities as one array; with a cache, each
+        distinct text is classified at most once (per batch and across batches while it stays
+        cached). Without one (capacity 0), every event goes through the model: that is the
+        "without the cache" figure."""
         if self.cache.capacity <= 0:
-            return predictions_of(self.model.predict_proba(list(texts)))
+            rows = np.asarray(self.model.predict_proba(list(texts)), dtype=np.float32)
+            return predictions_of(rows), rows
         found: dict[str, Prediction] = {}
         missing: dict[str, None] = {}  # ordered set
         for text in texts:
@@ -416,12 +426,16 @@ class LogScorer:
             else:
                 found[text] = cached
         if missing:
-            computed = predictions_of(self.model.predict_proba(list(missing)))
+            rows = np.asarray(self.model.predict_proba(list(missing)), dtype=np.float32)
+            computed = predictions_of(rows)
             for text, prediction in zip(missing, computed, strict=True):
                 found[text] = prediction
                 self.cache.put(text, prediction)
         self.cache.count(hits=len(texts) - len(missing), misses=len(missing))
-        return [found[text] for text in texts]
+        predictions = [found[text] for text in texts]
+        if not predictions:
+            return [], np.empty((0, len(self.label_names)), dtype=np.float32)
+        return predictions, np.stack([p.probabilities for p in predictions])
 
     def _score(
         self,
@@ -432,21 +446,19 @@ class LogScorer:
     ) -> LogScore:
         names = self.label_names
         best, probability = prediction.top3[0]
-        label = names[best]
-        alert = self.policy.is_alert(risk)
-        info = label_info(label)
+        label = self._labels[best]
         return LogScore(
-            label=label,
+            label=label.name,
             probability=probability,
             top3=[{"label": names[i], "probability": p} for i, p in prediction.top3],
             template=match,
             novelty=match.novelty,
             risk_score=risk,
             severity=self.policy.severity(risk),
-            alert=alert,
+            alert=self.policy.is_alert(risk),
             explanation=list(explanation),
             model_name=self.model.name,
             model_version=self.model.version,
-            category=list(info.ecs_category),
-            type=list(info.ecs_type),
+            category=list(label.ecs_category),
+            type=list(label.ecs_type),
         )
