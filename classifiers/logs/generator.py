@@ -807,6 +807,89 @@ def _mobile_chatter(d: _Draw) -> str:
     return d.logcat(level, tag, message)
 
 
+MAC_APPS = (
+    "Microsoft Outlook",
+    "Google Chrome Helper",
+    "Slack Helper",
+    "zoom.us",
+    "Spotify",
+    "Mail",
+    "Calendar",
+    "photoanalysisd",
+    "cloudd",
+    "accountsd",
+    "nsurlsessiond",
+    "CommCenter",
+)
+LINUX_DESKTOP_APPS = ("gnome-shell", "firefox", "chrome", "tracker-miner-fs", "evolution")
+NS_ERRORS = (
+    ("NSCocoaErrorDomain", 4, "The file doesn’t exist."),
+    ("NSCocoaErrorDomain", 4099, "Couldn’t communicate with a helper application."),
+    (
+        "NSCocoaErrorDomain",
+        3840,
+        "The data couldn’t be read because it isn’t in the correct format.",
+    ),
+    ("NSOSStatusErrorDomain", -25300, "The specified item could not be found in the keychain."),
+    ("NSPOSIXErrorDomain", 2, "No such file or directory"),
+    ("CKErrorDomain", 9, "Not Authenticated"),
+    ("com.apple.accounts", 7, "The account is not signed in"),
+    ("kCFErrorDomainCFNetwork", 310, "There was a problem communicating with the proxy"),
+)
+CHROMIUM_NOISE = (
+    ("gl_surface_presentation_helper.cc", "GetVSyncParametersIfAvailable() failed"),
+    ("object_proxy.cc", "Failed to call method: org.freedesktop.DBus.Properties.Get"),
+    ("bus.cc", "Failed to connect to the bus: Could not parse server address"),
+    ("gcm_store_impl.cc", "Failed to open database: Invalid argument, will recreate"),
+    ("registration_request.cc", "Registration response error message: DEPRECATED_ENDPOINT"),
+    ("ssl_client_socket_impl.cc", "handshake failed; returned -1, SSL error code 1"),
+    ("shared_image_manager.cc", "ProduceSkia: Trying to Produce a Skia representation"),
+)
+
+
+def _desktop_chatter(d: _Draw) -> str:
+    """Desktop and laptop applications and their helper daemons (macOS and Linux desktops):
+    handled errors their frameworks log as routine noise, with error domains and codes,
+    Chromium-style ``ERROR:file.cc`` lines, toolkit warnings and retried client requests."""
+    domain, code, reason = d.pick(NS_ERRORS)
+    source, text = d.pick(CHROMIUM_NOISE)
+    t = d.tick()
+    chromium = f"[{d.pid()}:{d.pid()}:{t:%m%d/%H%M%S}.{_n(d, 100, 999)}:ERROR:{source}"
+    action = d.pick(
+        ("Failed to fetch preferences", "Query finished with error", "Sync skipped", "Reload")
+    )
+    module = d.pick(("canberra-gtk-module", "pk-gtk-module"))
+    shared = (
+        f"{chromium}({_n(d, 50, 900)})] {text}",
+        f"[C{_n(d, 1, 400)}] connection {d.pick(('cancelled', 'reset by peer', 'closed'))} "
+        f"(error {_n(d, 1, 60)}), retrying request {_n(d, 1, 9)} of 3",
+        f"Font {d.pick(('Helvetica Neue', 'Cantarell', 'Menlo'))} has an invalid name table "
+        f"(error {_n(d, 1, 40)}); using fallback",
+        f"Unable to refresh {d.pick(('contacts', 'calendar', 'mailbox INBOX'))}: "
+        f"not signed in, error {_n(d, 1, 500)}; will try again later",
+    )
+    if d.rng.random() < 0.3:
+        linux = (
+            "Window manager warning: Buggy client sent a _NET_ACTIVE_WINDOW message with a "
+            "timestamp of 0",
+            f'Gtk-WARNING **: Failed to load module "{module}"',
+        )
+        return d.syslog(d.pick(LINUX_DESKTOP_APPS), d.pick((*linux, *shared)))
+    mac = (
+        f'{action}: Error Domain={domain} Code={code} "{reason}" '
+        f"UserInfo={{NSLocalizedDescription={reason}}}",
+        f"Plug-in {d.pick(('Flash', 'QuickLook', 'Grammarly', 'Zotero'))}.bundle failed to "
+        "load: incompatible architecture, skipping",
+        f"assertion failed: {_n(d, 15, 21)}G{_n(d, 10, 99)}: libxpc.dylib + {_n(d)} "
+        f"[{d.hexs(8).upper()}-{d.hexs(4).upper()}]: 0x{_n(d, 1, 99)}",
+        f"XPC connection to com.apple.{d.pick(('iCloudHelper', 'tccd', 'lsd'))} "
+        "interrupted, reconnecting",
+        f"sandbox extension for {d.pick(('Downloads', 'Desktop', 'Documents'))} could not be "
+        "issued: operation not permitted (handled)",
+    )
+    return d.syslog(d.pick(MAC_APPS), d.pick((*mac, *shared)))
+
+
 # --- malicious and faulty scenarios ------------------------------------------------------
 
 
@@ -1207,6 +1290,7 @@ SCENARIOS: dict[str, tuple[tuple[Scenario, float], ...]] = {
         (_daemon_chatter, 3),
         (_apache_notice, 1.5),
         (_mobile_chatter, 2.5),
+        (_desktop_chatter, 2.5),
         (_numeric_status, 2),
     ),
     "auth_failure": ((_ssh_failed, 4), (_web_auth_failure, 1)),

@@ -58,13 +58,14 @@ def _loso_full_text(full: dict[str, Any] | None) -> str:
     if not full:
         return "Not measured (run `logwarden train logs --leave-one-system-out`)."
     missing = full.get("systems_missing") or []
-    runs = [r["seconds"] for r in full["fp_rates"].values()]
+    runs = sorted({round(r["seconds"]) for r in full["fp_rates"].values()})
+    took = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]}-{runs[-1]}"
     epochs = sorted({r.get("student_epochs") for r in full["fp_rates"].values()}, key=str)
     return (
         _fp_table(full["fp_rates"])
         + f"\n\nWorst system: {full['fp_rate_max']:.2%} (target <= 2%). Student epochs per run:"
         f" {', '.join(str(e) for e in epochs)} (the shipped recipe has 8); one training and"
-        f" scoring took {min(runs):.0f}-{max(runs):.0f} s on a shared 2-core CPU."
+        f" scoring took {took} s on a shared 2-core CPU."
         + (f" Not run: {', '.join(missing)}." if missing else "")
     )
 

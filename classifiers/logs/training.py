@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 PIPELINE_TEST_SAMPLE = 600
 #: Folder (inside the training work dir) of the full-recipe leave-one-system-out runs.
 LOSO_FULL_DIR = "loso-full"
+LOSO_RESULT = "result.json"
 FP_EXAMPLES = 10
 
 
@@ -161,7 +162,7 @@ def system_left_out(
     split = pipeline_split(corpus, options.seed)
     key = _recipe_key(split.train.data_hash, options)
     folder = work_dir / LOSO_FULL_DIR / system
-    result_path = folder / "result.json"
+    result_path = folder / LOSO_RESULT
     if result_path.exists():
         cached = json.loads(result_path.read_text())
         if cached.get("key") == key:
@@ -180,6 +181,7 @@ def system_left_out(
         **rates,
         "key": key,
         "trained_on_systems": trained_on,
+        "training_data_sha256": split.train.data_hash,
         "train_texts": len(split.train),
         "selected_student": report["selected_student"],
         "student_int8_test_sample_macro_f1": report["models"]["student_int8"]["macro_f1"],
@@ -203,28 +205,30 @@ def write_leave_one_system_out_full(
     generated: int = 12_000,
     on_system: Callable[[str, dict[str, Any] | None], None] | None = None,
 ) -> Path:
-    """The full-recipe leave-one-system-out: :func:`system_left_out` for each of ``left_out``,
-    the figure rewritten to ``work_dir/leave_one_system_out_full.json`` after each system (so
-    it holds what is done; ``systems_missing`` names the rest). ``on_system(system, None)``
-    fires before a system, ``on_system(system, result)`` after it."""
+    """The full-recipe leave-one-system-out: :func:`system_left_out` for each of ``left_out``;
+    after each, ``work_dir/leave_one_system_out_full.json`` is rebuilt from every system's
+    stored result (runs started separately, e.g. side by side, all land in it; each result
+    names its own student epochs and training data). ``on_system(system, None)`` fires before
+    a system, ``on_system(system, result)`` after it."""
     path = work_dir / LOSO_FULL_FILE
-    rates: dict[str, dict[str, Any]] = {}
     for system in left_out:
         if on_system is not None:
             on_system(system, None)
-        rates[system] = system_left_out(
-            system, work_dir, options, systems=systems, generated=generated
-        )
+        result = system_left_out(system, work_dir, options, systems=systems, generated=generated)
+        stored = {
+            s: json.loads((work_dir / LOSO_FULL_DIR / s / LOSO_RESULT).read_text())
+            for s in systems
+            if (work_dir / LOSO_FULL_DIR / s / LOSO_RESULT).exists()
+        }
         figure = {
             "model": LOSO_FULL_MODEL,
-            "student_epochs": options.student.epochs,
-            "seconds": round(sum(r["seconds"] for r in rates.values()), 1),
-            "fp_rate_max": max(r["fp_rate"] for r in rates.values()),
-            "fp_rates": rates,
-            "systems_missing": [s for s in left_out if s not in rates],
+            "seconds": round(sum(r["seconds"] for r in stored.values()), 1),
+            "fp_rate_max": max(r["fp_rate"] for r in stored.values()),
+            "fp_rates": stored,
+            "systems_missing": [s for s in systems if s not in stored],
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(figure, indent=2))
         if on_system is not None:
-            on_system(system, rates[system])
+            on_system(system, result)
     return path
