@@ -116,7 +116,8 @@ def predictions_of(rows: np.ndarray) -> list[Prediction]:
 
 @dataclass(slots=True)
 class LogScore:
-    """Everything the scorer says about one event."""
+    """Everything the scorer says about one event (not frozen: one is made per event, and a
+    frozen dataclass sets each of its 13 fields through ``object.__setattr__``)."""
 
     label: str
     probability: float
