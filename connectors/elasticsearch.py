@@ -27,6 +27,7 @@ from elasticsearch import (
     Elasticsearch,
 )
 from elasticsearch import __versionstr__ as CLIENT_VERSION  # noqa: N812
+from elasticsearch.serializer import OrjsonSerializer
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ class ClusterInfo:
 def client_options(connection: ElasticsearchConnection, *, max_retries: int) -> dict[str, Any]:
     """Keyword arguments for ``Elasticsearch``/``AsyncElasticsearch`` from plain values."""
     options: dict[str, Any] = {
+        # orjson reads the bulk responses (an item per document) several times faster.
+        "serializer": OrjsonSerializer(),
         "request_timeout": connection.request_timeout_s,
         "max_retries": max_retries,
         "retry_on_timeout": max_retries > 0,

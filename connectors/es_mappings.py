@@ -8,7 +8,7 @@ double (does this value fit its mapped type?) need the same two views: a mapping
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 OBJECT_TYPES = frozenset({"object", "nested"})
@@ -33,28 +33,36 @@ def flatten_properties(properties: Mapping[str, Any], prefix: str = "") -> dict[
     return flat
 
 
-def flatten_document(source: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+def flatten_document(source: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     """Leaf ``(field, value)`` pairs of a ``_source``; arrays yield one pair per element.
 
     Objects inside arrays are walked like plain objects, the way Elasticsearch flattens
     ``object`` fields. Empty objects yield nothing; ``None`` values are skipped (null is
-    "no value" in Elasticsearch).
+    "no value" in Elasticsearch). One recursive pass into a list: the test double flattens
+    every document written, and nested generators cost several times more.
     """
+    pairs: list[tuple[str, Any]] = []
+    _flatten_into(pairs, source, prefix)
+    return pairs
+
+
+def _flatten_into(pairs: list[tuple[str, Any]], source: Mapping[str, Any], prefix: str) -> None:
     for key, value in source.items():
-        path = f"{prefix}{key}"
-        yield from _flatten_value(path, value)
+        _flatten_value(pairs, f"{prefix}{key}", value)
 
 
-def _flatten_value(path: str, value: Any) -> Iterator[tuple[str, Any]]:
-    if value is None:
+def _flatten_value(pairs: list[tuple[str, Any]], path: str, value: Any) -> None:
+    if isinstance(value, (str, int, float)):  # most values: checked before the Mapping ABC
+        pairs.append((path, value))
+    elif value is None:
         return
-    if isinstance(value, Mapping):
-        yield from flatten_document(value, f"{path}.")
+    elif isinstance(value, Mapping):
+        _flatten_into(pairs, value, f"{path}.")
     elif isinstance(value, list):
         for element in value:
-            yield from _flatten_value(path, element)
+            _flatten_value(pairs, path, element)
     else:
-        yield path, value
+        pairs.append((path, value))
 
 
 def field_values(source: Mapping[str, Any], field: str) -> list[Any]:

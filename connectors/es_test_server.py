@@ -39,7 +39,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -124,6 +124,9 @@ class _Call:
     principal: str
     roles: list[str]
     parts: dict[str, str]
+    #: Index privileges already granted in this request: a bulk request asks the same
+    #: question for each of its documents.
+    authorized: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
 
 _Handler = Callable[["ElasticsearchTestServer", _Call], tuple[int, Any]]
@@ -493,8 +496,11 @@ class ElasticsearchTestServer(ThreadedHttpServer):
 
     def _authorizer(self, call: _Call) -> Callable[[str, str, tuple[str, ...]], None]:
         def authorize(name: str, action: str, privileges: tuple[str, ...]) -> None:
+            if (name, privileges) in call.authorized:
+                return
             granted = self._index_privileges_for(name)
             if any(_has_privilege(granted, p, INDEX_IMPLIES) for p in privileges):
+                call.authorized.add((name, privileges))
                 return
             raise EsError(
                 403,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import fnmatch
+import functools
 import itertools
 import secrets
 from collections.abc import Callable, Iterable, Mapping
@@ -90,9 +91,11 @@ class IndexState:
     unindexed_fields: set[str] = field(default_factory=set)
     """Fields kept only in ``_source`` because the mapping is ``dynamic: false``."""
 
-    @property
+    @functools.cached_property
     def backing_index(self) -> str:
-        """The concrete index documents live in (``.ds-<stream>-<date>-000001`` for streams)."""
+        """The concrete index documents live in (``.ds-<stream>-<date>-000001`` for streams).
+
+        Named in every write's answer; formatted once (name, kind and creation never change)."""
         if not self.data_stream:
             return self.name
         return f".ds-{self.name}-{self.created:%Y.%m.%d}-000001"

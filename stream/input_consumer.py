@@ -54,14 +54,16 @@ MAX_PARTITION_FETCH_BYTES = 4 * 1024 * 1024
 
 
 def raw_record(record: Any) -> RawRecord:
-    """An aiokafka ``ConsumerRecord`` as the pipeline's record type."""
+    """An aiokafka ``ConsumerRecord`` as the pipeline's record type (positional arguments:
+    this runs once per event)."""
+    stamp = record.timestamp
     return RawRecord(
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        value=record.value if record.value is not None else b"",
-        headers=tuple(record.headers or ()),
-        timestamp_ms=record.timestamp if record.timestamp and record.timestamp > 0 else None,
+        record.topic,
+        record.partition,
+        record.offset,
+        record.value if record.value is not None else b"",
+        record.headers or (),
+        stamp if stamp and stamp > 0 else None,
     )
 
 

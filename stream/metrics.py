@@ -7,6 +7,9 @@ Faust's own sensor (``faust.sensors.prometheus``) adds the framework-level serie
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
+from collections import Counter as Tally
+from collections.abc import Sequence
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -73,10 +76,20 @@ CONSUMER_LAG = Gauge(
 def observe_end_to_end(topic: str, timestamps_ms: list[int | None]) -> None:
     """Latency of each record of an acknowledged batch, from its Kafka timestamp."""
     now_ms = time.time() * 1000
-    histogram = END_TO_END_SECONDS.labels(topic=topic)
-    for stamp in timestamps_ms:
-        if stamp:
-            histogram.observe(max(0.0, now_ms - stamp) / 1000)
+    seconds = [max(0.0, now_ms - stamp) / 1000 for stamp in timestamps_ms if stamp]
+    observe_many(END_TO_END_SECONDS.labels(topic=topic), seconds)
+
+
+def observe_many(histogram: Histogram, values: Sequence[float]) -> None:
+    """``histogram.observe`` for each value, at a batch's cost: ``observe`` scans the buckets
+    and takes two locks per value (~4 µs per event here); this bisects each value and
+    increments each touched bucket once. It updates the same value slots ``observe`` does."""
+    if not values:
+        return
+    bounds = histogram._upper_bounds
+    for index, count in Tally(bisect_left(bounds, value) for value in values).items():
+        histogram._buckets[index].inc(count)
+    histogram._sum.inc(sum(values))
 
 
 class SinkMetrics:
