@@ -63,7 +63,7 @@ class ScoringAdapter:
 
     def score(self, events: Sequence[dict[str, Any]]) -> list[LogVerdict]:
         return [
-            LogVerdict(s.label, s.alert, s.severity, s.ecs_fields())
+            LogVerdict(s.label, s.alert, s.severity, s.ecs_fields)
             for s in self._scorer.score_batch(events)
         ]
 

@@ -28,7 +28,7 @@ from connectors.es_assets.templates import alerts_stream, events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
 from stream.config import Settings
-from stream.detections import signal_from_event, signal_key
+from stream.detections import SIGNAL_LABELS, signal_from_event, signal_key
 from stream.error_documents import ErrorDocumentWriter, ingest_time
 from stream.outputs import KafkaPublisher
 from stream.records import DeadLetter, OutboundMessage, RawRecord
@@ -254,10 +254,10 @@ class LogBatchProcessor:
         for item, verdict in scored:
             record, doc = item.record, item.event
             assert doc is not None
-            keep_event = sampled(record.doc_id, rate)
+            keep_event = rate > 0 and sampled(record.doc_id, rate)
             if not verdict.alert and not keep_event:
                 continue
-            merge_fields(doc, verdict.fields)
+            merge_fields(doc, verdict.fields())
             event = doc.setdefault("event", {})
             event.setdefault("ingested", ingested)
             doc.setdefault("@timestamp", event["ingested"])
@@ -291,6 +291,8 @@ class LogBatchProcessor:
             return []
         messages: list[OutboundMessage] = []
         for item, verdict in scored:
+            if verdict.label not in SIGNAL_LABELS:  # most events: skip building their _id
+                continue
             assert item.event is not None
             signal = signal_from_event(item.event, verdict.label, item.record.doc_id)
             if signal is not None:
