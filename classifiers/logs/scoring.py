@@ -339,6 +339,8 @@ class LogScorer:
 
     def score_batch(self, events: Sequence[Mapping[str, Any]]) -> list[LogScore]:
         """One :class:`LogScore` per event, in order; novelty state advances in that order."""
+        if not events:
+            return []
         prefixes = [model_prefix(event) for event in events]
         masked = [self._mask(event_message(event)) for event in events]
         texts = [with_prefix(p, m) for p, m in zip(prefixes, masked, strict=True)]
@@ -350,8 +352,6 @@ class LogScorer:
         # the GIL between model calls, and a thread busy in drain3 holds it for up to the switch
         # interval each time (measured: ~20% fewer events/s with the overlap).
         predictions, probabilities = self._predict(texts)
-        if not predictions:
-            return []
         risks = self.policy.risk_scores(
             probabilities, self.label_names, np.array([m.novelty for m in matches])
         )
@@ -434,8 +434,6 @@ class LogScorer:
                 self.cache.put(text, prediction)
         self.cache.count(hits=len(texts) - len(missing), misses=len(missing))
         predictions = [found[text] for text in texts]
-        if not predictions:
-            return [], np.empty((0, len(self.label_names)), dtype=np.float32)
         return predictions, np.stack([p.probabilities for p in predictions])
 
     def _score(
