@@ -251,6 +251,9 @@ class LogBatchProcessor:
         ingested = ingest_time()
         rate = self._settings.events_sample_rate
         model = {"name": self._scorer.model_name, "version": self._scorer.model_version}
+        # Tickets of events without a producer trace carry the batch span's (current) context:
+        # injected once per batch, not per ticket.
+        batch_headers = inject_headers()
         for item, verdict in scored:
             record, doc = item.record, item.event
             assert doc is not None
@@ -282,7 +285,8 @@ class LogBatchProcessor:
                 report.alerts += 1
                 report.labels[verdict.label] = report.labels.get(verdict.label, 0) + 1
                 if self._opens_ticket(verdict):
-                    tickets.append(self._ticket(record, doc, verdict, item.span))
+                    headers = inject_headers(item.span) if item.span else list(batch_headers)
+                    tickets.append(self._ticket(record, doc, verdict, headers))
         return actions, tickets
 
     def _signals(self, scored: list[tuple[_Item, LogVerdict]]) -> list[OutboundMessage]:
@@ -313,7 +317,11 @@ class LogBatchProcessor:
         )
 
     def _ticket(
-        self, record: RawRecord, doc: dict[str, Any], verdict: LogVerdict, span: Span | None
+        self,
+        record: RawRecord,
+        doc: dict[str, Any],
+        verdict: LogVerdict,
+        headers: list[tuple[str, bytes]],
     ) -> OutboundMessage:
         """An IT ticket for an operational alert; its id makes a replayed alert the same ticket."""
         host = (doc.get("host") or {}).get("hostname") or "unknown host"
@@ -327,7 +335,6 @@ class LogBatchProcessor:
             "reporter": "logwarden",
             "created": doc.get("@timestamp"),
         }
-        headers = inject_headers(span) if span is not None else inject_headers()
         return OutboundMessage(
             topic=self._settings.topic_tickets_raw,
             value=orjson.dumps(ticket),
