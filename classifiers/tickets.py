@@ -103,10 +103,12 @@ def bench_tickets(
         )
         rows.append(_row("baseline", labels, scores, timing, head_file.stat().st_size / 1e6))
 
-    teacher, teacher_mb = _teacher_scorer(work_dir, len(int8.labels), options.threads)
-    if teacher is None:
-        log.warning("teacher row skipped: no trained teacher in %s", work_dir)
-    else:
+    teacher, teacher_mb = None, 0.0
+    if "teacher" not in options.skip:
+        teacher, teacher_mb = _teacher_scorer(work_dir, len(int8.labels), options.threads)
+        if teacher is None:
+            log.warning("teacher row skipped: no trained teacher in %s", work_dir)
+    if teacher is not None:
         scores, timing = time_batches(teacher, texts, options.batch_size, options.warmup_batches)
         rows.append(_row("teacher", labels, scores, timing, teacher_mb))
 

@@ -167,6 +167,10 @@ def bench_classifier(
     batch_size: Annotated[int, typer.Option(help="Items per batch.")] = 64,
     threads: Annotated[int, typer.Option(help="Model calls side by side.")] = 2,
     limit: Annotated[int | None, typer.Option(help="Only the first N test items.")] = None,
+    skip: Annotated[
+        list[str] | None,
+        typer.Option(help="Leave out this row (repeatable), e.g. teacher (10-15 min on 2 cores)."),
+    ] = None,
     card: Annotated[
         bool, typer.Option(help="Also write the figures into the shipped ticket model card.")
     ] = False,
@@ -179,7 +183,10 @@ def bench_classifier(
 
     logging.basicConfig(level=logging.WARNING)
     try:
-        rows = run_bench(task, BenchOptions(batch_size=batch_size, limit=limit, threads=threads))
+        options = BenchOptions(
+            batch_size=batch_size, limit=limit, threads=threads, skip=tuple(skip or ())
+        )
+        rows = run_bench(task, options)
     except (KeyError, FileNotFoundError) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error

@@ -63,14 +63,12 @@ def test_classify_unreadable_file_is_a_clear_error(shipped_model: Path, tmp_path
 def test_bench_json_has_one_object_per_model_with_the_contract_keys(
     shipped_model: Path, shared_data: Path
 ) -> None:
-    result = run_cli("bench", "classifier", "--task", "tickets", "--json", "--limit", "256")
+    # The MiniLM teacher row is left out: it alone takes minutes on a 2-core machine.
+    args = ("--task", "tickets", "--json", "--limit", "256", "--skip", "teacher")
+    result = run_cli("bench", "classifier", *args)
     assert result.returncode == 0, result.stderr.decode()
     rows = orjson.loads(result.stdout)
-    assert (
-        {"baseline", "student_int8"}
-        <= set(rows)
-        <= {"baseline", "teacher", "student_fp32", "student_int8"}
-    )
+    assert {"baseline", "student_int8"} <= set(rows) <= {"baseline", "student_fp32", "student_int8"}
     for row in rows.values():
         assert set(row) == set(ROW_KEYS)
         assert 0 <= row["macro_f1"] <= 1 and row["items_per_s"] > 0 and row["size_mb"] > 0
