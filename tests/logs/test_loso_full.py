@@ -56,10 +56,13 @@ def test_left_out_system_is_unseen_and_scored_line_by_line(
     assert result["trained_on_systems"] == ["OpenSSH"]
 
     # Rates come from every benign line of the left-out system, scored one by one.
-    benign = sum(line.label == BENIGN for line in background_lines("Zookeeper"))
-    assert result["benign_lines"] == benign
-    assert result["fp_rate"] == round(result["false_positives"] / benign, 4)
+    benign = [line.raw for line in background_lines("Zookeeper") if line.label == BENIGN]
+    assert result["benign_lines"] == len(benign)
+    assert result["fp_rate"] == round(result["false_positives"] / len(benign), 4)
     assert sum(result["fp_labels"].values()) == result["false_positives"]
+    examples = result["fp_examples"]
+    assert sum(e["count"] for e in examples) <= result["false_positives"]
+    assert {e["line"] for e in examples} <= set(benign)
     assert figure["fp_rate_max"] == result["fp_rate"]
 
     # The model it wrote never saw Zookeeper: no word found only in Zookeeper's lines is in its
