@@ -104,6 +104,22 @@ def test_temperature_scaling_softens_overconfident_scores() -> None:
     assert fit_temperature(logits * 5, labels) > 3
 
 
+def test_temperature_stays_finite_when_validation_is_separable() -> None:
+    """Every validation item right: plain NLL would push the temperature to the grid's floor
+    (probability 1.0 everywhere); the Laplace-smoothed fit stops at a finite temperature whose
+    mean top probability is about 1 - 1/(n + 1)."""
+    rng = np.random.default_rng(2)
+    labels = rng.integers(0, 4, size=500)
+    logits = rng.normal(size=(500, 4))
+    logits[np.arange(500), labels] += 6.0
+    temperature = fit_temperature(logits, labels)
+    assert temperature > 0.5
+    shifted = logits / temperature
+    probabilities = np.exp(shifted - shifted.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    assert 0.99 < probabilities.max(axis=1).mean() < 0.9999
+
+
 def test_sparse_head_scores_like_scikit_learn() -> None:
     """The numpy TF-IDF head (vectorised term lookup) equals the fitted scikit-learn model,
     including repeated words, unknown words, bigrams across a text boundary and empty text."""
