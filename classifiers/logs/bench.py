@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,7 @@ def log_figures(
             "seconds": result.seconds,
             "events_per_cpu_s": result.events_per_cpu_s,
             "cache_hit_rate": result.cache_hit_rate,
+            "load_average": round(os.getloadavg()[0], 2),
         }
 
     heldout = work_dir / HELDOUT_MODEL

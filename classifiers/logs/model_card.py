@@ -213,8 +213,9 @@ per system, most frequent texts first. The map was not changed after seeing the 
   (`RiskPolicy.alert_min_probability`); below it the risk is capped just under the alert
   threshold, so novelty cannot turn a doubtful prediction into an alert
   (`classifiers/logs/risk.py`).
-- Throughput was measured on 2 cores shared with about seven other jobs (load average ~10);
-  per-CPU-second figures are given beside wall-clock ones.
+- Throughput was measured on this project's 2-core machine, shared with other jobs (1-minute
+  load average {cached.get("load_average", "not recorded")} after the cached run); per-CPU-second
+  figures are given beside wall-clock ones.
 - HPC lines reach the model as the bare state word (`warning`), because the component is not
   part of the parsed message.
 """

@@ -62,7 +62,7 @@ def log_pipeline_options(seed: int = 13) -> PipelineOptions:
             epochs=8.0, batch_size=32, learning_rate=5e-4, temperature=2.0, alpha=0.7, seed=seed
         ),
         target_precision=0.95,
-        version="1.1.0",
+        version="1.2.0",
     )
 
 
