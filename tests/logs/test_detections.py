@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -30,7 +31,11 @@ def _signal(ts: float, label: str, ref: str, **fields: Any) -> bytes:
 
 
 async def _run_detections(
-    broker: LocalBroker, records: list[bytes], rules: DetectionRules, expected: set[str]
+    broker: LocalBroker,
+    records: list[bytes],
+    rules: DetectionRules,
+    expected: set[str],
+    datadir: Path,
 ) -> list[dict[str, Any]]:
     """Start an app, produce ``records``, return the alerts once every expected rule|key fired."""
     settings = Settings(broker_url=broker.url, topic_partitions=1)
@@ -38,6 +43,7 @@ async def _run_detections(
         f"dettest-{uuid.uuid4().hex[:8]}",
         broker=broker.url,
         store="memory://",
+        datadir=datadir,
         web_enabled=False,
         broker_session_timeout=5.0,
         topic_partitions=1,
@@ -68,7 +74,9 @@ def _key(alert: dict[str, Any]) -> str:
     return f"{alert['rule']['id']}|{subject}"
 
 
-async def test_windowed_rules_fire_at_threshold_and_not_below(broker: LocalBroker) -> None:
+async def test_windowed_rules_fire_at_threshold_and_not_below(
+    broker: LocalBroker, tmp_path: Path
+) -> None:
     rules = DetectionRules(
         brute_force_threshold=5,
         brute_force_window_s=300,
@@ -105,7 +113,7 @@ async def test_windowed_rules_fire_at_threshold_and_not_below(broker: LocalBroke
         "logwarden-password-spraying|198.51.100.7",
         "logwarden-error-burst|web-1",
     }
-    alerts = await _run_detections(broker, records, rules, expected)
+    alerts = await _run_detections(broker, records, rules, expected, tmp_path)
     fired = sorted(_key(alert) for alert in alerts)
     assert fired == sorted(expected)
     brute = next(a for a in alerts if a["rule"]["id"] == "logwarden-brute-force")
