@@ -17,13 +17,13 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
+from classifiers.logs.lru import Lru
 from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.taxonomy import BENIGN, label_info
 from classifiers.logs.templates import TemplateMatch, TemplateTracker, mask_for_model
@@ -182,21 +182,18 @@ def merge_fields(event: dict[str, Any], fields: Mapping[str, Any]) -> dict[str, 
 
 
 class LruCache(Generic[K, V]):
-    """Bounded LRU with hit/miss counts; thread-safe. Capacity 0 stores nothing."""
+    """A bounded :class:`Lru` with hit/miss counts, thread-safe. Capacity 0 stores nothing."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._items: OrderedDict[K, V] = OrderedDict()
+        self._items: Lru[K, V] = Lru(capacity)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get(self, key: K) -> V | None:
         with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
+            return self._items.get(key)
 
     def count(self, hits: int, misses: int) -> None:
         """Record lookups answered from the cache (hits) and computed (misses)."""
@@ -205,13 +202,8 @@ class LruCache(Generic[K, V]):
             self.misses += misses
 
     def put(self, key: K, value: V) -> None:
-        if self.capacity <= 0:
-            return
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.capacity:
-                self._items.popitem(last=False)
+            self._items.put(key, value)
 
     @property
     def hit_rate(self) -> float:

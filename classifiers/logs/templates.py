@@ -21,7 +21,7 @@ import functools
 import hashlib
 import re
 import threading
-from collections import Counter, OrderedDict, deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,8 @@ from drain3.drain import LogCluster
 from drain3.masking import MaskingInstruction
 from drain3.persistence_handler import PersistenceHandler
 from drain3.template_miner_config import TemplateMinerConfig
+
+from classifiers.logs.lru import Lru
 
 _HEX_RUN = re.compile(r"[0-9a-fA-F]{8}")
 _DIGIT = re.compile(r"\d")
@@ -168,9 +170,8 @@ class TemplateTracker:
         self.window = window
         self.max_keys = max_keys
         self.rare_weight = rare_weight
-        self._windows: OrderedDict[str, tuple[deque[str], Counter[str]]] = OrderedDict()
-        self.memo_size = memo_size
-        self._memo: OrderedDict[str, _Mined] = OrderedDict()
+        self._windows: Lru[str, tuple[deque[str], Counter[str]]] = Lru(max_keys)
+        self._memo: Lru[str, _Mined] = Lru(memo_size)
         self._generations: Counter[int] = Counter()
         self._lock = threading.Lock()
 
@@ -200,9 +201,8 @@ class TemplateTracker:
         clusters = self._miner.drain.id_to_cluster
         stale = remembered.generation != self._generations[len(cluster.log_template_tokens)]
         if stale or clusters.get(cluster.cluster_id) is not cluster:
-            del self._memo[message]
+            self._memo.discard(message)
             return None
-        self._memo.move_to_end(message)
         cluster.size += 1
         clusters[cluster.cluster_id]  # the lookup marks it used in drain3's LRU
         return remembered
@@ -218,10 +218,8 @@ class TemplateTracker:
             self._generations[length] += 1
         generation = self._generations[length]
         found = _Mined(cluster, generation, template_id(text), text, str(cluster.cluster_id))
-        if result["change_type"] == "none" and self.memo_size > 0:
-            self._memo[message] = found
-            if len(self._memo) > self.memo_size:
-                self._memo.popitem(last=False)
+        if result["change_type"] == "none":
+            self._memo.put(message, found)
         return found, result["change_type"] == "cluster_created"
 
     def _count(self, key: str, cluster: str) -> int:
@@ -241,11 +239,7 @@ class TemplateTracker:
         entry = self._windows.get(key)
         if entry is None:
             entry = (deque(), Counter())
-            self._windows[key] = entry
-            if len(self._windows) > self.max_keys:
-                self._windows.popitem(last=False)
-        else:
-            self._windows.move_to_end(key)
+            self._windows.put(key, entry)
         return entry
 
     @property
@@ -281,9 +275,12 @@ class TemplateTracker:
             self._miner = miner
             self._memo.clear()
             self._generations.clear()
-            self._windows = OrderedDict(
-                (key, (deque(ids[-self.window :]), Counter(ids[-self.window :])))
-                for key, ids in list(windows.items())[-self.max_keys :]
+            self._windows = Lru(
+                self.max_keys,
+                (
+                    (key, (deque(ids[-self.window :]), Counter(ids[-self.window :])))
+                    for key, ids in windows.items()
+                ),
             )
 
     def save(self, path: Path) -> None:
