@@ -165,10 +165,15 @@ def _timing(timing: Timing) -> dict[str, float]:
 
 
 def bench_logs(options: BenchOptions) -> list[BenchRow]:
-    """The figures as benchmark rows (missing contract values are NaN, JSON null)."""
+    """The figures of the shipped model as benchmark rows."""
+    return figure_rows(log_figures(options))
+
+
+def figure_rows(figures: dict[str, dict[str, Any]]) -> list[BenchRow]:
+    """:func:`log_figures` as benchmark rows (missing contract values are NaN, JSON null)."""
     contract = ("macro_f1", "accuracy", "items_per_s", "p50_ms", "p99_ms", "size_mb")
     rows = []
-    for name, values in log_figures(options).items():
+    for name, values in figures.items():
         base = {key: float(values.get(key, NAN)) for key in contract}
         extra = {key: value for key, value in values.items() if key not in contract}
         rows.append(BenchRow(model=name, extra=extra, **base))

@@ -58,14 +58,13 @@ def _loso_full_text(full: dict[str, Any] | None) -> str:
     if not full:
         return "Not measured (run `logwarden train logs --leave-one-system-out`)."
     missing = full.get("systems_missing") or []
-    runs = sorted({round(r["seconds"]) for r in full["fp_rates"].values()})
-    took = f"{runs[0]}" if len(runs) == 1 else f"{runs[0]}-{runs[-1]}"
     epochs = sorted({r.get("student_epochs") for r in full["fp_rates"].values()}, key=str)
+    # No run time here: a rerun reads the student from the training cache, so a stored result's
+    # seconds say how long its last run took, not what training one costs.
     return (
         _fp_table(full["fp_rates"])
         + f"\n\nWorst system: {full['fp_rate_max']:.2%} (target <= 2%). Student epochs per run:"
-        f" {', '.join(str(e) for e in epochs)} (the shipped recipe has 8); one training and"
-        f" scoring took {took} s on a shared 2-core CPU."
+        f" {', '.join(str(e) for e in epochs)} (the shipped recipe has 8)."
         + (f" Not run: {', '.join(missing)}." if missing else "")
     )
 
@@ -222,10 +221,15 @@ per system, most frequent texts first. The map was not changed after seeing the 
 
 
 def write_log_model_card(
-    directory: Path, report: dict[str, Any], work_dir: Path = DEFAULT_WORK_DIR
+    directory: Path,
+    report: dict[str, Any],
+    work_dir: Path = DEFAULT_WORK_DIR,
+    figures: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
-    """Measure every figure, store them in ``metadata.json`` and write ``MODEL_CARD.md``."""
-    figures = log_figures(BenchOptions(), directory, work_dir)
+    """Store every figure in ``metadata.json`` and write ``MODEL_CARD.md``; the figures are
+    measured here unless given (``logwarden bench classifier --task logs --card`` measured them
+    for the shipped model)."""
+    figures = figures or log_figures(BenchOptions(), directory, work_dir)
     loso = figures.get("leave_one_system_out")
     meta = ModelMetadata.read(directory)
     meta.metrics = {**meta.metrics, "log_figures": figures}
