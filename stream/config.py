@@ -97,6 +97,12 @@ class Settings(BaseSettings):
     ticket_min_severity: int = Field(
         73, ge=0, le=99, description="Operational alerts at or above this severity open tickets."
     )
+    ticket_window_s: float = Field(
+        3600.0,
+        ge=0,
+        description="Operational alerts of one label on one host within one such window share a "
+        "ticket (0 = a ticket per alert).",
+    )
 
     # --- sinks -------------------------------------------------------------------------
     elasticsearch_url: str | None = Field(

@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import orjson
@@ -30,6 +31,7 @@ from stream import metrics
 from stream.config import Settings
 from stream.detections import SIGNAL_LABELS, signal_from_event, signal_key
 from stream.error_documents import ErrorDocumentWriter, ingest_time
+from stream.incident_tickets import IncidentTickets, event_seconds, incident_window
 from stream.outputs import KafkaPublisher
 from stream.records import DeadLetter, OutboundMessage, RawRecord
 from stream.stages import LogParser, LogScorer, LogVerdict, StageFailure
@@ -112,6 +114,7 @@ class LogBatchProcessor:
             store_original=settings.store_original,
             max_original_bytes=settings.max_event_bytes,
         )
+        self._incidents = IncidentTickets(settings.ticket_window_s)
 
     async def process(self, records: Sequence[RawRecord]) -> BatchReport:
         """Process and durably write one batch; never raises for bad records."""
@@ -143,7 +146,8 @@ class LogBatchProcessor:
                 await self._publisher.deadletter(letters)
             with tracer.start_as_current_span("index-errors", attributes={"docs": len(letters)}):
                 await self._errors.write(letters, ingest_time())
-                await self._publisher.publish(tickets + signals)
+                await self._publisher.publish([*tickets.values(), *signals])
+            self._incidents.remember(tickets)
             report.deadlettered = len(letters)
             report.tickets = len(tickets)
         for item in items:
@@ -239,15 +243,16 @@ class LogBatchProcessor:
         scored: list[tuple[_Item, LogVerdict]],
         batch_ids: dict[str, dict[str, str]],
         report: BatchReport,
-    ) -> tuple[list[BulkAction], list[OutboundMessage]]:
-        """Documents for the alerts and (sampled) scored-events streams, and operational tickets.
+    ) -> tuple[list[BulkAction], dict[str, OutboundMessage]]:
+        """Documents for the alerts and (sampled) scored-events streams, and the tickets of
+        incidents this worker has not opened yet (by ticket id).
 
         Every sampled event goes to the events stream whatever its verdict, so a replay that
         scores a record differently (novelty state is not replayed) can add an alert but never
         put one record twice into one stream: both streams dedupe on the record's ``_id``.
         """
         actions: list[BulkAction] = []
-        tickets: list[OutboundMessage] = []
+        tickets: dict[str, OutboundMessage] = {}
         ingested = ingest_time()
         rate = self._settings.events_sample_rate
         model = {"name": self._scorer.model_name, "version": self._scorer.model_version}
@@ -285,8 +290,11 @@ class LogBatchProcessor:
                 report.alerts += 1
                 report.labels[verdict.label] = report.labels.get(verdict.label, 0) + 1
                 if self._opens_ticket(verdict):
-                    headers = inject_headers(item.span) if item.span else list(batch_headers)
-                    tickets.append(self._ticket(record, doc, verdict, headers))
+                    ticket_id = self._ticket_id(record, doc, verdict)
+                    doc["logwarden"]["ticket"] = {"id": ticket_id}
+                    if ticket_id not in tickets and not self._incidents.opened(ticket_id):
+                        headers = inject_headers(item.span) if item.span else list(batch_headers)
+                        tickets[ticket_id] = self._ticket(ticket_id, record, doc, verdict, headers)
         return actions, tickets
 
     def _signals(self, scored: list[tuple[_Item, LogVerdict]]) -> list[OutboundMessage]:
@@ -316,22 +324,38 @@ class LogBatchProcessor:
             and verdict.severity >= self._settings.ticket_min_severity
         )
 
+    def _ticket_id(self, record: RawRecord, doc: dict[str, Any], verdict: LogVerdict) -> str:
+        host = (doc.get("host") or {}).get("hostname") or "unknown-host"
+        return self._incidents.ticket_id(
+            verdict.label, str(host)[:200], event_seconds(doc, record), record
+        )
+
     def _ticket(
         self,
+        ticket_id: str,
         record: RawRecord,
         doc: dict[str, Any],
         verdict: LogVerdict,
         headers: list[tuple[str, bytes]],
     ) -> OutboundMessage:
-        """An IT ticket for an operational alert; its id makes a replayed alert the same ticket."""
-        host = (doc.get("host") or {}).get("hostname") or "unknown host"
+        """The IT ticket of an operational alert's incident, from its first alert."""
+        host = _host(doc)
         message = str(doc.get("message", ""))
-        ticket_id = f"alert-{record.doc_id}"
+        body = (
+            f"{message}\n\nseverity {verdict.severity}, "
+            f"source {record.topic}/{record.partition}/{record.offset}"
+        )
+        if self._incidents.window_s > 0:
+            start, end = incident_window(event_seconds(doc, record), self._incidents.window_s)
+            body += (
+                f"\n\nFirst alert of this incident. Further {verdict.label} alerts on {host} "
+                f"between {_utc(start)} and {_utc(end)} join this ticket: in the alerts data "
+                f"stream they carry logwarden.ticket.id {ticket_id}."
+            )
         ticket = {
             "id": ticket_id,
             "subject": f"[logwarden] {verdict.label.replace('_', ' ')} on {host}",
-            "body": f"{message}\n\nseverity {verdict.severity}, "
-            f"source {record.topic}/{record.partition}/{record.offset}",
+            "body": body,
             "reporter": "logwarden",
             "created": doc.get("@timestamp"),
         }
@@ -358,3 +382,11 @@ class LogBatchProcessor:
             metrics.EVENTS_OUT.labels(dest=self._settings.topic_tickets_raw).inc(report.tickets)
         for label, count in report.labels.items():
             metrics.ALERTS.labels(label=label).inc(count)
+
+
+def _host(doc: dict[str, Any]) -> str:
+    return str((doc.get("host") or {}).get("hostname") or "unknown host")
+
+
+def _utc(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -149,6 +149,7 @@ LOG_FIELDS: dict[str, FieldSpec] = {
     "logwarden.detection.count": "long",
     "logwarden.detection.window_s": "float",
     "logwarden.detection.events": "keyword",
+    "logwarden.ticket.id": "keyword",  # the incident ticket an operational alert belongs to
     "logwarden.json": "flattened",
     "logwarden.loghub": "flattened",
     "logwarden.cef": "flattened",

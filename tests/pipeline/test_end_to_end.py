@@ -11,6 +11,7 @@ must not (novelty only adds risk), up to a small margin (see RISK_MARGIN).
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 import orjson
 import pytest
@@ -150,17 +151,27 @@ def test_ten_thousand_events_and_tickets_end_to_end(pipeline: PipelineEnv) -> No
         assert stored is not None
         assert stored["logwarden"]["ticket"]["queue"] == decision.queue
 
-    # Operational alerts at or above the ticket severity opened one ticket each.
-    opened = {
+    # Operational alerts at or above the ticket severity opened one ticket per incident (label
+    # and host within a window of event time), each once, and every such alert names it.
+    opened = Counter(
         orjson.loads(r.value)["id"]
         for r in read_topic(pipeline.kafka, settings.topic_tickets_raw)
         if orjson.loads(r.value)["id"].startswith("alert-")
-    }
-    expected_tickets = {
-        f"alert-{pipeline.logs_topic}-{d['logwarden']['source']['partition']}-"
-        f"{d['logwarden']['source']['offset']}"
+    )
+    window = settings.ticket_window_s
+    ticketed = [
+        d
         for d in log_alerts
         if d["logwarden"]["label"] in OPERATIONAL_LABELS
         and d["event"]["severity"] >= settings.ticket_min_severity
-    }
-    assert opened == expected_tickets
+    ]
+    incidents = set()
+    for d in ticketed:
+        start = int(datetime.fromisoformat(d["@timestamp"]).timestamp() // window * window)
+        host = (d.get("host") or {}).get("hostname") or "unknown-host"
+        incident = f"alert-{d['logwarden']['label']}-{host}-{start}"
+        assert d["logwarden"]["ticket"]["id"] == incident
+        incidents.add(incident)
+    assert set(opened) == incidents
+    assert max(opened.values()) == 1
+    assert 0 < len(incidents) < len(ticketed)  # alerts of one incident share its ticket
