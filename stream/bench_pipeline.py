@@ -85,15 +85,19 @@ class _Target:
 
     connection: KafkaConnection
     env: dict[str, str]
+    #: The embedded broker's process, whose CPU the runs report (None: an external broker).
+    broker_pid: int | None = None
 
 
 @contextlib.contextmanager
 def _environment(settings: Settings) -> Iterator[_Target]:
     """Use the configured broker/Elasticsearch, or start local ones for the run."""
     env = {k: v for k, v in os.environ.items()}
+    broker_pid = None
     with contextlib.ExitStack() as stack:
         if "LOGWARDEN_BROKER_URL" not in os.environ:
             broker = stack.enter_context(LocalBroker())
+            broker_pid = broker.pid
             env["LOGWARDEN_BROKER_URL"] = broker.url
             env["LOGWARDEN_KAFKA_SESSION_TIMEOUT_S"] = "5"
             connection = KafkaConnection(bootstrap_servers=[broker.bootstrap])
@@ -104,7 +108,7 @@ def _environment(settings: Settings) -> Iterator[_Target]:
 
             server = stack.enter_context(ElasticsearchTestServer())
             env["LOGWARDEN_ELASTICSEARCH_URL"] = server.url
-        yield _Target(connection, env)
+        yield _Target(connection, env, broker_pid)
 
 
 def bench_lines(count: int, seed: int = BENCH_SEED) -> list[bytes]:
@@ -176,9 +180,21 @@ class _Workers:
 class _Drain:
     """How a run got through its events, between the first and the last commit."""
 
+    events: int
     events_per_s: float
     events_per_cpu_s: float
     cpu_s: list[float]
+    #: CPU seconds of the embedded broker (None: external) and of this process, which runs the
+    #: test Elasticsearch server and the commit polling, over the same window.
+    broker_cpu_s: float | None = None
+    bench_cpu_s: float = 0.0
+
+
+def _broker_cpu(target: _Target) -> float | None:
+    if target.broker_pid is None:
+        return None
+    times = psutil.Process(target.broker_pid).cpu_times()
+    return float(times.user + times.system)
 
 
 def _wait_committed(
@@ -194,7 +210,7 @@ def _wait_committed(
     events to the last one."""
     group, topic = env["LOGWARDEN_APP_ID"], env["LOGWARDEN_TOPIC_LOGS_RAW"]
     deadline = time.monotonic() + timeout_s
-    first: tuple[float, int, list[float]] | None = None
+    first: tuple[float, int, list[float], float | None, float] | None = None
     # One admin client for the whole wait: a new one per poll cost this process and the
     # broker ~6 ms of CPU ten times a second, beside the workers being measured.
     admin = KafkaAdminClient(**target.connection.client_options())
@@ -204,15 +220,22 @@ def _wait_committed(
             done = _committed(admin, group, topic)
             now, cpu = time.monotonic(), workers.cpu_seconds()
             if done > start_after and first is None:
-                first = (now, done, cpu)
+                first = (now, done, cpu, _broker_cpu(target), time.process_time())
             if done >= total and first is not None:
                 events = done - first[1]
                 used = [end - start for end, start in zip(cpu, first[2], strict=True)]
                 elapsed = now - first[0]
+                broker_now, broker_then = _broker_cpu(target), first[3]
+                broker_used = (
+                    None if broker_now is None or broker_then is None else broker_now - broker_then
+                )
                 return _Drain(
+                    events,
                     events / elapsed if elapsed > 0 else float("nan"),
                     events / sum(used) if sum(used) > 0 else float("nan"),
                     used,
+                    broker_used,
+                    time.process_time() - first[4],
                 )
             time.sleep(0.1)
     finally:
@@ -427,9 +450,27 @@ def run_bench(config: BenchConfig, settings: Settings, console: Console) -> dict
         "events_per_cpu_s_1_worker": round(one.events_per_cpu_s, 1),
         "events_per_cpu_s_2_workers": round(two.events_per_cpu_s, 1),
         "worker_cpu_s_2_workers": [round(seconds, 1) for seconds in two.cpu_s],
+        "cpu_per_event_2_workers": cpu_per_event(two, os.cpu_count() or 1),
         "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "benign_share": BENIGN_SHARE,
         "cpu_count": os.cpu_count(),
+    }
+
+
+def cpu_per_event(drain: _Drain, cpu_count: int) -> dict[str, float | None]:
+    """Where the machine's CPU went per event in a run (µs), and the rate its cores allow at
+    that cost: the ceiling no tuning of the run itself can pass on this machine."""
+    per_event = 1e6 / drain.events
+    workers = sum(drain.cpu_s) * per_event
+    broker = None if drain.broker_cpu_s is None else drain.broker_cpu_s * per_event
+    bench = drain.bench_cpu_s * per_event
+    total = workers + (broker or 0.0) + bench
+    return {
+        "workers_us": round(workers, 1),
+        "broker_us": None if broker is None else round(broker, 1),
+        "es_test_server_and_bench_us": round(bench, 1),
+        "total_us": round(total, 1),
+        "cpu_bound_events_per_s": round(cpu_count * 1e6 / total, 1) if total > 0 else None,
     }
 
 
@@ -461,6 +502,18 @@ def render_table(figures: dict[str, Any]) -> Table:
     table.add_row(
         "2 workers: CPU seconds of each",
         " / ".join(map(str, figures["worker_cpu_s_2_workers"])),
+        "",
+    )
+    cpu = figures["cpu_per_event_2_workers"]
+    broker = "external" if cpu["broker_us"] is None else f"{cpu['broker_us']:,.0f}"
+    table.add_row(
+        "2 workers: CPU µs per event (workers / broker / ES test server + bench)",
+        f"{cpu['workers_us']:,.0f} / {broker} / {cpu['es_test_server_and_bench_us']:,.0f}",
+        "",
+    )
+    table.add_row(
+        "2 workers: events/s the cores allow at that CPU cost",
+        f"{cpu['cpu_bound_events_per_s']:,.0f}" if cpu["cpu_bound_events_per_s"] else "-",
         "",
     )
     table.add_row(
