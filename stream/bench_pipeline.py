@@ -6,7 +6,7 @@ Measured in one run, on the same broker and the same pre-generated log lines:
 * a plain Faust passthrough agent (the framework's own per-record cost) and the worker's
   own batch input consumer with a handler that only counts (the input path's ceiling);
 * the real worker (parse, scrub, classify + novelty with the shipped model, enrich, bulk
-  index, commit) with 1 and 2 worker processes, each warmed up on 5,000 other lines: events/s
+  index, commit) with 1 and 2 worker processes, each warmed up on 40,000 other lines: events/s
   from a backlog on ``logs.raw`` to committed offsets, which the worker only commits after the
   sink acknowledged the writes;
 * end-to-end latency (Kafka record timestamp to acknowledged write, from the worker's own
@@ -73,7 +73,11 @@ class BenchConfig:
     events: int = 30_000
     latency_events: int = 5_000
     latency_warmup_events: int = 5_000
-    throughput_warmup_events_per_worker: int = 5_000
+    #: Each worker's prediction cache reaches its steady hit rate on the generated stream after
+    #: about 40,000 events (model rows per event: 0.62 over the first 10,000, 0.21-0.23 up to
+    #: 30,000, then 0.10-0.18); a shorter warm-up measures a worker still filling its cache, and
+    #: two workers, each seeing half the stream, twice as far from steady.
+    throughput_warmup_events_per_worker: int = 40_000
     latency_rate: float = 1_000.0
     partitions: int = 4
     timeout_s: float = 300.0
@@ -254,9 +258,9 @@ def _pipeline_rate(
     """How ``workers`` processes drain a backlog once warm, and their peak RSS.
 
     Each worker first processes its share of warm-up lines (another seed: same kinds of logs,
-    other values), as in the latency run: the measured window then holds neither the start-up
-    and partition assignment of the later worker nor the filling of each worker's own template
-    and prediction caches, which cost a fresh worker 20-60% more CPU per event.
+    other values): the measured window then holds neither the start-up and partition
+    assignment of the later worker nor the filling of each worker's own template and
+    prediction caches (see :attr:`BenchConfig.throughput_warmup_events_per_worker`).
     """
     env = _run_env(target, f"{workers}w", {"LOGWARDEN_TOPIC_PARTITIONS": str(config.partitions)})
     topic = env["LOGWARDEN_TOPIC_LOGS_RAW"]
