@@ -79,6 +79,7 @@ def create_app(settings: Settings, *, web_enabled: bool = True) -> faust.App:
         value_serializer="raw",
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replicas,
+        table_standby_replicas=settings.table_standby_replicas,
         datadir=str(settings.state_dir),
         store="memory://",
         web_enabled=web_enabled,
