@@ -192,6 +192,17 @@ class _Drain:
     #: test Elasticsearch server and the commit polling, over the same window.
     broker_cpu_s: float | None = None
     bench_cpu_s: float = 0.0
+    #: Share of the machine's CPU time the hypervisor gave to other guests meanwhile (Linux
+    #: "steal"): the one sign inside a VM that the host, not this run, took the cycles.
+    steal_share: float | None = None
+
+
+def _steal_share(first: Any, last: Any) -> float | None:
+    """Steal time between two ``psutil.cpu_times()`` samples, as a share of all CPU time."""
+    if not hasattr(first, "steal"):
+        return None
+    total = sum(last) - sum(first)
+    return (last.steal - first.steal) / total if total > 0 else None
 
 
 def _broker_cpu(target: _Target) -> float | None:
@@ -214,7 +225,7 @@ def _wait_committed(
     events to the last one."""
     group, topic = env["LOGWARDEN_APP_ID"], env["LOGWARDEN_TOPIC_LOGS_RAW"]
     deadline = time.monotonic() + timeout_s
-    first: tuple[float, int, list[float], float | None, float] | None = None
+    first: tuple[float, int, list[float], float | None, float, Any] | None = None
     # One admin client for the whole wait: a new one per poll cost this process and the
     # broker ~6 ms of CPU ten times a second, beside the workers being measured.
     admin = KafkaAdminClient(**target.connection.client_options())
@@ -224,7 +235,14 @@ def _wait_committed(
             done = _committed(admin, group, topic)
             now, cpu = time.monotonic(), workers.cpu_seconds()
             if done > start_after and first is None:
-                first = (now, done, cpu, _broker_cpu(target), time.process_time())
+                first = (
+                    now,
+                    done,
+                    cpu,
+                    _broker_cpu(target),
+                    time.process_time(),
+                    psutil.cpu_times(),
+                )
             if done >= total and first is not None:
                 events = done - first[1]
                 used = [end - start for end, start in zip(cpu, first[2], strict=True)]
@@ -240,6 +258,7 @@ def _wait_committed(
                     used,
                     broker_used,
                     time.process_time() - first[4],
+                    _steal_share(first[5], psutil.cpu_times()),
                 )
             time.sleep(0.1)
     finally:
@@ -455,6 +474,9 @@ def run_bench(config: BenchConfig, settings: Settings, console: Console) -> dict
         "events_per_cpu_s_2_workers": round(two.events_per_cpu_s, 1),
         "worker_cpu_s_2_workers": [round(seconds, 1) for seconds in two.cpu_s],
         "cpu_per_event_2_workers": cpu_per_event(two, os.cpu_count() or 1),
+        "cpu_steal_share_1_2_workers": [
+            None if d.steal_share is None else round(d.steal_share, 3) for d in (one, two)
+        ],
         "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "benign_share": BENIGN_SHARE,
         "cpu_count": os.cpu_count(),
@@ -520,6 +542,10 @@ def render_table(figures: dict[str, Any]) -> Table:
         f"{cpu['cpu_bound_events_per_s']:,.0f}" if cpu["cpu_bound_events_per_s"] else "-",
         "",
     )
+    steal = " / ".join(
+        "-" if share is None else f"{share:.1%}" for share in figures["cpu_steal_share_1_2_workers"]
+    )
+    table.add_row("CPU stolen by the hypervisor, 1 / 2 workers", steal, "")
     table.add_row(
         "load average (1 min) before / after", " / ".join(map(str, figures["load_average_1m"])), ""
     )

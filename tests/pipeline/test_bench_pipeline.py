@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections import namedtuple
 
 import orjson
 import pytest
 
-from stream.bench_pipeline import _Drain, cpu_per_event, quantile
+from stream.bench_pipeline import _Drain, _steal_share, cpu_per_event, quantile
 
 CONTRACT = (
     "events_per_s_1_worker",
@@ -44,6 +45,12 @@ def test_quantile_interpolates_within_the_bucket() -> None:
     assert quantile({}, 0.5) != quantile({}, 0.5)  # NaN: no observations
 
 
+def test_steal_share_is_stolen_time_over_all_cpu_time() -> None:
+    times = namedtuple("times", "user system idle steal")
+    assert _steal_share(times(10, 5, 80, 5), times(40, 10, 90, 20)) == pytest.approx(0.25)
+    assert _steal_share((1.0, 2.0), (2.0, 3.0)) is None  # no steal column on this platform
+
+
 @pytest.mark.slow
 def test_json_has_the_contract_keys_measured_in_a_small_run(models: None) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOGWARDEN_")}
@@ -61,3 +68,4 @@ def test_json_has_the_contract_keys_measured_in_a_small_run(models: None) -> Non
     parts = cpu["workers_us"] + cpu["broker_us"] + cpu["es_test_server_and_bench_us"]
     assert cpu["total_us"] == pytest.approx(parts, abs=0.2)
     assert cpu["cpu_bound_events_per_s"] > 0
+    assert len(figures["cpu_steal_share_1_2_workers"]) == 2
