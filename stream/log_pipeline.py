@@ -290,11 +290,15 @@ class LogBatchProcessor:
                 report.alerts += 1
                 report.labels[verdict.label] = report.labels.get(verdict.label, 0) + 1
                 if self._opens_ticket(verdict):
-                    ticket_id = self._ticket_id(record, doc, verdict)
+                    seconds = event_seconds(doc, record)
+                    host = (_host(doc) or "unknown-host")[:200]
+                    ticket_id = self._incidents.ticket_id(verdict.label, host, seconds, record)
                     doc["logwarden"]["ticket"] = {"id": ticket_id}
                     if ticket_id not in tickets and not self._incidents.opened(ticket_id):
                         headers = inject_headers(item.span) if item.span else list(batch_headers)
-                        tickets[ticket_id] = self._ticket(ticket_id, record, doc, verdict, headers)
+                        tickets[ticket_id] = self._ticket(
+                            ticket_id, record, doc, verdict, seconds=seconds, headers=headers
+                        )
         return actions, tickets
 
     def _signals(self, scored: list[tuple[_Item, LogVerdict]]) -> list[OutboundMessage]:
@@ -324,29 +328,26 @@ class LogBatchProcessor:
             and verdict.severity >= self._settings.ticket_min_severity
         )
 
-    def _ticket_id(self, record: RawRecord, doc: dict[str, Any], verdict: LogVerdict) -> str:
-        host = (doc.get("host") or {}).get("hostname") or "unknown-host"
-        return self._incidents.ticket_id(
-            verdict.label, str(host)[:200], event_seconds(doc, record), record
-        )
-
     def _ticket(
         self,
         ticket_id: str,
         record: RawRecord,
         doc: dict[str, Any],
         verdict: LogVerdict,
+        *,
+        seconds: float,
         headers: list[tuple[str, bytes]],
     ) -> OutboundMessage:
-        """The IT ticket of an operational alert's incident, from its first alert."""
-        host = _host(doc)
+        """The IT ticket of an operational alert's incident, from its first alert (at
+        ``seconds``, event time)."""
+        host = _host(doc) or "unknown host"
         message = str(doc.get("message", ""))
         body = (
             f"{message}\n\nseverity {verdict.severity}, "
             f"source {record.topic}/{record.partition}/{record.offset}"
         )
         if self._incidents.window_s > 0:
-            start, end = incident_window(event_seconds(doc, record), self._incidents.window_s)
+            start, end = incident_window(seconds, self._incidents.window_s)
             body += (
                 f"\n\nFirst alert of this incident. Further {verdict.label} alerts on {host} "
                 f"between {_utc(start)} and {_utc(end)} join this ticket: in the alerts data "
@@ -384,8 +385,9 @@ class LogBatchProcessor:
             metrics.ALERTS.labels(label=label).inc(count)
 
 
-def _host(doc: dict[str, Any]) -> str:
-    return str((doc.get("host") or {}).get("hostname") or "unknown host")
+def _host(doc: dict[str, Any]) -> str | None:
+    hostname = (doc.get("host") or {}).get("hostname")
+    return str(hostname) if hostname else None
 
 
 def _utc(seconds: float) -> str:
