@@ -212,6 +212,48 @@ def _broker_cpu(target: _Target) -> float | None:
     return float(times.user + times.system)
 
 
+@dataclass(frozen=True)
+class _Sample:
+    """Clock, committed offsets and CPU counters at one poll: two of them make a drain."""
+
+    at: float
+    committed: int
+    worker_cpu: list[float]
+    broker_cpu: float | None
+    own_cpu: float
+    machine: Any  # psutil.cpu_times()
+
+    @classmethod
+    def take(cls, target: _Target, workers: _Workers, committed: int) -> _Sample:
+        return cls(
+            time.monotonic(),
+            committed,
+            workers.cpu_seconds(),
+            _broker_cpu(target),
+            time.process_time(),
+            psutil.cpu_times(),
+        )
+
+    def drain_since(self, first: _Sample) -> _Drain:
+        events = self.committed - first.committed
+        used = [end - start for end, start in zip(self.worker_cpu, first.worker_cpu, strict=True)]
+        elapsed = self.at - first.at
+        broker = (
+            None
+            if self.broker_cpu is None or first.broker_cpu is None
+            else self.broker_cpu - first.broker_cpu
+        )
+        return _Drain(
+            events,
+            events / elapsed if elapsed > 0 else float("nan"),
+            events / sum(used) if sum(used) > 0 else float("nan"),
+            used,
+            broker,
+            self.own_cpu - first.own_cpu,
+            _steal_share(first.machine, self.machine),
+        )
+
+
 def _wait_committed(
     target: _Target,
     env: dict[str, str],
@@ -225,41 +267,18 @@ def _wait_committed(
     events to the last one."""
     group, topic = env["LOGWARDEN_APP_ID"], env["LOGWARDEN_TOPIC_LOGS_RAW"]
     deadline = time.monotonic() + timeout_s
-    first: tuple[float, int, list[float], float | None, float, Any] | None = None
+    first: _Sample | None = None
     # One admin client for the whole wait: a new one per poll cost this process and the
     # broker ~6 ms of CPU ten times a second, beside the workers being measured.
     admin = KafkaAdminClient(**target.connection.client_options())
     try:
         while time.monotonic() < deadline:
             workers.sample()
-            done = _committed(admin, group, topic)
-            now, cpu = time.monotonic(), workers.cpu_seconds()
-            if done > start_after and first is None:
-                first = (
-                    now,
-                    done,
-                    cpu,
-                    _broker_cpu(target),
-                    time.process_time(),
-                    psutil.cpu_times(),
-                )
-            if done >= total and first is not None:
-                events = done - first[1]
-                used = [end - start for end, start in zip(cpu, first[2], strict=True)]
-                elapsed = now - first[0]
-                broker_now, broker_then = _broker_cpu(target), first[3]
-                broker_used = (
-                    None if broker_now is None or broker_then is None else broker_now - broker_then
-                )
-                return _Drain(
-                    events,
-                    events / elapsed if elapsed > 0 else float("nan"),
-                    events / sum(used) if sum(used) > 0 else float("nan"),
-                    used,
-                    broker_used,
-                    time.process_time() - first[4],
-                    _steal_share(first[5], psutil.cpu_times()),
-                )
+            sample = _Sample.take(target, workers, _committed(admin, group, topic))
+            if sample.committed > start_after and first is None:
+                first = sample
+            if sample.committed >= total and first is not None:
+                return sample.drain_since(first)
             time.sleep(0.1)
     finally:
         admin.close()
