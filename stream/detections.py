@@ -85,7 +85,8 @@ def _get(event: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
-def _epoch(timestamp: Any) -> float | None:
+def timestamp_epoch(timestamp: Any) -> float | None:
+    """Epoch seconds of an ISO 8601 ``@timestamp`` (naive ones are UTC); ``None`` if not one."""
     if not isinstance(timestamp, str):
         return None
     try:
@@ -102,7 +103,7 @@ def signal_from_event(event: Mapping[str, Any], label: str, ref: str) -> Detecti
     """
     if label not in SIGNAL_LABELS:
         return None
-    ts = _epoch(event.get("@timestamp"))
+    ts = timestamp_epoch(event.get("@timestamp"))
     return DetectionSignal(
         ts=ts if ts is not None else datetime.now(UTC).timestamp(),
         label=label,

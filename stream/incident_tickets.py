@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from classifiers.logs.lru import Lru
+from stream.detections import timestamp_epoch
 from stream.records import RawRecord
 
 #: Incidents remembered per worker; an older one forgotten only risks producing its ticket
@@ -30,12 +31,9 @@ REMEMBERED_INCIDENTS = 10_000
 
 def event_seconds(doc: dict[str, Any], record: RawRecord) -> float:
     """The event's time (``@timestamp``), else the Kafka record's, else now."""
-    stamp = doc.get("@timestamp")
-    if isinstance(stamp, str):
-        try:
-            return datetime.fromisoformat(stamp).timestamp()
-        except ValueError:
-            pass
+    seconds = timestamp_epoch(doc.get("@timestamp"))
+    if seconds is not None:
+        return seconds
     if record.timestamp_ms is not None:
         return record.timestamp_ms / 1000
     return datetime.now(UTC).timestamp()
