@@ -31,6 +31,11 @@ class RuntimeProbabilityModel:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.classifier.probabilities(texts)
 
+    def predict_proba_unless_settled(
+        self, texts: Sequence[str], label: str, min_probability: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self.classifier.probabilities_unless_settled(texts, label, min_probability)
+
 
 def load_log_model(
     directory: Path | None = None, threads: int = 2, batch_size: int = 64

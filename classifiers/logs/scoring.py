@@ -19,7 +19,7 @@ import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -47,6 +47,16 @@ class ProbabilityModel(Protocol):
     def label_names(self) -> Sequence[str]: ...
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class SettlingModel(Protocol):
+    """A model that can skip its costly part on texts whose outcome its cheap part already
+    proves (see ``TextClassifier.probabilities_unless_settled``)."""
+
+    def predict_proba_unless_settled(
+        self, texts: Sequence[str], label: str, min_probability: float
+    ) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 def _field(event: Mapping[str, Any], group: str, name: str) -> Any:
@@ -313,6 +323,7 @@ class LogScorer:
         *,
         explanation_cache_size: int = 10_000,
         mask_cache_size: int = 16_384,
+        settle_benign: bool = True,
     ) -> None:
         self.model = model
         self.policy = policy or RiskPolicy()
@@ -322,6 +333,13 @@ class LogScorer:
             explanation_cache_size
         )
         self.explain = explain
+        # Texts the lexical head proves benign and below the alert gate skip the transformer:
+        # their label and alert decision are the full model's by construction, so only a
+        # model with margin bounds and a policy with a gate (alert_min_probability > 0) settle.
+        self.settle_benign = settle_benign and isinstance(model, SettlingModel)
+        #: Rows classified, and how many of them the lexical head settled.
+        self.rows_classified = 0
+        self.rows_settled = 0
         self.label_names = list(model.label_names)
         self._labels = [label_info(name) for name in self.label_names]
         # About half of real messages repeat exactly (half of the Loghub samples' lines), and
@@ -406,7 +424,7 @@ class LogScorer:
         cached). Without one (capacity 0), every event goes through the model: that is the
         "without the cache" figure."""
         if self.cache.capacity <= 0:
-            rows = np.asarray(self.model.predict_proba(list(texts)), dtype=np.float32)
+            rows = self._probabilities(list(texts))
             return predictions_of(rows), rows
         found: dict[str, Prediction] = {}
         missing: dict[str, None] = {}  # ordered set
@@ -419,7 +437,7 @@ class LogScorer:
             else:
                 found[text] = cached
         if missing:
-            rows = np.asarray(self.model.predict_proba(list(missing)), dtype=np.float32)
+            rows = self._probabilities(list(missing))
             computed = predictions_of(rows)
             for text, prediction in zip(missing, computed, strict=True):
                 found[text] = prediction
@@ -427,6 +445,19 @@ class LogScorer:
         self.cache.count(hits=len(texts) - len(missing), misses=len(missing))
         predictions = [found[text] for text in texts]
         return predictions, np.stack([p.probabilities for p in predictions])
+
+    def _probabilities(self, texts: list[str]) -> np.ndarray:
+        """Class probabilities; settled texts (see ``settle_benign``) skip the transformer."""
+        self.rows_classified += len(texts)
+        if not self.settle_benign:
+            return np.asarray(self.model.predict_proba(texts), dtype=np.float32)
+        assert isinstance(self.model, SettlingModel)
+        # p(benign) above 1 - alert_min_probability keeps the threat share below the gate.
+        rows, settled = self.model.predict_proba_unless_settled(
+            texts, BENIGN, 1.0 - self.policy.alert_min_probability
+        )
+        self.rows_settled += int(settled.sum())
+        return np.asarray(rows, dtype=np.float32)
 
     def _score(
         self,

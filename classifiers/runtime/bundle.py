@@ -41,6 +41,9 @@ class ModelMetadata:
     tfidf_head: str | None = None
     tfidf_weight: float = 0.0
     architecture: dict[str, Any] = field(default_factory=dict)
+    #: ``[i][j]``: the most the transformer's logit ``j`` can exceed its logit ``i`` for any
+    #: input (see ``classifiers.training.export.transformer_margin_bounds``); empty when unknown.
+    transformer_margin_bounds: list[list[float]] = field(default_factory=list)
     split: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     created: str = ""

@@ -141,16 +141,33 @@ class TextClassifier:
         The length buckets go to the worker threads first; the TF-IDF head is computed on this
         thread while they run.
         """
-        ids = self._encode(texts)
-        running = [
-            (batch, self._submit(self.backend.logits, input_ids, mask))
-            for batch, input_ids, mask in iter_padded(ids, self.batch_size, self.max_tokens)
-        ]
+        running = self._start_transformer(texts)
+        out = self._lexical(texts)
+        out += self._collect(running, len(texts))
+        return out
+
+    def _lexical(self, texts: Sequence[str]) -> np.ndarray:
+        """The weighted TF-IDF head's scores (zeros without a head)."""
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         if self.tfidf is not None and self.metadata.tfidf_weight:
             out += self.metadata.tfidf_weight * self.tfidf.decision(texts)
+        return out
+
+    def _start_transformer(
+        self, texts: Sequence[str]
+    ) -> list[tuple[np.ndarray, Future[np.ndarray]]]:
+        ids = self._encode(texts)
+        return [
+            (batch, self._submit(self.backend.logits, input_ids, mask))
+            for batch, input_ids, mask in iter_padded(ids, self.batch_size, self.max_tokens)
+        ]
+
+    def _collect(
+        self, running: list[tuple[np.ndarray, Future[np.ndarray]]], rows: int
+    ) -> np.ndarray:
+        out = np.zeros((rows, len(self.labels)), dtype=np.float32)
         for batch, result in running:
-            out[batch] += result.result()
+            out[batch] = result.result()
         return out
 
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
@@ -179,6 +196,43 @@ class TextClassifier:
         if not clean:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         return softmax(self.logits(clean) / self.metadata.temperature)
+
+    def probabilities_unless_settled(
+        self, texts: Sequence[object], label: str, min_probability: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated probabilities, running the transformer only where it could change whether
+        ``label`` is the top class with probability above ``min_probability``.
+
+        A text is *settled* when its lexical (TF-IDF) scores alone prove both, whatever the
+        transformer outputs within ``metadata.transformer_margin_bounds``. Settled rows skip the
+        transformer and get the lexical scores' probabilities; the rest get the full model's.
+        Returns the probabilities and the settled mask. Without bounds or a TF-IDF head nothing
+        settles, and this equals :meth:`probabilities`.
+        """
+        clean = [coerce_text(text) for text in texts]
+        lexical = self._lexical(clean)
+        settled = self._settled(lexical, label, min_probability)
+        rest = np.flatnonzero(~settled)
+        if rest.size:
+            subset = [clean[i] for i in rest]
+            lexical[rest] += self._collect(self._start_transformer(subset), len(subset))
+        return softmax(lexical / self.metadata.temperature), settled
+
+    def _settled(self, lexical: np.ndarray, label: str, min_probability: float) -> np.ndarray:
+        """Rows where ``label`` stays on top with probability > ``min_probability`` for every
+        transformer output the margin bounds allow."""
+        bounds = self.metadata.transformer_margin_bounds
+        if not bounds or not lexical.size or not 0 < min_probability < 1:
+            return np.zeros(len(lexical), dtype=bool)
+        index = self.labels.index(label)
+        # Highest possible (logit_j - logit_label) of the combined scores, for each other j.
+        worst = np.delete(lexical - lexical[:, [index]] + np.asarray(bounds)[index], index, axis=1)
+        # p(label) = 1 / (1 + sum_j exp((logit_j - logit_label) / T)) > p  <=>  sum < (1 - p) / p
+        odds = np.exp(worst / self.metadata.temperature).sum(axis=1)
+        settled: np.ndarray = (worst.max(axis=1) < 0) & (
+            odds < (1 - min_probability) / min_probability
+        )
+        return settled
 
     def classify(self, texts: Sequence[object]) -> list[Prediction]:
         """Predictions in input order; empty texts always go to triage."""

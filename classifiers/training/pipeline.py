@@ -37,7 +37,7 @@ from classifiers.evaluation import (
 from classifiers.runtime.batching import encode, load_tokenizer
 from classifiers.runtime.bundle import ONNX_FILE, TOKENIZER_FILE, TORCH_FILE, ModelMetadata
 from classifiers.runtime.classifier import TextClassifier, softmax
-from classifiers.training.export import export_onnx, quantize_int8
+from classifiers.training.export import export_onnx, quantize_int8, transformer_margin_bounds
 from classifiers.training.loop import TrainConfig, predict_logits, train, training_hardware
 from classifiers.training.model_card import write_model_card
 from classifiers.training.modeling import (
@@ -359,6 +359,7 @@ def run_training(
             "vocab_size": 30522,
             "quantisation": "onnxruntime dynamic int8 (weights)",
         },
+        transformer_margin_bounds=transformer_margin_bounds(shipped),
         split={
             "seed": options.seed,
             "val_share": options.val_share,

@@ -74,6 +74,26 @@ def test_onnx_runtime_matches_the_torch_model_it_was_exported_from(tiny_run) -> 
     assert agreement >= 0.95
 
 
+def test_margin_bounds_hold_for_the_fp32_weights_on_any_input(tiny_run) -> None:  # type: ignore[no-untyped-def]
+    """The stored bounds, less the int8 slack, hold for torch on real texts and random ids."""
+    from classifiers.training.export import INT8_MARGIN_SLACK
+
+    model = TextClassifier.load(tiny_run.model_dir, backend="torch")
+    bounds = np.asarray(model.metadata.transformer_margin_bounds) - INT8_MARGIN_SLACK
+    np.fill_diagonal(bounds, 0.0)  # a logit never exceeds itself; no slack there
+    n = len(model.labels)
+    assert bounds.shape == (n, n)
+    model.metadata.tfidf_weight = 0.0
+    real = model.logits(tiny_run.split.val.texts + tiny_run.split.test.texts)
+    generator = np.random.default_rng(3)
+    ids = generator.integers(1000, 30000, size=(256, 24))
+    mask = (np.arange(24)[None, :] < generator.integers(1, 25, size=(256, 1))).astype(np.int64)
+    random = model.backend.logits(ids, mask)
+    for logits in (real, random):
+        margins = logits[:, None, :] - logits[:, :, None]  # [row, i, j] = logit_j - logit_i
+        assert np.all(margins <= bounds + 1e-4), float((margins - bounds).max())
+
+
 def test_training_is_deterministic_given_the_seed() -> None:
     ids = [[101, 2000 + i % 50, 2100 + i % 7, 102] for i in range(64)]
     labels = np.array([i % 3 for i in range(64)])
