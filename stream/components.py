@@ -70,6 +70,10 @@ class ScoringAdapter:
     def cache_hit_ratio(self) -> float | None:
         return float(self._scorer.cache.hit_rate)
 
+    def settled_ratio(self) -> float | None:
+        classified = self._scorer.rows_classified
+        return self._scorer.rows_settled / classified if classified else None
+
 
 class RouterAdapter:
     """The ticket ``TextClassifier`` (with its routing thresholds) as a ``TicketRouter``."""

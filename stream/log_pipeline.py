@@ -233,9 +233,12 @@ class LogBatchProcessor:
             metrics.MODEL_SECONDS.labels(model=self._scorer.model_name).observe(
                 time.perf_counter() - started
             )
-        ratio = self._scorer.cache_hit_ratio()
-        if ratio is not None:
-            metrics.MODEL_CACHE_HIT_RATIO.set(ratio)
+        for gauge, ratio in (
+            (metrics.MODEL_CACHE_HIT_RATIO, self._scorer.cache_hit_ratio()),
+            (metrics.MODEL_SETTLED_RATIO, self._scorer.settled_ratio()),
+        ):
+            if ratio is not None:
+                gauge.set(ratio)
         return list(zip(parsed, verdicts, strict=True))
 
     def _enrich(

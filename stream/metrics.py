@@ -52,6 +52,10 @@ MODEL_SECONDS = Histogram(
 MODEL_CACHE_HIT_RATIO = Gauge(
     "logwarden_model_cache_hit_ratio", "Share of events answered from the template cache."
 )
+MODEL_SETTLED_RATIO = Gauge(
+    "logwarden_model_settled_ratio",
+    "Share of texts sent to the model that its lexical head settled without the transformer.",
+)
 BULK_SECONDS = Histogram(
     "logwarden_es_bulk_seconds", "Bulk write time, retries included.", buckets=_LATENCY_BUCKETS
 )

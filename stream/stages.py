@@ -55,6 +55,8 @@ class LogScorer(Protocol):
 
     def cache_hit_ratio(self) -> float | None: ...
 
+    def settled_ratio(self) -> float | None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class TicketDecision:
