@@ -9,9 +9,11 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
 * ``scoring_cached`` / ``scoring_uncached``: events/s of the full scoring step (templates,
   classifier, novelty, risk, explanations for alerts) over the parsed Loghub samples of all 13
   systems, with and without the result cache (its hit rate as an extra), and without the cache
-  nor explanations (``scoring_uncached_no_explanations``). Explanations keep their own cache (by
-  template and label) in every row: occlusion costs a model pass per constant word of a template,
-  once;
+  nor explanations (``scoring_uncached_no_explanations``); ``settled_share`` is the share of
+  texts the lexical head settled without the transformer, and
+  ``scoring_uncached_transformer_on_every_event`` turns that off. Explanations keep their own
+  cache (by template and label) in every row: occlusion costs a model pass per constant word of a
+  template, once;
 * ``heldout_systems``: per-system false-positive rate of a model trained without any Loghub
   background system (a stricter leave-one-system-out: all twelve are left out at once), when
   that model's directory exists in the training work dir;
@@ -114,18 +116,20 @@ def log_figures(
     figures["student_int8"] = student
 
     events = parse_lines(all_system_lines())
-    for name, cache_size, explain in (
-        ("scoring_cached", 50_000, True),
-        ("scoring_uncached", 0, True),
-        ("scoring_uncached_no_explanations", 0, False),
+    for name, cache_size, explain, settle in (
+        ("scoring_cached", 50_000, True, True),
+        ("scoring_uncached", 0, True, True),
+        ("scoring_uncached_no_explanations", 0, False, True),
+        ("scoring_uncached_transformer_on_every_event", 0, True, False),
     ):
-        result = scoring_throughput(model, events, policy, cache_size, explain)
+        result = scoring_throughput(model, events, policy, cache_size, explain, settle=settle)
         figures[name] = {
             "items_per_s": result.events_per_s,
             "events": result.events,
             "seconds": result.seconds,
             "events_per_cpu_s": result.events_per_cpu_s,
             "cache_hit_rate": result.cache_hit_rate,
+            "settled_share": result.settled_share,
             "load_average": round(os.getloadavg()[0], 2),
         }
 

@@ -294,6 +294,8 @@ class Throughput:
     cpu_seconds: float
     events_per_cpu_s: float
     cache_hit_rate: float | None
+    #: Share of the texts sent to the model that the lexical head settled (no transformer).
+    settled_share: float
 
 
 def scoring_throughput(
@@ -302,10 +304,19 @@ def scoring_throughput(
     policy: RiskPolicy,
     cache_size: int,
     explain: bool = True,
+    *,
+    settle: bool = True,
 ) -> Throughput:
     """Events/s of the full scoring step (templates + classifier + novelty + risk and, for
     alerts, explanations) over already-parsed events; a fresh scorer, one pass."""
-    scorer = LogScorer(model, policy, TemplateTracker(), cache_size=cache_size, explain=explain)
+    scorer = LogScorer(
+        model,
+        policy,
+        TemplateTracker(),
+        cache_size=cache_size,
+        explain=explain,
+        settle_benign=settle,
+    )
     start, cpu_start = time.perf_counter(), time.process_time()
     score_all(scorer, events)
     seconds = time.perf_counter() - start
@@ -317,4 +328,5 @@ def scoring_throughput(
         cpu_seconds=round(cpu, 3),
         events_per_cpu_s=round(len(events) / cpu, 1) if cpu else 0.0,
         cache_hit_rate=round(scorer.cache.hit_rate, 4) if cache_size else None,
+        settled_share=round(scorer.rows_settled / max(1, scorer.rows_classified), 4),
     )

@@ -81,6 +81,7 @@ def render_card(
     hand = student.get("hand_labelled", {})
     cached, uncached = figures.get("scoring_cached", {}), figures.get("scoring_uncached", {})
     bare = figures.get("scoring_uncached_no_explanations", {})
+    every = figures.get("scoring_uncached_transformer_on_every_event", {})
     heldout = figures.get("heldout_systems")
     baseline = figures.get("baseline_tfidf", {})
     by_label: dict[str, list[str]] = {}
@@ -163,7 +164,9 @@ stream combines its probabilities with template novelty into `event.risk_score` 
   rate {cached.get("cache_hit_rate")}; {cached.get("events_per_cpu_s")} events per CPU-second),
   {uncached.get("items_per_s")} events/s without it ({uncached.get("events_per_cpu_s")} per
   CPU-second), {bare.get("items_per_s")} events/s without cache nor explanations. Targets
-  >= 5,000 and >= 2,500.
+  >= 5,000 and >= 2,500. The lexical head settled {uncached.get("settled_share")} of the texts
+  the model saw without the cache (see Serving); with the transformer on every event instead:
+  {every.get("items_per_s")} events/s ({every.get("events_per_cpu_s")} per CPU-second).
 - Student alone on the generated test: {student.get("items_per_s")} lines/s at batch 64
   (p50 {student.get("p50_ms")} ms, p99 {student.get("p99_ms")} ms per batch).
 
@@ -200,6 +203,19 @@ SendWorker` and `Send worker leaving thread` (WARN) benign. Model 1.0.0 called t
 (40.7% of Zookeeper's benign lines in-distribution) because the benign sample then was uniform
 over distinct texts and had dropped all three templates from training; the sample is now shared
 per system, most frequent texts first. The map was not changed after seeing the figure.
+
+## Serving: lexical settling
+The model's score is the transformer's logits plus the weighted TF-IDF head's. The last
+LayerNorm bounds what the transformer can add: for labels i and j, its logit j exceeds its logit
+i by at most `transformer_margin_bounds[i][j]` (metadata; |d * gamma| sqrt(hidden) + d . beta +
+b_j - b_i with d = W_j - W_i over the head, plus 1.0 for the int8 head's rounding). When the
+TF-IDF scores alone make `benign` the top class with p(benign) > 1 - 0.6 for every transformer
+output within those bounds, the event can neither alert nor take another label, so the scorer
+skips the transformer for it (`LogScorer(settle_benign=...)`). Its label and alert decision are
+the full model's by construction; its stored probabilities are the TF-IDF head's. Tests check
+the bounds against the int8 model on generated and hand-labelled lines, and that labels and
+alerts do not change. The figures above that read labels or alerts are therefore those of the
+full model.
 
 ## Limits
 - The teacher saw each distinct text once per epoch (duplicates removed); real deployments
