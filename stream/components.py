@@ -71,8 +71,7 @@ class ScoringAdapter:
         return float(self._scorer.cache.hit_rate)
 
     def settled_ratio(self) -> float | None:
-        classified = self._scorer.rows_classified
-        return self._scorer.rows_settled / classified if classified else None
+        return self._scorer.settled_ratio
 
 
 class RouterAdapter:

@@ -328,5 +328,5 @@ def scoring_throughput(
         cpu_seconds=round(cpu, 3),
         events_per_cpu_s=round(len(events) / cpu, 1) if cpu else 0.0,
         cache_hit_rate=round(scorer.cache.hit_rate, 4) if cache_size else None,
-        settled_share=round(scorer.rows_settled / max(1, scorer.rows_classified), 4),
+        settled_share=round(scorer.settled_ratio or 0.0, 4),
     )

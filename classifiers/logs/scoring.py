@@ -446,6 +446,11 @@ class LogScorer:
         predictions = [found[text] for text in texts]
         return predictions, np.stack([p.probabilities for p in predictions])
 
+    @property
+    def settled_ratio(self) -> float | None:
+        """Share of the texts classified so far that the lexical head settled (None before any)."""
+        return self.rows_settled / self.rows_classified if self.rows_classified else None
+
     def _probabilities(self, texts: list[str]) -> np.ndarray:
         """Class probabilities; settled texts (see ``settle_benign``) skip the transformer."""
         self.rows_classified += len(texts)
