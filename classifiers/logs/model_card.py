@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from classifiers.benchmark import BenchOptions
-from classifiers.logs.bench import DEFAULT_WORK_DIR, log_figures
+from benches.classifier import BenchOptions
+from benches.logs import DEFAULT_WORK_DIR, log_figures
 from classifiers.logs.dataset import BGL_TAG_LABELS
 from classifiers.logs.taxonomy import TAXONOMY
 from classifiers.runtime.bundle import ModelMetadata, directory_size_mb

@@ -1,5 +1,5 @@
 """Log classifier commands: ``classify logs``, ``train logs`` (``bench classifier --task logs``
-is served by the generic benchmark command through ``classifiers.benchmark.BENCH_TASKS``).
+is served by the generic benchmark command through ``benches.classifier.BENCH_TASKS``).
 
 Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs``.
 """

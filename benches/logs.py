@@ -31,7 +31,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from classifiers.benchmark import BenchOptions, BenchRow, Timing, time_batches
+from benches.classifier import BenchOptions, BenchRow, Timing, time_batches
 from classifiers.logs.dataset import (
     BACKGROUND_SYSTEMS,
     LabelledLine,

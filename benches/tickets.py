@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.benchmark import BenchOptions, BenchRow, Timing, time_batches
+import classifiers
+from benches.classifier import BenchOptions, BenchRow, Timing, time_batches
 from classifiers.datasets import TextTask, load_tickets, stratified_split
 from classifiers.evaluation import accuracy, macro_f1
 from classifiers.runtime.bundle import ModelMetadata, directory_size_mb
@@ -26,7 +27,7 @@ from classifiers.sparse_linear import SparseLinearHead
 
 log = logging.getLogger(__name__)
 
-TICKET_MODEL_DIR = Path(__file__).resolve().parent / "models" / "tickets"
+TICKET_MODEL_DIR = Path(classifiers.__file__).resolve().parent / "models" / "tickets"
 DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "tickets"
 
 
