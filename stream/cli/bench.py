@@ -1,20 +1,14 @@
 """``logwarden bench ...``: the benchmark commands, whose harnesses live in ``benches/``.
 
-The harnesses (and the Elasticsearch test double the pipeline bench starts) are development
-tools, not part of the wheel: they are imported only when a bench command runs. From a source
-checkout (``pip install -e '.[dev]'`` or ``make install``) the checkout's root is put on the
-import path, since an editable install maps only the three product packages; from an installed
-wheel the commands say so in one line.
+The harnesses are development tools outside the wheel, loaded by :func:`load_harness` only
+when a bench command runs.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Annotated, Any
 
 import orjson
@@ -23,31 +17,13 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-import stream
 from classifiers.parsing import ParseOptions, parser_build
 from classifiers.paths import SHIPPED_LOG_MODEL, SHIPPED_TICKET_MODEL
 from stream.cli.apps import bench_app
+from stream.cli.harness import load_harness
 from stream.config import Settings, get_settings
 
 console = Console(stderr=True)
-#: The source checkout that holds ``benches/`` next to ``stream/`` (absent in a wheel install).
-CHECKOUT = Path(stream.__file__).resolve().parent.parent
-
-
-def _harness(name: str) -> ModuleType:
-    """``benches.<name>``, from the source checkout; a one-line exit when there is none."""
-    if (CHECKOUT / "benches" / "__init__.py").is_file() and str(CHECKOUT) not in sys.path:
-        sys.path.append(str(CHECKOUT))
-    try:
-        return importlib.import_module(f"benches.{name}")
-    except ModuleNotFoundError as error:
-        if error.name not in {"benches", "tests", "tests.doubles"}:
-            raise
-        console.print(
-            "[red]logwarden bench needs a source checkout:[/red] the harnesses are not in the "
-            "wheel; clone the repository and run `pip install -e '.[dev]'` there"
-        )
-        raise typer.Exit(2) from None
 
 
 @bench_app.command("parse")
@@ -62,7 +38,7 @@ def bench_parse(
         timezone=settings.timezone, max_bytes=settings.max_event_bytes,
         scrub_secrets=settings.scrub_secrets, store_original=settings.store_original,
     )  # fmt: skip
-    harness = _harness("parsing")
+    harness = load_harness("parsing")
     streams, note = harness.load_streams()
     if note and not as_json:
         console.print(f"[yellow]{note}[/yellow]")
@@ -128,7 +104,7 @@ def bench_pipeline(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Sustained events/s and latency of the whole pipeline next to Faust and aiokafka."""
-    harness = _harness("pipeline")
+    harness = load_harness("pipeline")
     settings = Settings()
     config = harness.BenchConfig(
         events=events,
@@ -161,7 +137,7 @@ def bench_classifier(
     ] = False,
 ) -> None:
     """Quality and speed of baseline, teacher, student fp32 and student int8, in one run."""
-    harness = _harness("classifier")
+    harness = load_harness("classifier")
 
     logging.basicConfig(level=logging.WARNING)
     try:
@@ -201,9 +177,9 @@ def _log_card_rows(options: Any) -> list[Any]:
     from classifiers.logs.model_card import write_log_model_card
     from classifiers.runtime import ModelMetadata
 
-    harness = _harness("logs")
+    harness = load_harness("logs")
     figures = harness.log_figures(options)
     report = ModelMetadata.read(SHIPPED_LOG_MODEL).metrics
-    write_log_model_card(SHIPPED_LOG_MODEL, report, figures=figures)
+    write_log_model_card(SHIPPED_LOG_MODEL, report, figures)
     rows: list[Any] = harness.figure_rows(figures)
     return rows

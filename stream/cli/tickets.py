@@ -15,23 +15,19 @@ from typing import Annotated, BinaryIO
 import typer
 from rich.console import Console
 
-import classifiers
+from classifiers.paths import SHIPPED_TICKET_MODEL, TICKET_WORK_DIR
 from stream.cli.apps import classify_app, train_app
 
 console = Console(stderr=True)
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "tickets"
-
-
-TICKET_MODEL_DIR = Path(classifiers.__file__).resolve().parent / "models" / "tickets"
 
 
 @train_app.command("tickets")
 def train_tickets(
     *,
-    output: Annotated[Path, typer.Option(help="Model directory to write.")] = TICKET_MODEL_DIR,
+    output: Annotated[Path, typer.Option(help="Model directory to write.")] = SHIPPED_TICKET_MODEL,
     work_dir: Annotated[
         Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
-    ] = DEFAULT_WORK_DIR,
+    ] = TICKET_WORK_DIR,
     seed: Annotated[int, typer.Option(help="Seed of the split and all training.")] = 13,
     limit: Annotated[int | None, typer.Option(help="Use only N tickets (quick runs).")] = None,
     student_epochs: Annotated[float, typer.Option(help="Student epochs.")] = 3.0,
@@ -115,7 +111,7 @@ def classify_tickets(
         ),
     ] = None,
     text: Annotated[str | None, typer.Option(help="Classify this one ticket.")] = None,
-    model: Annotated[Path, typer.Option(help="Model directory.")] = TICKET_MODEL_DIR,
+    model: Annotated[Path, typer.Option(help="Model directory.")] = SHIPPED_TICKET_MODEL,
     threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads.")] = 2,
     batch_size: Annotated[int, typer.Option(help="Tickets per model batch.")] = 64,
 ) -> None:
