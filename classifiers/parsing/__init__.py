@@ -44,7 +44,7 @@ API keys) are masked by :func:`scrub` before parsing, so no field of the event c
 """
 
 from classifiers.parsing.core import parse, parse_many
-from classifiers.parsing.model import (
+from classifiers.parsing.events import (
     ECS_VERSION,
     FailureType,
     ParsedEvent,

@@ -8,9 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from classifiers.parsing.fields import add_related, section
-from classifiers.parsing.jsonfmt import JsonError
-from classifiers.parsing.model import (
+from classifiers.parsing.events import (
     ECS_VERSION,
     Context,
     FailureType,
@@ -18,6 +16,8 @@ from classifiers.parsing.model import (
     ParseFailure,
     ParseOptions,
 )
+from classifiers.parsing.fields import add_related, section
+from classifiers.parsing.jsonfmt import JsonError
 from classifiers.parsing.registry import (
     FORMATS,
     FormatSpec,

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from classifiers.parsing.model import Context, FailureType
+from classifiers.parsing.events import Context, FailureType
 from classifiers.parsing.timeparse import from_any
 
 _TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime")
