@@ -14,6 +14,7 @@ from setuptools import setup
 # The modules of classifiers/parsing that mypyc compiles (bench.py and __init__.py stay Python).
 PARSER_MODULES = (
     "events",
+    "options",
     "timeparse",
     "fields",
     "scrubbing",
