@@ -182,3 +182,9 @@ def test_no_import_cycles() -> None:
     for module in edges:
         visit(module, [module])
     assert cycles == set()
+
+
+def test_operational_labels_are_taxonomy_labels() -> None:
+    from classifiers.logs.taxonomy import LABELS, OPERATIONAL_LABELS
+
+    assert OPERATIONAL_LABELS <= set(LABELS)
