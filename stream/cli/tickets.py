@@ -119,7 +119,7 @@ def classify_tickets(
     import orjson
 
     from classifiers.runtime import ModelDirError, TextClassifier
-    from classifiers.runtime.records import (
+    from classifiers.runtime.input_lines import (
         InputRecord,
         classify_records,
         looks_like_csv,
