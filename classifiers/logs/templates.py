@@ -195,7 +195,7 @@ class TemplateTracker:
         self._windows: Lru[str, tuple[deque[str], Counter[str]]] = Lru(max_keys)
         self._memo: Lru[str, _Mined] = Lru(memo_size)
         self._generations: Counter[int] = Counter()
-        #: drain3 cluster id -> template id (see :meth:`_id_of`).
+        #: drain3 cluster id -> template id: the hash of the cluster's first template.
         self._ids: dict[int, str] = {}
         self._lock = threading.Lock()
 
@@ -243,20 +243,13 @@ class TemplateTracker:
         generation = self._generations[length]
         if result["change_type"] == "cluster_created":
             self._forget_evicted_ids()
+            self._ids[cluster.cluster_id] = template_id(text)
         found = _Mined(
-            cluster, generation, self._id_of(cluster, text), text, str(cluster.cluster_id)
+            cluster, generation, self._ids[cluster.cluster_id], text, str(cluster.cluster_id)
         )
         if result["change_type"] == "none":
             self._memo.put(message, found)
         return found, result["change_type"] == "cluster_created"
-
-    def _id_of(self, cluster: LogCluster, text: str) -> str:
-        """The cluster's id: fixed from ``text`` the first time the cluster is seen (its creation
-        template, or its template when restored from a snapshot that predates ids)."""
-        found = self._ids.get(cluster.cluster_id)
-        if found is None:
-            found = self._ids[cluster.cluster_id] = template_id(text)
-        return found
 
     def _forget_evicted_ids(self) -> None:
         """Drop the ids of clusters drain3's LRU evicted, once they outnumber the live ones."""
@@ -311,17 +304,20 @@ class TemplateTracker:
             data: dict[str, Any] = orjson.loads(state)
             drain_state = data["drain"].encode("ascii")
             windows = data["windows"]
-            # Version 1 snapshots have no ids: each cluster takes its current template's.
-            ids = {int(key): str(value) for key, value in data.get("ids", {}).items()}
+            template_ids = {int(key): str(value) for key, value in data.get("ids", {}).items()}
+            version = data["version"]
         except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"not a template tracker snapshot: {exc}") from exc
         miner = TemplateMiner(persistence_handler=_Capture(drain_state), config=self._config)
         miner.persistence_handler = None
+        if version == 1:  # no ids yet: each cluster keeps the id its documents carry
+            clusters = miner.drain.id_to_cluster.items()
+            template_ids = {key: template_id(cluster.get_template()) for key, cluster in clusters}
         with self._lock:
             self._miner = miner
             self._memo.clear()
             self._generations.clear()
-            self._ids = ids
+            self._ids = template_ids
             self._windows = Lru(
                 self.max_keys,
                 (

@@ -6,6 +6,7 @@ Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs
 
 from __future__ import annotations
 
+import gzip
 import logging
 import sys
 from collections.abc import Iterator
@@ -25,10 +26,14 @@ DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
 BATCH_LINES = 256
 
 
-def _open(source: str | None) -> BinaryIO:
+def open_source(source: str | None) -> BinaryIO:
+    """Standard input for None or ``-``, else the file (gunzipped when named ``*.gz``: rotated
+    logs); exit code 2 with the reason when it cannot be opened."""
     if source is None or source == "-":
         return sys.stdin.buffer
     try:
+        if source.endswith(".gz"):
+            return gzip.open(source, "rb")  # type: ignore[return-value]
         return Path(source).open("rb")
     except OSError as error:
         console.print(f"[red]cannot read {source}: {error}[/red]")
@@ -96,7 +101,7 @@ def classify_logs(
     )
     out = sys.stdout.buffer
     number = 0
-    for batch in _batches(_open(source), BATCH_LINES):
+    for batch in _batches(open_source(source), BATCH_LINES):
         parsed = [parse(raw, options) for raw in batch]
         events = [p for p in parsed if not isinstance(p, ParseFailure)]
         scores = iter(scorer.score_batch(events))
