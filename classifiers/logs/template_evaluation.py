@@ -12,6 +12,9 @@ sharing its true group (the samples' ``EventId``). Three groupings per system:
 * ``plain_drain3``: drain3 with its default settings on Loghub's own ``Content`` column, the
   reference the published figures use.
 
+:func:`mixed_stream_by_id` runs every system through one tracker, lines interleaved, as a
+worker sees many sources at once: templates of different systems must not merge.
+
 :func:`leave_one_system_out` checks that the miner's settings generalise: for each system it
 picks the best settings on the other systems and reports the held-out system's accuracy.
 """
@@ -140,18 +143,35 @@ def _observe(
     sample: LoghubSample, tracker: TemplateTracker
 ) -> tuple[list[Hashable], list[Hashable], float]:
     """Template id and text per line as ``tracker`` assigns them, and the CPU seconds spent."""
-    ids: list[Hashable] = []
-    texts: list[Hashable] = []
     start = time.process_time()
-    for number, message in enumerate(sample.messages):
-        if message is None:  # a rejected line is its own group: it gets no template
-            ids.append(("rejected", number))
-            texts.append(("rejected", number))
-            continue
-        match = tracker.observe_masked(*message)
-        ids.append(match.id)
-        texts.append(match.text)
-    return ids, texts, time.process_time() - start
+    groups = [_groups(tracker, message, number) for number, message in enumerate(sample.messages)]
+    cpu_s = time.process_time() - start
+    return [group[0] for group in groups], [group[1] for group in groups], cpu_s
+
+
+def _groups(
+    tracker: TemplateTracker, message: tuple[str, str] | None, number: int
+) -> tuple[Hashable, Hashable]:
+    """(template id, template text) of one line; a rejected line is its own group: it gets no
+    template."""
+    if message is None:
+        return ("rejected", number), ("rejected", number)
+    match = tracker.observe_masked(*message)
+    return match.id, match.text
+
+
+def mixed_stream_by_id(samples: Sequence[LoghubSample]) -> dict[str, float]:
+    """``by_id`` accuracy per system when all systems share one tracker, lines interleaved
+    round-robin."""
+    tracker = TemplateTracker()
+    ids: dict[str, list[Hashable]] = {sample.system: [] for sample in samples}
+    for number in range(max((len(sample.messages) for sample in samples), default=0)):
+        for sample in samples:
+            if number < len(sample.messages):
+                ids[sample.system].append(_groups(tracker, sample.messages[number], number)[0])
+    return {
+        sample.system: grouping_accuracy(ids[sample.system], sample.truth) for sample in samples
+    }
 
 
 def plain_drain3_clusters(contents: Iterable[str]) -> list[int]:

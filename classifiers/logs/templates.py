@@ -5,12 +5,12 @@ Two maskings with one job each:
 * :func:`mask_for_model` replaces addresses, numbers and hex with placeholders but keeps paths and
   query strings, because attack payloads live there. Its output is what the classifier reads, so
   it is also the key of the result cache: two lines with the same masked text get the same answer.
-* drain3 additionally turns every word that holds a number or a placeholder into ``<VAR>``
-  (keeping a leading ``key=``: ``uid=<VAR>``, ``blk_<NUM>`` -> ``<VAR>``) and masks file-system
-  paths, so ``/var/log/a`` and ``/var/log/b`` share a template; its templates drive novelty and
-  ``logwarden.template.*``. One name for every value, because the same slot of a template holds
-  a decimal on one line and a hex id on the next; measured on the Loghub samples in
-  ``docs/templates.md``.
+* drain3 additionally turns every value into ``<VAR>`` (a word that holds a number or a
+  placeholder, a dotted name of three parts or more, a quoted string after ``=``; a leading
+  ``key=`` stays: ``uid=<VAR>``) and masks file-system paths, so ``/var/log/a`` and
+  ``/var/log/b`` share a template; its templates drive novelty and ``logwarden.template.*``.
+  One name for every value, because the same slot of a template holds a decimal on one line and
+  a hex id on the next; the choice is measured on the Loghub samples in ``docs/templates.md``.
 
 A template's ``id`` is fixed when its drain3 cluster is created (a hash of the cluster's first
 template) and kept for the cluster's life, snapshot included: drain3 widens a template as it
@@ -71,8 +71,13 @@ _MODEL_MASKS: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     (r"(?<![\w<])[-+]?\d+(?:[.,:]\d+)*(?![\w>])", "NUM", _DIGIT.search),
 )
 _PATH_MASK = (r"(?<![\w.<>])(?:/[\w.\-@%+]+){2,}/?", "PATH")
-# A word holding a digit or a placeholder, with its ``key=`` kept apart.
-_VALUE_WORD = re.compile(r"(?<!\S)([A-Za-z_][\w.\-]*=)?\S*(?:\d|<(?:IP|NUM|HEX)>)\S*")
+# Values: a quoted string after ``=`` or ``:`` (it may hold spaces), else a word holding a digit
+# or a placeholder, or a dotted name of three parts or more (``com.example.app``: hosts, Java and
+# Android components); a leading ``key=`` is kept apart.
+_VALUE_WORD = re.compile(
+    r'(?<=[=:])"[^"]*"'
+    r"|(?<!\S)([A-Za-z_][\w.\-]*=)?(?:\S*(?:\d|<(?:IP|NUM|HEX)>)\S*|[\w$]+(?:\.[\w$]+){2,}\S*)"
+)
 _COMPILED_MODEL_MASKS = tuple(
     (re.compile(pattern), f"<{name}>", may_match) for pattern, name, may_match in _MODEL_MASKS
 )

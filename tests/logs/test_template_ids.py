@@ -134,3 +134,35 @@ def test_templates_cli_rejects_an_unknown_format(tmp_path: Path) -> None:
     source.write_bytes(b"hello\n")
     result = runner.invoke(app, ["templates", str(source), "--format", "nope", "--json"])
     assert result.exit_code == 2
+
+
+def test_values_become_one_placeholder_and_keys_stay() -> None:
+    tracker = TemplateTracker()
+    match = tracker.observe(
+        'acquire lock=5, tag="View Lock", name=com.android.systemui, uid=1000 ws=null', "k"
+    )
+    assert match.text == "acquire lock=<VAR> tag=<VAR>, name=<VAR> uid=<VAR> ws=null"
+    # A decimal and a hex id in the same slot are one template.
+    assert tracker.observe("Created NT transaction 0x1f", "k").id == (
+        tracker.observe("Created NT transaction 123", "k").id
+    )
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared Loghub data absent (../shared/data)")
+def test_bench_templates_prints_one_row_per_system_and_the_mean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = shared_data_dir()
+    assert base is not None
+    for system in ("Apache", "HealthApp"):
+        (tmp_path / "loghub").mkdir(exist_ok=True)
+        (tmp_path / "loghub" / system).symlink_to(base / "loghub" / system)
+    monkeypatch.setenv("LOGWARDEN_SHARED_DATA", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "160")
+    result = runner.invoke(app, ["bench", "templates"])
+    assert result.exit_code == 0, result.output
+    rows = {
+        line.split()[1]: line.split()[3:7] for line in result.stdout.splitlines() if "│" in line
+    }
+    assert rows["Apache"] == ["1.000", "│", "1.000", "│"]
+    assert set(rows) >= {"Apache", "HealthApp", "mean"}
