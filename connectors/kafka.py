@@ -1,5 +1,7 @@
 """Kafka edges that Faust does not cover: topic administration and a bulk file producer.
 
+:class:`KafkaConnection` (how to reach the cluster) comes from :mod:`connectors.kafka_connection`.
+
 kafka-python is used here (not aiokafka) because these are short, synchronous jobs run from
 the CLI, the demo and the benchmarks, outside any event loop.
 """
@@ -17,35 +19,9 @@ from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from connectors.kafka_connection import KafkaConnection
+
 Headers = Sequence[tuple[str, bytes]]
-
-
-@dataclass(frozen=True)
-class KafkaConnection:
-    """How to reach a Kafka cluster, as plain values (no dependency on the settings object)."""
-
-    bootstrap_servers: list[str]
-    security_protocol: str = "PLAINTEXT"
-    sasl_mechanism: str | None = None
-    sasl_username: str | None = None
-    sasl_password: str | None = None
-    ssl_cafile: str | None = None
-
-    def client_options(self) -> dict[str, object]:
-        """Keyword arguments shared by kafka-python's admin client, producer and consumer."""
-        options: dict[str, object] = {
-            "bootstrap_servers": self.bootstrap_servers,
-            "security_protocol": self.security_protocol,
-        }
-        if self.security_protocol.startswith("SASL"):
-            options.update(
-                sasl_mechanism=self.sasl_mechanism,
-                sasl_plain_username=self.sasl_username,
-                sasl_plain_password=self.sasl_password,
-            )
-        if self.ssl_cafile:
-            options["ssl_cafile"] = self.ssl_cafile
-        return options
 
 
 def ensure_topics(

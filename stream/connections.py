@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from connectors.kafka import KafkaConnection
+from pathlib import Path
+
+from connectors.kafka_connection import KafkaConnection
 from stream.config import Settings
 
 
 def kafka_connection(settings: Settings) -> KafkaConnection:
-    """Kafka client options for admin, replay and benchmarks."""
+    """How to reach Kafka, built once from the settings; every client takes its options from it."""
     password = settings.kafka_sasl_password
     return KafkaConnection(
         bootstrap_servers=settings.bootstrap_servers,
@@ -15,5 +17,12 @@ def kafka_connection(settings: Settings) -> KafkaConnection:
         sasl_mechanism=settings.kafka_sasl_mechanism,
         sasl_username=settings.kafka_sasl_username,
         sasl_password=password.get_secret_value() if password else None,
-        ssl_cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None,
+        ssl_cafile=_path(settings.kafka_ssl_cafile),
+        ssl_certfile=_path(settings.kafka_ssl_certfile),
+        ssl_keyfile=_path(settings.kafka_ssl_keyfile),
+        session_timeout_s=settings.kafka_session_timeout_s,
     )
+
+
+def _path(value: Path | None) -> str | None:
+    return str(value) if value else None

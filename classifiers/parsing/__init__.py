@@ -54,6 +54,15 @@ from classifiers.parsing.model import (
 from classifiers.parsing.registry import FORMAT_NAMES
 from classifiers.parsing.scrubbing import MASK, scrub
 
+
+def parser_build() -> str:
+    """``mypyc`` when the parser modules are compiled extensions (the container image), else
+    ``python``: the image build checks it, ``bench parse`` prints it."""
+    from classifiers.parsing import core
+
+    return "mypyc" if core.__file__ is not None and not core.__file__.endswith(".py") else "python"
+
+
 __all__ = [
     "ECS_VERSION",
     "FORMAT_NAMES",
@@ -64,5 +73,6 @@ __all__ = [
     "ParsedEvent",
     "parse",
     "parse_many",
+    "parser_build",
     "scrub",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # Command modules register themselves on the typer apps when imported.
 from stream.cli import (
+    bench,  # noqa: F401
     core,  # noqa: F401
     logs,  # noqa: F401
     parsing,  # noqa: F401

@@ -1,5 +1,5 @@
 """Log classifier commands: ``classify logs``, ``train logs`` (``bench classifier --task logs``
-is served by the generic benchmark command through ``classifiers.benchmark.BENCH_TASKS``).
+is served by the generic benchmark command through ``benches.classifier.BENCH_TASKS``).
 
 Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs``.
 """
@@ -17,12 +17,12 @@ import orjson
 import typer
 from rich.console import Console
 
-from classifiers.logs.model import SHIPPED_LOG_MODEL
+from classifiers.paths import LOG_WORK_DIR, SHIPPED_LOG_MODEL
 from stream.cli.apps import classify_app, train_app
+from stream.cli.harness import load_harness
 from stream.config import get_settings
 
 console = Console(stderr=True)
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
 BATCH_LINES = 256
 
 
@@ -124,7 +124,7 @@ def train_logs(
     output: Annotated[Path, typer.Option(help="Model directory to write.")] = SHIPPED_LOG_MODEL,
     work_dir: Annotated[
         Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
-    ] = DEFAULT_WORK_DIR,
+    ] = LOG_WORK_DIR,
     seed: Annotated[int, typer.Option(help="Seed of the corpus, split and all training.")] = 13,
     heldout: Annotated[
         bool, typer.Option(help="Also train the held-out-systems model (false-positive figure).")
@@ -167,7 +167,9 @@ def train_logs(
     report = train_log_model(output, work_dir, log_pipeline_options(seed))
     if heldout:
         train_heldout_systems_model(work_dir, seed)
-    card = write_log_model_card(output, report, work_dir)
+    options = load_harness("classifier").BenchOptions()
+    figures = load_harness("logs").log_figures(options, output, work_dir)
+    card = write_log_model_card(output, report, figures)
     for name, metrics in report["models"].items():
         console.print(
             f"{name:32s} macro-F1 {metrics['macro_f1']:.4f}  acc {metrics['accuracy']:.4f}"

@@ -108,7 +108,7 @@ def _environment(settings: Settings) -> Iterator[_Target]:
         else:
             connection = kafka_connection(settings)
         if not settings.elasticsearch_url:
-            from connectors.es_test_server import ElasticsearchTestServer
+            from tests.doubles.es_server import ElasticsearchTestServer
 
             server = stack.enter_context(ElasticsearchTestServer())
             env["LOGWARDEN_ELASTICSEARCH_URL"] = server.url
@@ -328,7 +328,7 @@ def _passthrough_rate(
     env.update(LOGWARDEN_BENCH_EXPECT=str(len(lines)), LOGWARDEN_BENCH_RESULT=str(result))
     ensure_topics(target.connection, {env["LOGWARDEN_TOPIC_LOGS_RAW"]: config.partitions})
     produce_records(target.connection, env["LOGWARDEN_TOPIC_LOGS_RAW"], lines)
-    command = [sys.executable, "-m", "stream.bench_passthrough", kind]
+    command = [sys.executable, "-m", "benches.passthrough", kind]
     running = _Workers(command, env, 1, log_dir)
     deadline = time.monotonic() + config.timeout_s
     try:

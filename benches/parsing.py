@@ -88,13 +88,6 @@ def measure(
     return BenchResult(name, len(lines), best, len(lines) - failed - unparsed, unparsed, failed)
 
 
-def parser_build() -> str:
-    """``mypyc`` when the parser modules are compiled extensions, else ``python``."""
-    from classifiers.parsing import core
-
-    return "mypyc" if core.__file__ is not None and not core.__file__.endswith(".py") else "python"
-
-
 def reference_us(rounds: int = 5) -> float:
     """CPU microseconds of a fixed pure-Python workload (``sum(range(1000))``), best of rounds.
 

@@ -1,6 +1,6 @@
 """Consumers that only count records: the input path's own cost, for ``bench pipeline``.
 
-Run as ``python -m stream.bench_passthrough [faust|inputs]``: ``faust`` is a Faust worker with
+Run as ``python -m benches.passthrough [faust|inputs]``: ``faust`` is a Faust worker with
 the worker's app settings (raw bytes, same poll size) and one plain ``async for`` agent;
 ``inputs`` is the worker's own batch consumer (``stream.input_consumer``) with a counting
 handler. Each writes its rate to ``LOGWARDEN_BENCH_RESULT`` once it has seen
