@@ -310,14 +310,14 @@ class TemplateTracker:
             drain_state = data["drain"].encode("ascii")
             windows = data["windows"]
             template_ids = {int(key): str(value) for key, value in data.get("ids", {}).items()}
-            version = data["version"]
         except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"not a template tracker snapshot: {exc}") from exc
         miner = TemplateMiner(persistence_handler=_Capture(drain_state), config=self._config)
         miner.persistence_handler = None
-        if version == 1:  # no ids yet: each cluster keeps the id its documents carry
-            clusters = miner.drain.id_to_cluster.items()
-            template_ids = {key: template_id(cluster.get_template()) for key, cluster in clusters}
+        # A cluster without an id (snapshots of version 1 kept none) takes its current
+        # template's hash: the id its documents were stored with.
+        for key, cluster in miner.drain.id_to_cluster.items():
+            template_ids.setdefault(key, template_id(cluster.get_template()))
         with self._lock:
             self._miner = miner
             self._memo.clear()

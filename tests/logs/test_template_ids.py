@@ -4,6 +4,7 @@ accuracy on shared Loghub systems, and the ``logwarden templates --json`` contra
 from __future__ import annotations
 
 import gzip
+import itertools
 from pathlib import Path
 
 import orjson
@@ -166,3 +167,14 @@ def test_bench_templates_prints_one_row_per_system_and_the_mean(
     }
     assert rows["Apache"] == ["1.000", "│", "1.000", "│"]
     assert set(rows) >= {"Apache", "HealthApp", "mean"}
+
+
+def test_ids_of_evicted_clusters_are_forgotten() -> None:
+    """drain3 evicts clusters beyond ``max_clusters``; their ids must not pile up."""
+    tracker = TemplateTracker(max_clusters=20)
+    words = ["".join(letters) for letters in itertools.product("abcdefghij", repeat=3)]
+    for number in range(300):  # three words no other message shares: a new cluster each
+        created = tracker.observe(" ".join(words[3 * number : 3 * number + 3]), "k")
+        assert created.is_new
+    assert tracker.template_count == 20
+    assert len(tracker._ids) <= 2 * 20 + 1
