@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
@@ -86,15 +87,25 @@ def grouping_accuracy(predicted: Sequence[Hashable], truth: Sequence[str]) -> fl
     return correct / len(truth)
 
 
+#: Systems whose shared sample has no per-line event ids: (log file, fields before the message).
+#: Their truth is derived by matching each message against the system's published templates.
+DERIVED_TRUTH: dict[str, tuple[str, int]] = {"BGL": ("BGL_dev.log", 9)}
+
+
 def load_samples(loghub: Path) -> list[LoghubSample]:
-    """Every system under ``loghub`` with a ``<S>_2k.log`` and its ``_structured.csv``, parsed
-    once by the production parser (``auto`` format)."""
+    """Every system under ``loghub`` with a ``<S>_2k.log`` and its ``_structured.csv`` (or a
+    :data:`DERIVED_TRUTH` log and ``<S>_2k.log_templates.csv``), parsed once by the production
+    parser (``auto`` format)."""
     samples = []
     for folder in sorted(path for path in loghub.iterdir() if path.is_dir()):
-        log = folder / f"{folder.name}_2k.log"
         structured = folder / f"{folder.name}_2k.log_structured.csv"
-        if log.is_file() and structured.is_file():
-            samples.append(_load(folder.name, log, structured))
+        templates = folder / f"{folder.name}_2k.log_templates.csv"
+        if structured.is_file() and (folder / f"{folder.name}_2k.log").is_file():
+            samples.append(_load(folder.name, folder / f"{folder.name}_2k.log", structured))
+        elif folder.name in DERIVED_TRUTH and templates.is_file():
+            name, fields = DERIVED_TRUTH[folder.name]
+            if (folder / name).is_file():
+                samples.append(_load_derived(folder.name, folder / name, fields, templates))
     return samples
 
 
@@ -104,6 +115,38 @@ def _load(system: str, log: Path, structured: Path) -> LoghubSample:
         rows = list(csv.DictReader(handle))
     if len(rows) != len(lines):
         raise ValueError(f"{structured}: {len(rows)} rows for {len(lines)} lines of {log}")
+    contents = [row["Content"] for row in rows]
+    return _parsed(system, lines, contents, [row["EventId"] for row in rows])
+
+
+def _load_derived(system: str, log: Path, fields: int, templates: Path) -> LoghubSample:
+    """A sample whose event ids come from matching each line's message (after ``fields``
+    header fields) against the templates: the match with the most literal text wins; a line
+    that matches none is left out."""
+    with templates.open(encoding="utf-8", newline="") as handle:
+        known = [
+            (row["EventId"], _template_pattern(row["EventTemplate"]), len(row["EventTemplate"]))
+            for row in csv.DictReader(handle)
+        ]
+    lines, contents, truth = [], [], []
+    for line in log.read_bytes().splitlines():
+        parts = line.decode("utf-8", "replace").split(maxsplit=fields)
+        content = parts[fields] if len(parts) > fields else ""
+        matches = [(size, event) for event, pattern, size in known if pattern.match(content)]
+        if matches:
+            lines.append(line)
+            contents.append(content)
+            truth.append(max(matches)[1])
+    return _parsed(system, lines, contents, truth)
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A whole-message pattern of a Loghub template (``<*>``: any text, possibly empty)."""
+    return re.compile(".*?".join(re.escape(part) for part in template.split("<*>")) + r"\Z")
+
+
+def _parsed(system: str, lines: list[bytes], contents: list[str], truth: list[str]) -> LoghubSample:
+    """The sample with each line through the production parser and model mask, timed."""
     options = ParseOptions()
     start = time.process_time()
     messages: list[tuple[str, str] | None] = []
@@ -113,14 +156,7 @@ def _load(system: str, log: Path, structured: Path) -> LoghubSample:
             messages.append(None)
         else:
             messages.append((mask_for_model(event_message(event)), window_key(event)))
-    parse_cpu_s = time.process_time() - start
-    return LoghubSample(
-        system,
-        messages,
-        [row["Content"] for row in rows],
-        [row["EventId"] for row in rows],
-        parse_cpu_s,
-    )
+    return LoghubSample(system, messages, contents, truth, time.process_time() - start)
 
 
 def evaluate(sample: LoghubSample, tracker: TemplateTracker | None = None) -> SystemAccuracy:

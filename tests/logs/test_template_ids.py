@@ -178,3 +178,14 @@ def test_ids_of_evicted_clusters_are_forgotten() -> None:
         assert created.is_new
     assert tracker.template_count == 20
     assert len(tracker._ids) <= 2 * 20 + 1
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared Loghub data absent (../shared/data)")
+def test_bgl_truth_is_derived_from_its_published_templates(tmp_path: Path) -> None:
+    """BGL's shared sample has no per-line event ids: each line takes the template it matches
+    with the most literal text (every line of the sample matches one)."""
+    sample = _shared_sample("BGL", tmp_path)
+    assert len(sample.truth) == len(sample.messages) == 1629
+    assert sample.contents[0] == "instruction cache parity error corrected"
+    assert len(set(sample.truth)) > 50
+    assert evaluate(sample).by_id >= 0.95
