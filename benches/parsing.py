@@ -12,8 +12,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from classifiers.parsing import ParseFailure, ParseOptions
 from classifiers.parsing.core import parse
-from classifiers.parsing.model import ParseFailure, ParseOptions
 
 #: Hand-written lines of the formats Loghub lacks, so the mixed stream covers every parser.
 EXTRA_SAMPLES: dict[str, tuple[bytes, ...]] = {

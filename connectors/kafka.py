@@ -9,6 +9,7 @@ the CLI, the demo and the benchmarks, outside any event loop.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +70,31 @@ def committed_offsets(
         admin.close()
 
 
+class BrokersUnreachableError(RuntimeError):
+    """No broker of the bootstrap list answered in time."""
+
+
+def wait_for_brokers(connection: KafkaConnection, timeout_s: float) -> None:
+    """Return once a broker answers; else one :class:`BrokersUnreachableError` naming them.
+
+    kafka-python logs every failed attempt; those lines are held back here, since the caller
+    reports the failure once.
+    """
+    kafka_log = logging.getLogger("kafka")
+    level = kafka_log.level
+    kafka_log.setLevel(logging.CRITICAL)
+    try:
+        _admin(connection, timeout_s).close()
+    except KafkaError as exc:
+        servers = ", ".join(connection.bootstrap_servers)
+        raise BrokersUnreachableError(
+            f"no Kafka broker answered at {servers} within {timeout_s:.0f} s "
+            f"({type(exc).__name__}); check LOGWARDEN_BROKER_URL and that the brokers are up"
+        ) from exc
+    finally:
+        kafka_log.setLevel(level)
+
+
 def _admin(connection: KafkaConnection, timeout_s: float) -> KafkaAdminClient:
     deadline = time.monotonic() + timeout_s
     while True:
@@ -76,6 +102,7 @@ def _admin(connection: KafkaConnection, timeout_s: float) -> KafkaAdminClient:
             return KafkaAdminClient(
                 client_id="logwarden-admin",
                 request_timeout_ms=int(timeout_s * 1000),
+                bootstrap_timeout_ms=int(timeout_s * 1000),
                 **connection.client_options(),
             )
         except KafkaError:

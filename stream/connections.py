@@ -1,9 +1,10 @@
-"""Turn the settings object into the plain connection values the connectors take."""
+"""Turn the settings object into the plain connection values the connectors take (only here)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from connectors.elasticsearch import ElasticsearchConnection
 from connectors.kafka_connection import KafkaConnection
 from stream.config import Settings
 
@@ -26,3 +27,18 @@ def kafka_connection(settings: Settings) -> KafkaConnection:
 
 def _path(value: Path | None) -> str | None:
     return str(value) if value else None
+
+
+def elasticsearch_connection(settings: Settings) -> ElasticsearchConnection:
+    """How to reach Elasticsearch (URL given or derived from the cloud id): sink, setup, export."""
+    assert settings.elasticsearch_url is not None
+    api_key = settings.elasticsearch_api_key
+    password = settings.elasticsearch_password
+    return ElasticsearchConnection(
+        url=settings.elasticsearch_url,
+        api_key=api_key.get_secret_value() if api_key else None,
+        username=settings.elasticsearch_username,
+        password=password.get_secret_value() if password else None,
+        ca_file=_path(settings.elasticsearch_ca_file),
+        verify_certs=settings.elasticsearch_verify_certs,
+    )

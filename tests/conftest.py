@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from classifiers.shared_data import shared_data_dir
-from tests.doubles.es_server import ElasticsearchTestServer
 from connectors.kafka import KafkaConnection
 from connectors.local_broker import LocalBroker
+from tests.doubles.es_server import ElasticsearchTestServer
 
 TEST_SESSION_TIMEOUT_S = 5.0
 _BROKERS: list[LocalBroker] = []

@@ -44,13 +44,8 @@ API keys) are masked by :func:`scrub` before parsing, so no field of the event c
 """
 
 from classifiers.parsing.core import parse, parse_many
-from classifiers.parsing.model import (
-    ECS_VERSION,
-    FailureType,
-    ParsedEvent,
-    ParseFailure,
-    ParseOptions,
-)
+from classifiers.parsing.events import ECS_VERSION, FailureType, ParsedEvent, ParseFailure
+from classifiers.parsing.options import ParseOptions
 from classifiers.parsing.registry import FORMAT_NAMES
 from classifiers.parsing.scrubbing import MASK, scrub
 

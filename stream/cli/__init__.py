@@ -14,8 +14,9 @@ from stream.cli import (
     tickets,  # noqa: F401
 )
 from stream.cli.apps import app
+from stream.cli.errors import run_cli
 
 
 def main() -> None:
     """Run the ``logwarden`` command line."""
-    app()
+    run_cli(app)

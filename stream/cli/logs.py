@@ -6,9 +6,7 @@ Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs
 
 from __future__ import annotations
 
-import gzip
 import logging
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
@@ -20,6 +18,7 @@ from rich.console import Console
 from classifiers.paths import LOG_WORK_DIR, SHIPPED_LOG_MODEL
 from stream.cli.apps import classify_app, train_app
 from stream.cli.harness import load_harness
+from stream.cli.streams import open_input, output
 from stream.config import get_settings
 
 if TYPE_CHECKING:
@@ -28,20 +27,6 @@ if TYPE_CHECKING:
 
 console = Console(stderr=True)
 BATCH_LINES = 256
-
-
-def open_source(source: str | None) -> BinaryIO:
-    """Standard input for None or ``-``, else the file (gunzipped when named ``*.gz``: rotated
-    logs); exit code 2 with the reason when it cannot be opened."""
-    if source is None or source == "-":
-        return sys.stdin.buffer
-    try:
-        if source.endswith(".gz"):
-            return gzip.open(source, "rb")  # type: ignore[return-value]
-        return Path(source).open("rb")
-    except OSError as error:
-        console.print(f"[red]cannot read {source}: {error}[/red]")
-        raise typer.Exit(2) from error
 
 
 def line_options(fmt: str) -> ParseOptions:
@@ -119,21 +104,20 @@ def classify_logs(
     scorer = LogScorer(
         probability_model, RiskPolicy(alert_min_risk=get_settings().alert_min_risk), tracker
     )
-    out = sys.stdout.buffer
     number = 0
-    for batch in _batches(open_source(source), BATCH_LINES):
-        parsed = [parse(raw, options) for raw in batch]
-        events = [p for p in parsed if not isinstance(p, ParseFailure)]
-        scores = iter(scorer.score_batch(events))
-        for result in parsed:
-            number += 1
-            line: dict[str, Any] = {"line": number}
-            if isinstance(result, ParseFailure):
-                line.update(result.to_dict(), alert=False)
-            else:
-                line.update(next(scores).summary())
-            out.write(orjson.dumps(line) + b"\n")
-    out.flush()
+    with open_input(source) as handle, output() as out:
+        for batch in _batches(handle, BATCH_LINES):
+            parsed = [parse(raw, options) for raw in batch]
+            events = [p for p in parsed if not isinstance(p, ParseFailure)]
+            scores = iter(scorer.score_batch(events))
+            for result in parsed:
+                number += 1
+                line: dict[str, Any] = {"line": number}
+                if isinstance(result, ParseFailure):
+                    line.update(result.to_dict(), alert=False)
+                else:
+                    line.update(next(scores).summary())
+                out.write(orjson.dumps(line) + b"\n")
     if state is not None:
         tracker.save(state)
 

@@ -7,9 +7,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 import orjson
 import typer
@@ -17,6 +15,7 @@ from rich.console import Console
 
 from classifiers.parsing import FORMAT_NAMES, ParseFailure, ParseOptions, parse
 from stream.cli.apps import app
+from stream.cli.streams import open_input, output
 from stream.config import get_settings
 
 _err = Console(stderr=True)
@@ -62,25 +61,14 @@ def parse_command(
 ) -> None:
     """Parse log lines to ECS JSON, one object per input line."""
     options = _options(fmt, timezone, max_bytes, scrub)
-    stream: BinaryIO
-    if source == "-":
-        stream = sys.stdin.buffer
-    else:
+    with open_input(source) as stream, output() as out:
         try:
-            stream = Path(source).open("rb")  # noqa: SIM115 - closed below
+            for line in stream:
+                result = parse(line, options)
+                document = result.to_dict() if isinstance(result, ParseFailure) else result
+                out.write(orjson.dumps(document, default=str) + b"\n")
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             _err.print(f"[red]cannot read {source}: {exc.strerror or exc}[/red]")
             raise typer.Exit(2) from None
-    out = sys.stdout.buffer
-    try:
-        for line in stream:
-            result = parse(line, options)
-            document = result.to_dict() if isinstance(result, ParseFailure) else result
-            out.write(orjson.dumps(document, default=str) + b"\n")
-    except OSError as exc:
-        _err.print(f"[red]cannot read {source}: {exc.strerror or exc}[/red]")
-        raise typer.Exit(2) from None
-    finally:
-        out.flush()
-        if stream is not sys.stdin.buffer:
-            stream.close()

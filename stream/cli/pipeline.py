@@ -38,7 +38,7 @@ def run(
     try:
         run_worker(settings, web=not without_web, loglevel=loglevel)
     except ComponentError as exc:
-        console.print(f"[red]cannot start the worker:[/red] {exc}")
+        console.print(f"[red]cannot start the worker:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
 
 

@@ -9,7 +9,6 @@ seen (same parser, masking and :class:`TemplateTracker`); a line the parser reje
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,15 +22,15 @@ from classifiers.logs.scoring import event_message, window_key
 from classifiers.logs.templates import mask_for_model
 from classifiers.parsing import ParseFailure, parse
 from stream.cli.apps import app
-from stream.cli.logs import line_options, load_tracker, open_source
+from stream.cli.logs import line_options, load_tracker
+from stream.cli.streams import open_input, output
 
 _out = Console()
-_err = Console(stderr=True)
 
 
 @app.command("templates")
 def templates_command(
-    source: Annotated[str, typer.Argument(help="Log file (.gz read too), or - for stdin.")] = "-",
+    source: Annotated[str, typer.Argument(help="Log file, or - for stdin.")] = "-",
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="Parser format: auto, syslog, loghub:<System>...")
     ] = "auto",
@@ -48,10 +47,8 @@ def templates_command(
     options = line_options(fmt)
     tracker = load_tracker(state)
     seen: Counter[tuple[str, str]] = Counter()
-    out = sys.stdout.buffer
-    stream = open_source(source)
-    try:
-        for number, raw in enumerate(stream, start=1):
+    with open_input(source) as handle, output() as out:
+        for number, raw in enumerate(handle, start=1):
             result = parse(raw.rstrip(b"\r\n"), options)
             line: dict[str, Any] = {"line": number}
             if isinstance(result, ParseFailure):
@@ -64,12 +61,6 @@ def templates_command(
                 seen[match.id, match.text] += 1
             if as_json:
                 out.write(orjson.dumps(line) + b"\n")
-    except OSError as error:
-        _err.print(f"[red]cannot read {source}: {error}[/red]")
-        raise typer.Exit(2) from error
-    finally:
-        out.flush()
-        stream.close()
     if state is not None:
         tracker.save(state)
     if not as_json:

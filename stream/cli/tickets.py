@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import itertools
 import logging
-import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from classifiers.paths import SHIPPED_TICKET_MODEL, TICKET_WORK_DIR
 from stream.cli.apps import classify_app, train_app
+from stream.cli.streams import open_input, output
 
 console = Console(stderr=True)
 
@@ -119,7 +119,7 @@ def classify_tickets(
     import orjson
 
     from classifiers.runtime import ModelDirError, TextClassifier
-    from classifiers.runtime.records import (
+    from classifiers.runtime.input_lines import (
         InputRecord,
         classify_records,
         looks_like_csv,
@@ -135,19 +135,10 @@ def classify_tickets(
     if text is not None:
         records: Iterable[InputRecord] = [InputRecord(0, text)]
     else:
-        handle = sys.stdin.buffer if source is None or source == "-" else _open_or_exit(source)
+        handle = open_input(source)
         first = handle.readline()
         lines = itertools.chain([first], handle)
         records = parse_csv(lines) if looks_like_csv(first) else parse_json_lines(lines)
-    out = sys.stdout.buffer
-    for result in classify_records(classifier, records):
-        out.write(orjson.dumps(result) + b"\n")
-    out.flush()
-
-
-def _open_or_exit(source: str) -> BinaryIO:
-    try:
-        return Path(source).open("rb")
-    except OSError as error:
-        console.print(f"[red]cannot read {source}: {error}[/red]")
-        raise typer.Exit(2) from error
+    with output() as out:
+        for result in classify_records(classifier, records):
+            out.write(orjson.dumps(result) + b"\n")

@@ -89,13 +89,14 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def module_level_imports(package: str) -> dict[str, set[str]]:
-    """Modules imported at module level (not inside functions: commands import lazily)."""
+def module_level_imports(package: str, *, lazy: bool = False) -> dict[str, set[str]]:
+    """Modules imported at module level (``lazy``: also inside functions, where commands
+    import what only they need)."""
     found: dict[str, set[str]] = {}
     for path in sorted((ROOT / package).rglob("*.py")):
         tree = ast.parse(path.read_text(), filename=str(path))
         names: set[str] = set()
-        for node in tree.body:
+        for node in ast.walk(tree) if lazy else tree.body:
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -146,3 +147,45 @@ def test_the_serving_commands_load_no_training_code_torch_or_doubles() -> None:
     loaded = done.stdout.split()
     assert "classifiers.logs.scoring" in loaded  # the serving path was really loaded
     assert [name for name in loaded if _off_path(name)] == []
+
+
+def test_no_import_cycles() -> None:
+    """Modules of the three packages import each other in one direction only; an import
+    inside a function counts too (it only hides a cycle from the interpreter)."""
+    graph: dict[str, set[str]] = {}
+    for package in ("stream", "classifiers", "connectors"):
+        graph.update(module_level_imports(package, lazy=True))
+    def target(name: str) -> str | None:
+        """The module an imported name lives in (``from a.b import c``: ``a.b.c`` or ``a.b``)."""
+        if name in graph:
+            return name
+        parent = name.rsplit(".", 1)[0]
+        return parent if parent in graph else None
+
+    # A module's own parent packages are initialised before it anyway: not an edge.
+    edges = {
+        module: {
+            t for t in map(target, names) if t is not None and not f"{module}.".startswith(f"{t}.")
+        }
+        for module, names in graph.items()
+    }
+    cycles: set[tuple[str, ...]] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        for target in edges[module]:
+            if target in path:
+                cycle = path[path.index(target) :]
+                start = cycle.index(min(cycle))
+                cycles.add(tuple(cycle[start:] + cycle[:start]))
+            elif len(path) < 12:
+                visit(target, [*path, target])
+
+    for module in edges:
+        visit(module, [module])
+    assert cycles == set()
+
+
+def test_operational_labels_are_taxonomy_labels() -> None:
+    from classifiers.logs.taxonomy import LABELS, OPERATIONAL_LABELS
+
+    assert OPERATIONAL_LABELS <= set(LABELS)

@@ -3,7 +3,6 @@ accuracy on shared Loghub systems, and the ``logwarden templates --json`` contra
 
 from __future__ import annotations
 
-import gzip
 import itertools
 from pathlib import Path
 
@@ -113,8 +112,8 @@ def test_templates_cli_writes_one_object_per_line_in_order(tmp_path: Path) -> No
         b"Mar  3 10:15:09 web1 sshd[2214]: Invalid user oracle from 198.51.100.24 port 41113",
         b"Mar  3 10:15:10 web1 sshd[2215]: Invalid user test from 198.51.100.25 port 41114",
     ]
-    source = tmp_path / "auth.log.gz"
-    source.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
+    source = tmp_path / "auth.log"
+    source.write_bytes(b"\n".join(lines) + b"\n")
     state = tmp_path / "templates.snapshot"
     result = runner.invoke(app, ["templates", str(source), "--json", "--state", str(state)])
     assert result.exit_code == 0, result.output
