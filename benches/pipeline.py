@@ -103,7 +103,7 @@ def _environment(settings: Settings) -> Iterator[_Target]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT), env.get("PYTHONPATH")]))
     broker_pid = None
     with contextlib.ExitStack() as stack:
-        if "LOGWARDEN_BROKER_URL" not in os.environ:
+        if "broker_url" not in settings.model_fields_set:  # no broker configured
             broker = stack.enter_context(LocalBroker())
             broker_pid = broker.pid
             env["LOGWARDEN_BROKER_URL"] = broker.url
