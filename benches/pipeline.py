@@ -47,7 +47,8 @@ from rich.console import Console
 from rich.table import Table
 
 from classifiers.logs.generator import generate
-from connectors.kafka import KafkaConnection, ensure_topics, produce_records
+from connectors.kafka import ensure_topics, produce_records
+from connectors.kafka_connection import KafkaConnection
 from connectors.local_broker import LocalBroker, free_loopback_port
 from connectors.process_groups import stop_process_groups
 from stream.config import Settings
