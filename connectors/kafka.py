@@ -20,8 +20,7 @@ from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-# Re-exported (explicitly, for strict type checking) for code that imports it from here.
-from connectors.kafka_connection import KafkaConnection as KafkaConnection
+from connectors.kafka_connection import KafkaConnection
 
 Headers = Sequence[tuple[str, bytes]]
 
