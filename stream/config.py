@@ -194,6 +194,21 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("elasticsearch_cloud_id")
+    @classmethod
+    def _cloud_id_is_one(cls, value: str | None) -> str | None:
+        from elastic_transport.client_utils import parse_cloud_id
+
+        if value is not None:
+            try:
+                parse_cloud_id(value)
+            except ValueError:
+                raise ValueError(
+                    "not an Elastic Cloud id: copy it from the deployment's page "
+                    "(<name>:<base64>)"
+                ) from None
+        return value
+
     @model_validator(mode="after")
     def _urls_from_cloud_id(self) -> Settings:
         """An Elastic Cloud id names both endpoints; explicit URLs win."""

@@ -29,7 +29,7 @@ def show_tracebacks(enabled: bool) -> None:
 
 
 def _allowed(field: str) -> str:
-    """The values a settings field takes, in words, or empty when the message says enough."""
+    """The values a settings field takes, in words; empty for text and paths."""
     info = Settings.model_fields.get(field)
     if info is None:
         return ""
