@@ -120,6 +120,9 @@ def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
         logwarden["json"] = foreign
     if "@timestamp" in document:
         document["@timestamp"] = from_any(document["@timestamp"], ctx.tz)
+    own = document.get("logwarden")
+    if isinstance(own, dict):  # a verdict is this parser's to give, never the sender's
+        own.pop("parser", None)
     if "winlog" in document:
         windows.enrich(document)
     meta = document.setdefault("event", {})
