@@ -17,6 +17,7 @@ threat verdict) outranks the model: see :class:`ParserVerdict`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import threading
@@ -344,25 +345,28 @@ class ParserVerdict:
         )
 
     def pin(self, score: LogScore, policy: RiskPolicy) -> None:
-        """Overrule ``score`` where the parser knows better; never lower what it said."""
+        """Overrule ``score`` where the parser knows better; never lower what it said. Without
+        a (taxonomy) label the verdict is severity-only: the model's label stands and either
+        side's alert counts."""
+        info = None
         if self.label is not None:
-            try:
+            with contextlib.suppress(KeyError):  # not a taxonomy label: treat as severity-only
                 info = label_info(self.label)
-            except KeyError:  # not a taxonomy label: the model's stays
-                pass
-            else:
-                score.label = info.name
-                score.category, score.type = list(info.ecs_category), list(info.ecs_type)
-        score.pinned = True
         floor = self.severity or 0
-        ceiling = max(0.0, policy.alert_min_risk - RISK_STEP)
-        if self.alert:
+        if info is not None:
+            score.label = info.name
+            score.category, score.type = list(info.ecs_category), list(info.ecs_type)
+            score.pinned = True
+            alert = self.alert
+        else:
+            alert = self.alert or score.alert
+        if alert:
             score.risk_score = max(score.risk_score, float(floor), policy.alert_min_risk)
             if not score.explanation and self.reason:
                 score.explanation = [self.reason]
         else:
-            score.risk_score = min(score.risk_score, ceiling)
-        score.alert = self.alert
+            score.risk_score = min(score.risk_score, max(0.0, policy.alert_min_risk - RISK_STEP))
+        score.alert = alert
         score.severity = max(policy.severity(score.risk_score), floor)
 
 

@@ -3,7 +3,9 @@
 A Windows event id, an IDS signature or a firewall's threat verdict carries its meaning in
 the record itself; the model must not second-guess it. A verdict lands in the event as
 
-* ``logwarden.parser.label``: a taxonomy label, pinned (the scorer never replaces it),
+* ``logwarden.parser.label``: a taxonomy label, pinned (the scorer never replaces it);
+  absent in a severity-only verdict (a CEF record of an unknown vendor: the model names the
+  label, the vendor severity stays a floor, and either may raise an alert),
 * ``logwarden.parser.alert``: ``True`` when the record alone is worth an alert (a cleared
   audit log, an IDS alert); ``False`` for signals that matter only in correlation (one
   failed logon, one firewall block),
@@ -35,7 +37,7 @@ TACTICS = {
 class Verdict:
     """One parser verdict; ``technique`` is ``"T1059.001 PowerShell"`` (id, space, name)."""
 
-    label: str
+    label: str | None
     alert: bool
     severity: int
     reason: str
@@ -48,7 +50,10 @@ class Verdict:
         previous = own.get("parser")
         if isinstance(previous, dict) and _rank(previous, event) >= (self.alert, self.severity):
             return
-        own["parser"] = {"label": self.label, "alert": self.alert, "reason": self.reason}
+        verdict: dict[str, Any] = {"alert": self.alert, "reason": self.reason}
+        if self.label is not None:
+            verdict["label"] = self.label
+        own["parser"] = verdict
         section(event, "event")["severity"] = self.severity
         if self.tactic is None:
             return
