@@ -3,7 +3,8 @@
 A document that already speaks ECS (it has ``@timestamp`` or ``ecs.version``; dotted keys
 such as ``"log.level"`` from the ecs-logging libraries are expanded) is kept as it is;
 Windows events from Winlogbeat or Elastic Agent (a ``winlog`` object) get their event id's
-meaning and parser verdict from :mod:`.windows`.
+meaning and parser verdict from :mod:`.windows`. Suricata EVE records (``event_type``)
+become ECS events with their IDS verdict (:mod:`.ids`).
 Other JSON keeps every field under ``logwarden.json`` (map it as ``flattened``) and the
 obvious ones are lifted to ECS: timestamp, message, level and host.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from classifiers.parsing import windows
+from classifiers.parsing import ids, windows
 from classifiers.parsing.model import Context, FailureType
 from classifiers.parsing.timeparse import from_any
 
@@ -103,6 +104,8 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
     document = _expand_dotted(document)
     if "@timestamp" in document or isinstance(document.get("ecs"), dict):
         return _passthrough(document, ctx)
+    if ids.is_eve(document):
+        return ids.from_eve(document, ctx)
     return _namespaced(document, text, ctx)
 
 

@@ -164,8 +164,6 @@ def command_verdict(command: str) -> Verdict | None:
     return None
 
 
-
-
 def _odd_extension(name: str, executable: tuple[str, ...]) -> bool:
     return "." in name and not name.endswith(executable)
 
@@ -178,8 +176,11 @@ def process_verdict(data: Data) -> Verdict | None:
     if found is not None:
         return found
     image, parent = basename(path), basename(parent_path)
-    if parent in _SCRIPT_HOSTS | {"powershell.exe", "cmd.exe"} and _USER_DIRS.search(path) \
-            and image.endswith(".exe"):
+    if (
+        parent in _SCRIPT_HOSTS | {"powershell.exe", "cmd.exe"}
+        and _USER_DIRS.search(path)
+        and image.endswith(".exe")
+    ):
         return Verdict("malware", True, HIGH, f"{parent} ran a binary from a user folder",
                        _EXEC, "T1204.002 Malicious File")  # fmt: skip
     if image in _SCRIPT_HOSTS and _USER_DIRS.search(data.get("CommandLine", "")):
@@ -222,8 +223,10 @@ def access_verdict(data: Data) -> Verdict | None:
         return Verdict("privilege_escalation", True, CRITICAL, f"{source} read LSASS ({mask})",
                        _CA, "T1003.001 LSASS Memory")  # fmt: skip
     source_path = data.get("SourceImage", "")
-    if mask == "0x1fffff" and _USER_DIRS.search(source_path) and re.search(
-        r"^c:\\windows", data.get("TargetImage", ""), re.I
+    if (
+        mask == "0x1fffff"
+        and _USER_DIRS.search(source_path)
+        and re.search(r"^c:\\windows", data.get("TargetImage", ""), re.I)
     ):
         return Verdict("malware", True, HIGH, f"{source} opened {target} for all access", _DE,
                        "T1055 Process Injection")  # fmt: skip
@@ -462,9 +465,10 @@ def boot_verdict(data: Data) -> Verdict | None:
 
 def eventlog_service_verdict(data: Data) -> Verdict | None:
     """7036: the Windows Event Log service stopped."""
-    if data.get("param1", "").lower() == "windows event log" and "stop" in data.get(
-        "param2", ""
-    ).lower():
+    if (
+        data.get("param1", "").lower() == "windows event log"
+        and "stop" in data.get("param2", "").lower()
+    ):
         return Verdict("malware", True, HIGH, "event log service stopped", _DE,
                        "T1562.002 Disable Windows Event Logging")  # fmt: skip
     return None
