@@ -1,7 +1,8 @@
 """``logwarden parse`` and ``logwarden bench parse``: the parser from the command line.
 
 ``parse`` writes exactly one JSON object per input line, in order: the ECS event, or
-``{"error": {"type", "reason"}, "event": {"original"}}``. Exit code 0 even when lines fail;
+``{"error": {"type", "reason"}, "event": {"original"}}``. A ``.evtx`` file gives one object
+per event record, shaped as Winlogbeat would ship it. Exit code 0 even when lines fail;
 2 for usage errors or an unreadable file.
 """
 
@@ -27,6 +28,7 @@ from classifiers.parsing.bench import (
     parser_build,
     reference_us,
 )
+from classifiers.parsing.evtx import iter_evtx_documents
 from stream.cli.apps import app, bench_app
 from stream.config import get_settings
 
@@ -71,8 +73,11 @@ def parse_command(
         bool | None, typer.Option("--scrub/--no-scrub", help="Mask secrets (default: settings).")
     ] = None,
 ) -> None:
-    """Parse log lines to ECS JSON, one object per input line."""
+    """Parse log lines to ECS JSON, one object per input line (per record of an .evtx file)."""
     options = _options(fmt, timezone, max_bytes, scrub)
+    if source.lower().endswith(".evtx"):
+        _parse_evtx(Path(source), options)
+        return
     stream: BinaryIO
     if source == "-":
         stream = sys.stdin.buffer
@@ -95,6 +100,20 @@ def parse_command(
         out.flush()
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def _parse_evtx(path: Path, options: ParseOptions) -> None:
+    """One JSON object per record of a Windows event log file, in file order."""
+    out = sys.stdout.buffer
+    try:
+        for result in iter_evtx_documents(path, options):
+            document = result.to_dict() if isinstance(result, ParseFailure) else result
+            out.write(orjson.dumps(document, default=str) + b"\n")
+    except ValueError as exc:
+        _err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        out.flush()
 
 
 @bench_app.command("parse")
