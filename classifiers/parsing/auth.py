@@ -222,7 +222,8 @@ _SERVICE_FAILED = re.compile(r"Failed to start (.*?)\.?\Z")
 # "[UFW BLOCK]", or an iptables/nftables log prefix naming the verdict ("iptables-drop: ",
 # "nft DROP in: ", "FW-REJECT ") before the packet's "IN=" field.
 _FIREWALL = re.compile(
-    r"(?:\[UFW |\b)(BLOCK|ALLOW|AUDIT|DROP|REJECT|ACCEPT|DENY)\b[^=]*?\bIN=", re.I
+    r"(?:\[UFW |\b)(BLOCK|ALLOW|AUDIT|DROP|REJECT|ACCEPT|DENY|DENIED)(?:P?ED)?\b[^=]*?\bIN=",
+    re.I,
 )
 _TCP_FLAGS = re.compile(r"\b(CWR|ECE|URG|ACK|PSH|RST|SYN|FIN)\b")
 _KV = re.compile(r"\b(SRC|DST|SPT|DPT|PROTO|IN|OUT)=(\S*)")

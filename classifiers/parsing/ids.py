@@ -26,7 +26,7 @@ from classifiers.parsing.verdict import HIGH, LOW, MEDIUM, Verdict
 
 _FAST = re.compile(
     r"(\d\d)/(\d\d)(?:/(\d{2,4}))?-(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\s+"
-    r"\[(\*\*|Drop|wDrop)\]\s+\[(\d+):(\d+):(\d+)\]\s+(.*?)\s+\[\*\*\]\s+"
+    r"(?:\[(Drop|wDrop)\]\s+)?\[\*\*\]\s+\[(\d+):(\d+):(\d+)\]\s+(.*?)\s+\[\*\*\]\s+"
     r"(?:\[Classification:\s*([^\]]*)\]\s+)?\[Priority:\s*(\d+)\]\s*"
     r"(?:\{([^}]+)\}\s+(\S+)\s+->\s+(\S+))?\s*\Z"
 )
@@ -99,7 +99,7 @@ def parse_fast(text: str, ctx: Context) -> dict[str, Any] | None:
         section(event, "network")["transport"] = transport(proto)
         _endpoint(event, "source", src)
         _endpoint(event, "destination", dst)
-    if mark != "**":
+    if mark is not None:  # inline mode dropped the packet
         set_action(event, "drop")
     verdict(event, int(priority), classification or "", signature)
     return event

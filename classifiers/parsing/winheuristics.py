@@ -56,7 +56,8 @@ _CRED_TOOLS = re.compile(
 _OFFENSIVE_PS = re.compile(
     r"amsiutils|amsiinitfailed|invoke-shellcode|invoke-reflectivepeinjection|powersploit|"
     r"invoke-userhunter|invoke-sharefinder|get-netsession|powerview|empire|invoke-psinject|"
-    r"reflection\.assembly\]::load|virtualalloc|frombase64string.*(?:iex|invoke|load)|"
+    r"assembly\]::load\(\s*\[convert\]::frombase64string|virtualalloc|"
+    r"frombase64string.*(?:\biex\b|invoke-expression)|"
     r"invoke-tokenmanipulation|invoke-dcom|powercat|invoke-thehash|invoke-smbexec|"
     r"invoke-wmiexec|new-object\s+system\.net\.sockets\.tcpclient",
     re.I,
@@ -72,7 +73,8 @@ _LOLBIN_CMD = re.compile(
     r"wmic(?:\.exe)?\b.*(?:process\s+call\s+create|/format:\s*\S*(?:https?:|\.xsl))|"
     r"installutil(?:\.exe)?\b.*/u|msbuild(?:\.exe)?\b.*\.(?:xml|csproj)|"
     r"cmstp(?:\.exe)?\b.*/s|odbcconf(?:\.exe)?\b.*/a|forfiles(?:\.exe)?\b.*/c|"
-    r"pcalua(?:\.exe)?\b.*-a|wuauclt(?:\.exe)?\b.*/runhandlercomserver|"
+    r"pcalua(?:\.exe)?\b.*-a|"
+    r"wuauclt(?:\.exe)?\b.*/updatedeploymentprovider\s+(?!\S*updatedeploymentprovider\.dll)|"
     r"netsh(?:\.exe)?\b.*(?:portproxy|helper\s)|vssadmin(?:\.exe)?\b.*delete\s+shadows|"
     r"wevtutil(?:\.exe)?\b.*\s(?:cl|clear-log)\s|bcdedit(?:\.exe)?\b.*(?:recoveryenabled|"
     r"testsigning|debug\s+on)",
@@ -316,7 +318,7 @@ def registry_verdict(data: Data) -> Verdict | None:
 
 # --- Sysmon 17/18: named pipes -------------------------------------------------------------
 _PIPES = re.compile(
-    r"\\(?:msagent_|postex_|status_|mojo\.5688\.8052|interprocess_|lsadump|cachedump|"
+    r"\\(?:msagent_|postex_|status_|msse-\d+-server|mojo\.5688\.8052|interprocess_|lsadump|cachedump|"
     r"wceservicepipe|psexesvc|paexec|remcom|csexec|isapi_|roguepotato|jaccdpqnvbrrxlaf|"
     r"winsock2\\catalogchangelistener|gruntsvc|win_svc|ntsvcs|scerpc|atctl|userpipe|"
     r"iehelper|sdlrpc|comnap|dce_)|^\\[^\\]+\\pipe\\",
@@ -352,6 +354,9 @@ def connection_verdict(data: Data) -> Verdict | None:
 _DUMP_FILE = re.compile(
     r"lsass[^\\]*\.dmp$|\\(?:sam|system|security|ntds)\.(?:save|dit|hiv)$", re.I
 )
+#: An alternate data stream holding code ("AppData:x.vbs"); browsers' ":Zone.Identifier"
+#: streams on every download are not.
+_HIDDEN_STREAM = re.compile(r":[^\\:]+\.(?:exe|dll|vbs|vbe|js|jse|ps1|bat|cmd|hta|wsf|scr)\Z", re.I)
 _STARTUP = re.compile(r"\\start menu\\programs\\startup\\", re.I)
 
 
@@ -360,7 +365,7 @@ def file_verdict(data: Data) -> Verdict | None:
     if _DUMP_FILE.search(target):
         return Verdict("privilege_escalation", True, CRITICAL, "credential dump written", _CA,
                        "T1003 OS Credential Dumping")  # fmt: skip
-    if ":" in target[2:] or _UAC_CMD.search(target):
+    if _HIDDEN_STREAM.search(target[2:]) or _UAC_CMD.search(target):
         return Verdict("malware", True, HIGH, "alternate data stream or mock folder", _DE,
                        "T1564.004 NTFS File Attributes")  # fmt: skip
     if _STARTUP.search(target):
@@ -430,14 +435,27 @@ def lsass_handle_verdict(data: Data) -> Verdict | None:
                    "T1003.001 LSASS Memory")  # fmt: skip
 
 
+_SERVICE_COMMAND = re.compile(
+    r"%comspec%|cmd(?:\.exe)?\s+/[ckr]|powershell|\\\\\.\\pipe|\becho\s|\\admin\$\\", re.I
+)
+_WRITABLE = re.compile(r"\\(?:temp|appdata|users\\public|downloads)\\", re.I)
+
+
+def _binary(command: str) -> str:
+    """The executable of a command line: the quoted part, else up to the first space."""
+    command = command.strip()
+    if command.startswith('"'):
+        return command[1:].split('"', 1)[0]
+    return command.split(" ", 1)[0]
+
+
 def service_verdict(data: Data) -> Verdict | None:
-    """7045/4697: a service whose binary is a shell, a script or lives in a user folder."""
+    """7045/4697: a service that runs a shell or a script, or a binary in a user folder."""
     path = data.get("ImagePath") or data.get("ServiceFileName", "")
-    if command_verdict(path) is not None or re.search(
-        r"%comspec%|cmd(?:\.exe)?\s+/[ckr]|powershell|\\\\\.\\pipe|\\temp\\|\\appdata\\|"
-        r"\\users\\public\\|\\admin\$\\|echo\s",
-        path,
-        re.I,
+    if (
+        command_verdict(path) is not None
+        or _SERVICE_COMMAND.search(path)
+        or _WRITABLE.search(_binary(path))
     ):
         return Verdict("malware", True, HIGH, "suspicious service binary", _P,
                        "T1543.003 Windows Service")  # fmt: skip

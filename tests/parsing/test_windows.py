@@ -196,7 +196,7 @@ def test_run_keys_alert_only_for_hostile_values() -> None:
 
 def test_remote_thread_named_pipe_script_block_and_defender() -> None:
     thread = _winlog(SYSMON, 8, {"SourceImage": "C:\\x.exe", "TargetImage": "C:\\y.exe"})
-    pipe = _winlog(SYSMON, 17, {"PipeName": "\\MSSE-1234-server", "Image": "C:\\x.exe"})
+    pipe = _winlog(SYSMON, 17, {"PipeName": "\\mojo.4120.6952.1234567890", "Image": "C:\\x.exe"})
     cobalt = _winlog(SYSMON, 17, {"PipeName": "\\postex_1a2b", "Image": "C:\\x.exe"})
     block = _winlog("Microsoft-Windows-PowerShell/Operational", 4104, {
         "ScriptBlockText": "Invoke-Mimikatz -Command '\"sekurlsa::logonpasswords\"'",
