@@ -19,7 +19,8 @@ import orjson
 from evtx import PyEvtxParser
 
 from classifiers.parsing.core import parse
-from classifiers.parsing.model import FailureType, ParsedEvent, ParseFailure, ParseOptions
+from classifiers.parsing.events import FailureType, ParsedEvent, ParseFailure
+from classifiers.parsing.options import ParseOptions
 
 _LEVELS = {0: "information", 1: "critical", 2: "error", 3: "warning", 4: "information",
            5: "verbose"}  # fmt: skip

@@ -18,8 +18,8 @@ import re
 from contextlib import suppress
 from typing import Any
 
+from classifiers.parsing.events import Context
 from classifiers.parsing.fields import section, set_address, valid_ip
-from classifiers.parsing.model import Context
 from classifiers.parsing.netsec import set_action, transport
 from classifiers.parsing.timeparse import TimestampError, build, from_any, infer_year, micros
 from classifiers.parsing.verdict import HIGH, LOW, MEDIUM, Verdict

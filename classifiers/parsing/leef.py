@@ -15,8 +15,8 @@ import re
 from contextlib import suppress
 from typing import Any
 
+from classifiers.parsing.events import Context
 from classifiers.parsing.fields import section, set_address, set_user
-from classifiers.parsing.model import Context
 from classifiers.parsing.netsec import (
     SEVERITY_WORDS,
     action_type,
