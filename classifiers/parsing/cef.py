@@ -22,13 +22,7 @@ from typing import Any
 
 from classifiers.parsing.events import Context
 from classifiers.parsing.fields import section, set_address, set_user
-from classifiers.parsing.netsec import (
-    SEVERITY_WORDS,
-    set_action,
-    threat_kind,
-    transport,
-    vendor_verdict,
-)
+from classifiers.parsing.netsec import vendor_record, vendor_severity
 from classifiers.parsing.timeparse import (
     MONTHS,
     Stamp,
@@ -38,7 +32,6 @@ from classifiers.parsing.timeparse import (
     from_iso,
     micros,
 )
-from classifiers.parsing.verdict import band
 
 _HEADER_SPLIT = re.compile(r"(?<!\\)\|")
 _HEADER_UNESCAPE = re.compile(r"\\([|\\])")
@@ -64,12 +57,6 @@ _SIMPLE = {
 }  # fmt: skip
 _SIMPLE_ORDER = {key: index for index, key in enumerate(_SIMPLE)}
 _INTEGERS = frozenset({"in", "out", "fsize", "dpid"})
-
-
-def _severity(raw: str) -> int | None:
-    if raw.isdigit():
-        return band(min(int(raw), 10))
-    return SEVERITY_WORDS.get(raw.lower())
 
 
 def _rule(event: dict[str, Any], extensions: dict[str, str]) -> None:
@@ -141,7 +128,7 @@ def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
     event["observer"] = {"vendor": vendor, "product": product, "version": dev_version}
     meta = section(event, "event")
     meta.update({"code": signature, "dataset": "cef", "kind": "event"})
-    mapped = _severity(severity.strip())
+    mapped = vendor_severity(severity)
     if mapped is not None:
         meta["severity"] = mapped
     if "src" in extensions:
@@ -158,19 +145,19 @@ def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
     if "duser" in extensions:
         section(section(event, "destination"), "user")["name"] = extensions["duser"]
         section(section(event, "user"), "target")["name"] = extensions["duser"]
-    if "proto" in extensions:
-        section(event, "network")["transport"] = transport(extensions["proto"])
     for key in sorted(_SIMPLE.keys() & extensions.keys(), key=_SIMPLE_ORDER.__getitem__):
         value: Any = extensions[key]
         if key in _INTEGERS and value.isdigit():
             value = int(value)
         target, field = _SIMPLE[key]
         _set(event, target, field, value)
-    if "act" in extensions:
-        set_action(event, extensions["act"])
     _rule(event, extensions)
-    threat = name == "THREAT" and "palo alto" in vendor.lower()
-    vendor_verdict(event, threat_kind(product, name, *([signature] if threat else [])), mapped)
+    threat = name == "THREAT" and "palo alto" in vendor.lower()  # PAN-OS: subtype is the kind
+    vendor_record(
+        event, proto=extensions.get("proto"), verb=extensions.get("act"),
+        threat_names=(product, name, signature) if threat else (product, name),
+        severity=mapped,
+    )  # fmt: skip
     if "rt" in extensions:
         with suppress(TimestampError):  # an unknown rt format: syslog header or ingest time
             event["@timestamp"] = _receipt_time(extensions["rt"].strip(), tz)

@@ -17,16 +17,8 @@ from typing import Any
 
 from classifiers.parsing.events import Context
 from classifiers.parsing.fields import section, set_address, set_user
-from classifiers.parsing.netsec import (
-    SEVERITY_WORDS,
-    action_type,
-    set_action,
-    threat_kind,
-    transport,
-    vendor_verdict,
-)
+from classifiers.parsing.netsec import action_type, vendor_record, vendor_severity
 from classifiers.parsing.timeparse import TimestampError, from_any
-from classifiers.parsing.verdict import band
 
 _HEADER = re.compile(r"LEEF:(1\.0|2\.0|1|2)\|([^|]*)\|([^|]*)\|([^|]*)\|([^|]*)\|")
 _HEX_DELIMITER = re.compile(r"(?:0?x)([0-9a-fA-F]{2,4})\Z")
@@ -49,11 +41,11 @@ def _attributes(body: str, delimiter: str) -> dict[str, str]:
 
 
 def _severity(attributes: dict[str, str]) -> int | None:
-    sev = attributes.get("sev", "").strip()
-    if sev.isdigit():
-        return band(min(int(sev), 10))
-    word = next((attributes[k] for k in _SEVERITY_KEYS if k in attributes), "")
-    return SEVERITY_WORDS.get(word.strip().lower())
+    """``sev`` (1-10), else a ``severity`` word."""
+    level = attributes.get("sev") or next(
+        (attributes[k] for k in _SEVERITY_KEYS if k in attributes), ""
+    )
+    return vendor_severity(level)
 
 
 def parse(text: str, ctx: Context) -> dict[str, Any] | None:
@@ -82,8 +74,6 @@ def apply(event: dict[str, Any], text: str, ctx: Context) -> bool:
         set_address(event, "source", attributes["src"], attributes.get("srcPort"))
     if "dst" in attributes:
         set_address(event, "destination", attributes["dst"], attributes.get("dstPort"))
-    if attributes.get("proto"):
-        section(event, "network")["transport"] = transport(attributes["proto"])
     set_user(event, attributes.get("usrName"))
     if attributes.get("cat"):
         section(event, "rule")["category"] = attributes["cat"]
@@ -94,14 +84,16 @@ def apply(event: dict[str, Any], text: str, ctx: Context) -> bool:
     verb = next((attributes[k] for k in _ACTIONS if attributes.get(k)), None)
     if verb is None and action_type(event_id) is not None:  # PAN-OS: the id is the action
         verb = event_id
-    if verb is not None:
-        set_action(event, verb)
     if attributes.get("devTime"):
         with suppress(TimestampError, ValueError):
             event["@timestamp"] = from_any(attributes["devTime"], ctx.tz)
-    threat = attributes.get("cat", "").upper() == "THREAT"
-    kind = threat_kind(product, attributes.get("cat", ""), *([event_id] if threat else []))
-    vendor_verdict(event, kind, _severity(attributes))
+    category = attributes.get("cat", "")
+    threat = category.upper() == "THREAT"  # PAN-OS: the event id is the threat subtype
+    vendor_record(
+        event, proto=attributes.get("proto"), verb=verb,
+        threat_names=(product, category, event_id) if threat else (product, category),
+        severity=_severity(attributes),
+    )  # fmt: skip
     section(event, "logwarden")["leef"] = {
         "version": version, "event_id": event_id, "attributes": attributes,
     }  # fmt: skip

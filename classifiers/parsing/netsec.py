@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from classifiers.parsing.fields import section
-from classifiers.parsing.verdict import CRITICAL, HIGH, LOW, MEDIUM, Verdict
+from classifiers.parsing.verdict import CRITICAL, HIGH, LOW, MEDIUM, Verdict, band
 
 _DENIED = frozenset({
     "block", "blocked", "deny", "denied", "drop", "dropped", "reject", "rejected",
@@ -112,6 +112,30 @@ def vendor_verdict(event: dict[str, Any], kind: str | None, severity: int | None
         Verdict(label, level >= HIGH, level, reason).apply(event)
     elif severity is not None:
         Verdict(None, severity >= HIGH, severity, "vendor severity").apply(event)
+
+
+def vendor_record(
+    event: dict[str, Any],
+    *,
+    proto: str | None,
+    verb: str | None,
+    threat_names: tuple[str, ...],
+    severity: int | None,
+) -> None:
+    """What a CEF or LEEF record gets from here: transport, action, then its verdict."""
+    if proto:
+        section(event, "network")["transport"] = transport(proto)
+    if verb:
+        set_action(event, verb)
+    vendor_verdict(event, threat_kind(*threat_names), severity)
+
+
+def vendor_severity(raw: str) -> int | None:
+    """Elastic severity of a vendor level: 0-10 (CEF, LEEF ``sev``) or a word."""
+    raw = raw.strip()
+    if raw.isdigit():
+        return band(min(int(raw), 10))
+    return SEVERITY_WORDS.get(raw.lower())
 
 
 #: Vendor severity words (PAN-OS, Check Point, LEEF ``severity``) -> Elastic bands.
