@@ -151,7 +151,8 @@ def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
             value = int(value)
         target, field = _SIMPLE[key]
         _set(event, target, field, value)
-    _rule(event, extensions)
+    if "Label=" in ext or "cat" in extensions:  # most records name no rule
+        _rule(event, extensions)
     threat = name == "THREAT" and "palo alto" in vendor.lower()  # PAN-OS: subtype is the kind
     vendor_record(
         event, proto=extensions.get("proto"), verb=extensions.get("act"),

@@ -492,6 +492,16 @@ def eventlog_service_verdict(data: Data) -> Verdict | None:
     return None
 
 
+_DEFENDER_SEVERITY = {"severe": CRITICAL, "high": HIGH, "moderate": MEDIUM, "medium": MEDIUM}
+
+
+def defender_verdict(data: Data) -> Verdict:
+    """1116: a Defender detection, at Defender's own severity (``Severity Name``)."""
+    level = _DEFENDER_SEVERITY.get(data.get("Severity Name", "").strip().lower(), HIGH)
+    name = data.get("Threat Name", "unnamed threat")
+    return Verdict("malware", True, level, f"Defender: {name}"[:120], _EXEC, "T1204 User Execution")
+
+
 #: (family, event id) -> the heuristic that can raise the row to an alert.
 HEURISTICS: dict[tuple[str, int], Rule] = {
     ("sysmon", 1): process_verdict,
@@ -523,4 +533,5 @@ HEURISTICS: dict[tuple[str, int], Rule] = {
     ("security", 4702): task_verdict,
     ("security", 4826): boot_verdict,
     ("system", 7036): eventlog_service_verdict,
+    ("defender", 1116): defender_verdict,
 }

@@ -208,7 +208,8 @@ def test_remote_thread_named_pipe_script_block_and_defender() -> None:
     assert _verdict(pipe)[1] is False
     assert _verdict(cobalt)[1] is True
     assert _verdict(block)[:2] == ("privilege_escalation", True)
-    assert _verdict(detected)[:2] == ("malware", True)
+    assert _verdict(detected) == ("malware", True, HIGH)
+    assert detected["logwarden"]["parser"]["reason"] == "Defender: HackTool:Win32/Mimikatz"
     assert detected["event"]["action"] == "malware-detected"
 
 
