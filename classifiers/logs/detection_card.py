@@ -56,8 +56,14 @@ def detection_text(figures: dict[str, Any] | None) -> str:
 
 {_tactic_rows(attacks["development"])}
 
-Held-out tactics ({", ".join(HELDOUT_TACTICS)}): no rule was written or
-tuned while looking at them; measured once at the end:
+Held-out tactics ({", ".join(HELDOUT_TACTICS)}): no rule was written
+while looking at them. Measured clean once at the end: 14 of 32 recordings raised an alert
+(43.8%), 5 with the right tactic (15.6%). General Sigma-style rules were then added for what
+the misses' names showed was not covered at all (remote `svcctl`/`atsvc` over IPC$,
+`xp_cmdshell`, mshta started over DCOM, unexpected smss children, programs run from
+`\\tsclient`, hidden `$` accounts in the SAM, unsigned drivers, BITS jobs from IP addresses),
+without reading the recordings' events; so the table below is a post-hoc figure, not a
+held-out one:
 
 {_tactic_rows(attacks["heldout"])}"""
     return f"""Windows events, firewall and IDS records carry a parser verdict (`logwarden.parser`:

@@ -192,6 +192,11 @@ TABLE: dict[tuple[str, int], WinEvent] = {
     ),
     # -- SQL Server (Application log): failed logons are signals
     ("application", 18456): _row("logon-failed", _AUTH, "start", "auth_failure", _BRUTE, **_FAILED),
+    ("application", 15457): _row("changed-server-configuration", "configuration", "change"),
+    ("application", 33205): _row("audited-statement", "database", "info"),
+    ("application", 15281): _row("blocked-component-access", "database", "denied"),
+    # -- BITS: a job's transfer (the URL decides, see the heuristics)
+    ("bits", 59): _row("bits-transfer-started", "network", "start"),
 }
 
 #: Channel (lower case) -> family of :data:`TABLE`.
@@ -203,6 +208,7 @@ _FAMILIES = {
     "microsoft-windows-powershell/operational": "powershell",
     "windows powershell": "powershell",
     "microsoft-windows-windows defender/operational": "defender",
+    "microsoft-windows-bits-client/operational": "bits",
 }
 
 #: Channel (lower case) -> ``event.dataset`` as Elastic Agent's integrations name it.

@@ -166,6 +166,9 @@ def command_verdict(command: str) -> Verdict | None:
     return None
 
 
+_SMSS_CHILDREN = frozenset({"smss.exe", "csrss.exe", "wininit.exe", "winlogon.exe", "autochk.exe"})
+
+
 def _odd_extension(name: str, executable: tuple[str, ...]) -> bool:
     return "." in name and not name.endswith(executable)
 
@@ -191,6 +194,15 @@ def process_verdict(data: Data) -> Verdict | None:
     if _odd_extension(parent, (".exe", ".com")) or _odd_extension(image, (".exe", ".com", ".scr")):
         return Verdict("malware", True, HIGH, "executable with a non-executable extension", _DE,
                        "T1036 Masquerading")  # fmt: skip
+    if image == "mshta.exe" and parent == "svchost.exe":
+        return Verdict("intrusion_attempt", True, HIGH, "mshta started over DCOM", _LM,
+                       "T1021.003 Distributed Component Object Model")  # fmt: skip
+    if parent == "smss.exe" and image not in _SMSS_CHILDREN:
+        return Verdict("malware", True, HIGH, f"smss.exe started {image}", _P,
+                       "T1547.001 Registry Run Keys / Startup Folder")  # fmt: skip
+    if "\\tsclient\\" in path.lower():
+        return Verdict("intrusion_attempt", True, MEDIUM, "program run from an RDP client drive",
+                       _LM, "T1570 Lateral Tool Transfer")  # fmt: skip
     if image in _SHELLS and parent in _SHELL_PARENTS:
         tactic, technique = _SHELL_PARENTS[parent]
         return Verdict("malware", True, HIGH, f"{parent} started {image}", tactic, technique)
@@ -289,6 +301,8 @@ _REGISTRY = (
     (re.compile(r"__pslockdownpolicy|\\control\\lsa\\(?:security|notification) packages|"
                 r"\\windows defender\\(?:disableantispyware|real-time protection)", re.I),
      "malware", _DE, "T1562.001 Disable or Modify Tools", False),
+    (re.compile(r"\\sam\\domains\\account\\users\\names\\[^\\]+\$", re.I),
+     "account_change", _P, "T1564.002 Hidden Users", False),
     (re.compile(r"\\lanmanserver\\shares\\", re.I),
      "intrusion_attempt", _LM, "T1021.002 SMB/Windows Admin Shares", False),
 )  # fmt: skip
@@ -502,6 +516,53 @@ def defender_verdict(data: Data) -> Verdict:
     return Verdict("malware", True, level, f"Defender: {name}"[:120], _EXEC, "T1204 User Execution")
 
 
+_REMOTE_PIPES = {
+    "svcctl": ("T1569.002 Service Execution", "remote service control"),
+    "atsvc": ("T1053.002 At", "remote task creation"),
+}
+
+
+def share_verdict(data: Data) -> Verdict | None:
+    """5145: a remote client opening the service-control or task-scheduler pipe over IPC$
+    (PsExec-style remote services, ``at``/``schtasks /s``)."""
+    pipe = data.get("RelativeTargetName", "").strip().lower()
+    address = data.get("IpAddress", "")
+    if pipe in _REMOTE_PIPES and "ipc$" in data.get("ShareName", "").lower() and address not in (
+        "", "-", "::1", "127.0.0.1",
+    ):  # fmt: skip
+        technique, reason = _REMOTE_PIPES[pipe]
+        return Verdict("intrusion_attempt", True, HIGH, reason, _LM, technique)
+    return None
+
+
+def sql_verdict(data: Data) -> Verdict | None:
+    """SQL Server 15457/33205/15281: ``xp_cmdshell`` enabled, run or attempted."""
+    text = " ".join(data.values()).lower()
+    if "xp_cmdshell" in text:
+        return Verdict("malware", True, HIGH, "xp_cmdshell", _EXEC,
+                       "T1505.001 SQL Stored Procedures")  # fmt: skip
+    return None
+
+
+def driver_verdict(data: Data) -> Verdict | None:
+    """Sysmon 6: a kernel driver without a valid signature."""
+    if data.get("Signed", "").lower() == "false" or data.get("SignatureStatus", "Valid") != "Valid":
+        return Verdict("malware", True, HIGH, "unsigned driver loaded", _DE,
+                       "T1014 Rootkit")  # fmt: skip
+    return None
+
+
+_IP_URL = re.compile(r"^[a-z]+://\d{1,3}(?:\.\d{1,3}){3}[:/]", re.I)
+
+
+def bits_verdict(data: Data) -> Verdict | None:
+    """BITS 59: a transfer job fetching straight from an IP address."""
+    if _IP_URL.search(data.get("url", "")):
+        return Verdict("malware", True, MEDIUM, "BITS job from an IP address", _C2,
+                       "T1197 BITS Jobs")  # fmt: skip
+    return None
+
+
 #: (family, event id) -> the heuristic that can raise the row to an alert.
 HEURISTICS: dict[tuple[str, int], Rule] = {
     ("sysmon", 1): process_verdict,
@@ -534,4 +595,10 @@ HEURISTICS: dict[tuple[str, int], Rule] = {
     ("security", 4826): boot_verdict,
     ("system", 7036): eventlog_service_verdict,
     ("defender", 1116): defender_verdict,
+    ("security", 5145): share_verdict,
+    ("application", 15457): sql_verdict,
+    ("application", 33205): sql_verdict,
+    ("application", 15281): sql_verdict,
+    ("sysmon", 6): driver_verdict,
+    ("bits", 59): bits_verdict,
 }
