@@ -302,3 +302,39 @@ def test_real_evtx_file_reads_every_record_and_alerts() -> None:
     alerts = [e for e in events if e["logwarden"].get("parser", {}).get("alert")]
     assert alerts, "the comsvcs MiniDump of LSASS must raise an alert"
     assert "Credential Access" in {_tactic(e) for e in alerts}
+
+
+@pytest.mark.parametrize(
+    ("channel", "code", "data", "tactic"),
+    [
+        ("Security", 5145, {"ShareName": "\\\\*\\IPC$", "RelativeTargetName": "svcctl",
+                            "IpAddress": "10.0.0.23", "SubjectUserName": "adm"},
+         "Lateral Movement"),
+        ("Application", 15457, {"param1": "xp_cmdshell", "param2": "0", "param3": "1"},
+         "Execution"),
+        (SYSMON, 1, {"Image": "C:\\Windows\\System32\\mshta.exe", "CommandLine": "mshta.exe "
+                     "-Embedding", "ParentImage": "C:\\Windows\\System32\\svchost.exe"},
+         "Lateral Movement"),
+        (SYSMON, 6, {"ImageLoaded": "C:\\Users\\bob\\rw.sys", "Signed": "false",
+                     "SignatureStatus": "Unavailable"}, "Defense Evasion"),
+        (SYSMON, 13, {"TargetObject": "HKLM\\SAM\\SAM\\Domains\\Account\\Users\\Names\\"
+                      "support$\\(Default)", "Details": "Binary Data"}, "Persistence"),
+    ],
+)  # fmt: skip
+def test_lateral_movement_and_persistence_rules(
+    channel: str, code: int, data: dict[str, str], tactic: str
+) -> None:
+    event = _winlog(channel, code, data)
+    assert _verdict(event)[1] is True, event["logwarden"]
+    assert _tactic(event) == tactic
+
+
+def test_local_share_and_signed_driver_stay_signals() -> None:
+    local = _winlog("Security", 5145, {
+        "ShareName": "\\\\*\\IPC$", "RelativeTargetName": "svcctl", "IpAddress": "127.0.0.1",
+    })  # fmt: skip
+    driver = _winlog(SYSMON, 6, {
+        "ImageLoaded": "C:\\Windows\\System32\\drivers\\e1d68x64.sys", "Signed": "true",
+        "SignatureStatus": "Valid",
+    })  # fmt: skip
+    assert _verdict(local)[1] is False and _verdict(driver)[1] is False
