@@ -181,6 +181,7 @@ class LogScore:
             "risk_score": self.risk_score,
             "severity": self.severity,
             "alert": self.alert,
+            "decided_by": "parser" if self.pinned else "model",
             "novelty": round(self.novelty, 4),
             "template": {"id": self.template.id, "text": self.template.text},
             "explanation": {"tokens": self.explanation, "top3": self.top3},
@@ -355,6 +356,7 @@ class ParserVerdict:
         floor = self.severity or 0
         if info is not None:
             score.label = info.name
+            score.probability = 1.0  # the record says what it is; the model's view is in top3
             score.category, score.type = list(info.ecs_category), list(info.ecs_type)
             score.pinned = True
             alert = self.alert

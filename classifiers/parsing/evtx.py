@@ -21,11 +21,10 @@ from evtx import PyEvtxParser
 from classifiers.parsing.core import parse
 from classifiers.parsing.events import FailureType, ParsedEvent, ParseFailure
 from classifiers.parsing.options import ParseOptions
+from classifiers.parsing.windows import summary
 
 _LEVELS = {0: "information", 1: "critical", 2: "error", 3: "warning", 4: "information",
            5: "verbose"}  # fmt: skip
-_MESSAGE_FIELDS = 12
-_MESSAGE_VALUE = 240
 
 
 def _text(value: Any) -> Any:
@@ -90,7 +89,7 @@ def winlogbeat_document(record: Mapping[str, Any]) -> dict[str, Any]:
     created = _attributes(system.get("TimeCreated")).get("SystemTime")
     return {
         "@timestamp": created,
-        "message": _message(winlog, {**user_data, **data}),
+        "message": summary(winlog, {**user_data, **data}),
         "event": {
             "code": str(code),
             "provider": provider.get("Name"),
@@ -101,16 +100,6 @@ def winlogbeat_document(record: Mapping[str, Any]) -> dict[str, Any]:
         "log": {"level": _LEVELS.get(system.get("Level") or 0, "information")},
         "winlog": winlog,
     }
-
-
-def _message(winlog: Mapping[str, Any], data: Mapping[str, str]) -> str:
-    """A readable line in place of the rendered message (``.evtx`` holds no message text)."""
-    fields = "; ".join(
-        f"{key}={value[:_MESSAGE_VALUE]}"
-        for key, value in list(data.items())[:_MESSAGE_FIELDS]
-        if value and value != "-"
-    )
-    return f"{winlog['provider_name']} event {winlog['event_id']}: {fields}".rstrip(": ")
 
 
 def parse_record(record_json: str | bytes, options: ParseOptions) -> ParsedEvent | ParseFailure:

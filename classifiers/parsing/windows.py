@@ -26,6 +26,8 @@ LOGON_TYPES = {
     "11": "CachedInteractive",
 }  # fmt: skip
 _PLACEHOLDERS = frozenset({"", "-", "::1", "127.0.0.1"})
+_MESSAGE_FIELDS = 12
+_MESSAGE_VALUE = 240
 
 
 def event_data(winlog: dict[str, Any]) -> dict[str, str]:
@@ -36,6 +38,18 @@ def event_data(winlog: dict[str, Any]) -> dict[str, str]:
         if isinstance(part, dict):
             merged.update({k: str(v) for k, v in part.items() if v is not None})
     return merged
+
+
+def summary(winlog: dict[str, Any], data: dict[str, str]) -> str:
+    """A readable line in place of the rendered message (``.evtx`` files hold no message
+    text, and a shipper may leave it out): provider, id and the first event data fields."""
+    fields = "; ".join(
+        f"{key}={value[:_MESSAGE_VALUE]}"
+        for key, value in list(data.items())[:_MESSAGE_FIELDS]
+        if value and value != "-"
+    )
+    source = winlog.get("provider_name") or winlog.get("channel")
+    return f"{source} event {winlog.get('event_id')}: {fields}".rstrip(": ")
 
 
 def enrich(event: dict[str, Any]) -> None:
@@ -50,6 +64,8 @@ def enrich(event: dict[str, Any]) -> None:
     if meta.get("dataset") in (None, "json"):
         meta["dataset"] = DATASETS.get(channel.lower(), "windows.eventlog")
     data = event_data(winlog)
+    if not isinstance(event.get("message"), str) or not event["message"]:
+        event["message"] = summary(winlog, data)
     kind = family(channel)
     row = lookup(channel, code)
     if row is not None:

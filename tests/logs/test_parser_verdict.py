@@ -56,6 +56,8 @@ def _score(model: Any, raw: str | dict[str, Any]) -> LogScore:
 def test_vendor_threat_severity_is_not_lowered_by_a_benign_model() -> None:
     score = _score(SureModel("benign"), PAN_OS_THREAT)
     assert (score.label, score.alert, score.severity) == ("malware", True, 73)
+    assert score.summary()["decided_by"] == "parser" and score.probability == 1.0
+    assert score.top3[0] == {"label": "benign", "probability": 0.99}  # the model's view stays
     assert score.risk_score >= 73
     fields = score.ecs_fields()
     assert fields["event"]["kind"] == "alert" and fields["event"]["severity"] == 73
@@ -78,6 +80,7 @@ def test_severity_only_verdict_keeps_the_model_label_and_the_floor() -> None:
 def test_without_a_verdict_the_model_decides() -> None:
     score = _score(SureModel("malware"), "Mar  3 10:00:00 h1 app[1]: something odd happened")
     assert (score.label, score.alert, score.pinned) == ("malware", True, False)
+    assert score.summary()["decided_by"] == "model"
 
 
 @pytest.mark.skipif(not (SHIPPED_LOG_MODEL / "metadata.json").exists(), reason="no shipped model")

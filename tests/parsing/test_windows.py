@@ -228,6 +228,17 @@ def test_dns_query_and_network_connection_fields() -> None:
     assert _verdict(net)[:2] == ("malware", True)  # a LOLBin calling out to the internet
 
 
+def test_a_missing_message_is_written_from_the_event_data() -> None:
+    document = {
+        "@timestamp": "2026-12-04T10:11:12Z", "event": {"code": "4625"},
+        "winlog": {"channel": "Security", "event_id": "4625", "provider_name": "Microsoft-"
+                   "Windows-Security-Auditing", "event_data": {"TargetUserName": "bob"}},
+    }  # fmt: skip
+    event = parse(orjson.dumps(document), ParseOptions())
+    assert not isinstance(event, ParseFailure)
+    assert event["message"] == "Microsoft-Windows-Security-Auditing event 4625: TargetUserName=bob"
+
+
 def test_unknown_ids_get_no_verdict_and_sender_verdicts_are_dropped() -> None:
     event = _winlog("Security", 5379, {"TargetName": "x"},
                     logwarden={"parser": {"label": "benign", "alert": False}})  # fmt: skip
