@@ -364,8 +364,8 @@ class ParserVerdict:
             alert = self.alert or score.alert
         if alert:
             score.risk_score = max(score.risk_score, float(floor), policy.alert_min_risk)
-            if not score.explanation and self.reason:
-                score.explanation = [self.reason]
+            if self.reason and (info is not None or not score.explanation):
+                score.explanation = [self.reason]  # a pinned alert is explained by its rule
         else:
             score.risk_score = min(score.risk_score, max(0.0, policy.alert_min_risk - RISK_STEP))
         score.alert = alert
