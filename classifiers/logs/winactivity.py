@@ -411,6 +411,10 @@ class _Day:
                 )
             )
             return SYSMON, rng.choice((17, 18)), {"PipeName": pipe, "Image": _CHROME}
+        if rng.random() < 0.2:
+            starter = rng.choice((_W + "csrss.exe", _W + "winlogon.exe", _W + "dwm.exe"))
+            return SYSMON, 8, {"SourceImage": starter, "TargetImage": _W + "conhost.exe",
+                               "StartFunction": "CtrlRoutine"}  # fmt: skip
         source = rng.choice((_DEFENDER, _W + "wbem\\WmiPrvSE.exe", _W + "svchost.exe"))
         return (
             SYSMON,

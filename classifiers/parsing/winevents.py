@@ -146,7 +146,7 @@ TABLE: dict[tuple[str, int], WinEvent] = {
     ("sysmon", 5): _row("process-terminated", _PROC, "end"),
     ("sysmon", 6): _row("driver-loaded", "driver", "start"),
     ("sysmon", 7): _row("image-loaded", _PROC, "change"),
-    ("sysmon", 8): _row("created-remote-thread", _PROC, "change", "malware", _INJECT, **_HIGH),
+    ("sysmon", 8): _row("created-remote-thread", _PROC, "change", attack=_INJECT),
     ("sysmon", 10): _row("process-accessed", _PROC, "access"),
     ("sysmon", 11): _row("file-created", "file", "creation"),
     ("sysmon", 12): _row("registry-object-added-or-deleted", "configuration", "change"),

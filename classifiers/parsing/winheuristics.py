@@ -563,12 +563,32 @@ def bits_verdict(data: Data) -> Verdict | None:
     return None
 
 
+#: System processes that start threads in others as part of their job (console, session and
+#: service management, Defender, VM tools).
+_THREAD_STARTERS = frozenset({
+    "csrss.exe", "wininit.exe", "winlogon.exe", "services.exe", "dwm.exe", "msmpeng.exe",
+    "vmtoolsd.exe", "lsass.exe",
+})  # fmt: skip
+
+
+def remote_thread_verdict(data: Data) -> Verdict | None:
+    """Sysmon 8: a thread started in another process by anything but a system process."""
+    source = data.get("SourceImage", "")
+    if basename(source) in _THREAD_STARTERS and source.lower().startswith(
+        ("c:\\windows\\", "c:\\programdata\\microsoft\\windows defender\\", "c:\\program files")
+    ):
+        return None
+    return Verdict("malware", True, HIGH, f"{basename(source)} started a remote thread", _DE,
+                   "T1055 Process Injection")  # fmt: skip
+
+
 #: (family, event id) -> the heuristic that can raise the row to an alert.
 HEURISTICS: dict[tuple[str, int], Rule] = {
     ("sysmon", 1): process_verdict,
     ("security", 4688): process_verdict,
     ("sysmon", 3): connection_verdict,
     ("sysmon", 7): image_verdict,
+    ("sysmon", 8): remote_thread_verdict,
     ("sysmon", 10): access_verdict,
     ("sysmon", 11): file_verdict,
     ("sysmon", 15): file_verdict,
