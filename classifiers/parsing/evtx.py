@@ -19,7 +19,7 @@ import orjson
 from evtx import PyEvtxParser
 
 from classifiers.parsing.core import parse
-from classifiers.parsing.events import FailureType, ParsedEvent, ParseFailure
+from classifiers.parsing.events import ECS_VERSION, FailureType, ParsedEvent, ParseFailure
 from classifiers.parsing.options import ParseOptions
 from classifiers.parsing.windows import summary
 
@@ -56,24 +56,28 @@ def _flat(data: Any) -> dict[str, Any]:
     return found
 
 
+def _strings(**values: Any) -> dict[str, str]:
+    """The values that are present, as text (Winlogbeat's ``winlog`` keeps ids as strings)."""
+    return {key: str(value) for key, value in values.items() if value is not None}
+
+
 def winlogbeat_document(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The Winlogbeat-shaped document of one record rendered by ``evtx`` (``{"Event": ...}``)."""
+    """The Winlogbeat-shaped document of one record rendered by ``evtx`` (``{"Event": ...}``);
+    fields a record lacks are left out (no ``"None"`` strings, no null timestamp)."""
     event = record.get("Event", {})
     system = event.get("System", {})
     provider = _attributes(system.get("Provider"))
     code = _text(system.get("EventID"))
+    computer = system.get("Computer")
+    winlog: dict[str, Any] = _strings(
+        channel=system.get("Channel"), provider_name=provider.get("Name"),
+        provider_guid=provider.get("Guid"), event_id=code,
+        record_id=system.get("EventRecordID"), computer_name=computer,
+        task=system.get("Task"), opcode=system.get("Opcode"),
+    )  # fmt: skip
+    if system.get("Keywords") is not None:
+        winlog["keywords"] = [str(system["Keywords"])]
     execution = _attributes(system.get("Execution"))
-    winlog: dict[str, Any] = {
-        "channel": system.get("Channel"),
-        "provider_name": provider.get("Name"),
-        "provider_guid": provider.get("Guid"),
-        "event_id": str(code),
-        "record_id": str(system.get("EventRecordID")),
-        "computer_name": system.get("Computer"),
-        "task": str(system.get("Task")),
-        "opcode": str(system.get("Opcode")),
-        "keywords": [str(system.get("Keywords"))],
-    }
     if execution:
         winlog["process"] = {"pid": execution.get("ProcessID"),
                              "thread": {"id": execution.get("ThreadID")}}  # fmt: skip
@@ -87,25 +91,28 @@ def winlogbeat_document(record: Mapping[str, Any]) -> dict[str, Any]:
     if user_data:
         winlog["user_data"] = user_data
     created = _attributes(system.get("TimeCreated")).get("SystemTime")
-    return {
-        "@timestamp": created,
+    document: dict[str, Any] = {
         "message": summary(winlog, {**user_data, **data}),
         "event": {
-            "code": str(code),
-            "provider": provider.get("Name"),
             "kind": "event",
-            "created": created,
+            **_strings(code=code, provider=provider.get("Name"), created=created),
         },
-        "host": {"name": system.get("Computer"), "hostname": system.get("Computer")},
         "log": {"level": _LEVELS.get(system.get("Level") or 0, "information")},
         "winlog": winlog,
+        "ecs": {"version": ECS_VERSION},  # marks the document as ECS for the JSON parser
     }
+    if created is not None:
+        document["@timestamp"] = created
+    if computer is not None:
+        document["host"] = {"name": str(computer), "hostname": str(computer)}
+    return document
 
 
 def parse_record(record_json: str | bytes, options: ParseOptions) -> ParsedEvent | ParseFailure:
     """One record as ``evtx`` renders it (JSON text) -> the parsed ECS event."""
     document = winlogbeat_document(orjson.loads(record_json))
-    return parse(orjson.dumps(document), options)
+    # orjson leaves DEL unescaped, and the entry point takes a raw DEL for binary data
+    return parse(orjson.dumps(document).replace(b"\x7f", b"\\u007f"), options)
 
 
 def iter_evtx_documents(

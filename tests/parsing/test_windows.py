@@ -7,10 +7,12 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classifiers.logs.taxonomy import LABELS
 from classifiers.parsing import ParseFailure, ParseOptions, parse
-from classifiers.parsing.evtx import iter_evtx_documents, winlogbeat_document
+from classifiers.parsing.evtx import iter_evtx_documents, parse_record, winlogbeat_document
 from classifiers.parsing.verdict import CRITICAL, HIGH, TACTICS
 from classifiers.parsing.winevents import TABLE
 from classifiers.shared_data import shared_data_dir
@@ -349,3 +351,41 @@ def test_local_share_and_signed_driver_stay_signals() -> None:
         "SignatureStatus": "Valid",
     })  # fmt: skip
     assert _verdict(local)[1] is False and _verdict(driver)[1] is False
+
+
+_FIELDS = (
+    "Image", "CommandLine", "ParentImage", "User", "TargetUserName", "SubjectUserName",
+    "LogonType", "IpAddress", "IpPort", "TargetObject", "Details", "EventType", "PipeName",
+    "SourceImage", "TargetImage", "GrantedAccess", "CallTrace", "ImageLoaded", "Signed",
+    "TargetFilename", "QueryName", "DestinationIp", "DestinationPort", "ImagePath",
+    "TaskContent", "ScriptBlockText", "MemberSid", "ShareName", "RelativeTargetName", "url",
+)  # fmt: skip
+_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.integers(-(2**63), 2**63 - 1),
+    st.none(),
+    st.booleans(),
+    st.lists(st.text(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.sampled_from(sorted(TABLE)),
+    data=st.dictionaries(st.sampled_from(_FIELDS), _VALUES, max_size=8),
+)
+def test_any_evtx_record_data_parses(key: tuple[str, int], data: dict[str, Any]) -> None:
+    channels = {
+        "security": "Security", "system": "System", "application": "Application",
+        "sysmon": SYSMON, "powershell": "Microsoft-Windows-PowerShell/Operational",
+        "defender": "Microsoft-Windows-Windows Defender/Operational",
+        "bits": "Microsoft-Windows-Bits-Client/Operational",
+    }  # fmt: skip
+    event = parse_record(orjson.dumps({"Event": {
+        "System": {"Channel": channels[key[0]], "EventID": key[1], "Computer": "WS1",
+                   "Provider": {"#attributes": {"Name": "p"}}},
+        "EventData": data,
+    }}), ParseOptions())  # fmt: skip
+    assert not isinstance(event, ParseFailure), event
+    assert event["event"]["code"] == str(key[1])
+    assert isinstance(event["logwarden"]["parser"]["alert"], bool)
