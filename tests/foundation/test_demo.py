@@ -15,6 +15,7 @@ import pytest
 
 from connectors.es_assets.templates import TICKETS_INDEX
 
+ROOT = Path(__file__).resolve().parents[2]
 MARK = "LW_TEST_DEMO_MARK"  # not LOGWARDEN_*: the demo passes other variables on
 
 
@@ -42,7 +43,8 @@ def test_demo_end_to_end_leaves_no_process(tmp_path: Path) -> None:
         text=True,
         timeout=280,
         cwd=tmp_path,
-        env={**os.environ, MARK: mark},
+        # PYTHONPATH: this checkout's code, not whatever an editable install points at.
+        env={**os.environ, MARK: mark, "PYTHONPATH": str(ROOT)},
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

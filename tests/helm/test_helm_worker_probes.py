@@ -25,7 +25,7 @@ import pytest
 from classifiers.paths import SHIPPED_MODELS
 from connectors.local_broker import LocalBroker
 from tests.conftest import TEST_SESSION_TIMEOUT_S
-from tests.helm.rendering import install_manifests, only, pod_spec
+from tests.helm.rendering import REPO_ROOT, install_manifests, only, pod_spec
 
 READY_WAIT_S = 120.0
 
@@ -63,6 +63,7 @@ def rendered_environment(documents: list[dict[str, Any]], container: dict[str, A
         assert source["configMapRef"]["name"] == configmap["metadata"]["name"]
         env.update(configmap["data"])
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONPATH"] = str(REPO_ROOT)  # this checkout's code, whatever the install points at
     return env
 
 
