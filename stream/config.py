@@ -204,8 +204,7 @@ class Settings(BaseSettings):
                 parse_cloud_id(value)
             except ValueError:
                 raise ValueError(
-                    "not an Elastic Cloud id: copy it from the deployment's page "
-                    "(<name>:<base64>)"
+                    "not an Elastic Cloud id: copy it from the deployment's page (<name>:<base64>)"
                 ) from None
         return value
 
