@@ -5,6 +5,7 @@ from __future__ import annotations
 # Command modules register themselves on the typer apps when imported.
 from stream.cli import (
     core,  # noqa: F401
+    hunt,  # noqa: F401
     logs,  # noqa: F401
     parsing,  # noqa: F401
     pipeline,  # noqa: F401
