@@ -158,6 +158,9 @@ class Settings(BaseSettings):
     alert_risk_cap_per_rule: float = Field(
         40.0, gt=0, description="Most risk one rule or label adds to an entity per window."
     )
+    alert_risk_min_sources: int = Field(
+        3, ge=1, description="Distinct rules or labels an entity's risk must come from."
+    )
     ticket_window_s: float = Field(
         3600.0,
         ge=0,

@@ -176,20 +176,20 @@ class _Step:
     # --- per-event rules -------------------------------------------------------------------
     def event_rules(self) -> None:
         s = self.signal
-        for rule in r.EVENT_RULES:
-            if rule.matches is not None and rule.matches(s):
-                technique = s.threat() if rule.technique is None else rule.technique
-                severity = s.vendor_severity or rule.severity
-                name = s.vendor_rule or s.template or s.label
-                self.fire(
-                    rule,
-                    [(s.ts, s.id)],
-                    severity=severity,
-                    threats=[technique.ecs()] if technique else [],
-                    message=lambda a, name=name, rule=rule: (
-                        f"{_times(a['count'])}{rule.name}: {name}{_from(self.kind, self.value, a)}"
-                    ),
-                )
+        rule = next((x for x in r.EVENT_RULES if x.matches is not None and x.matches(s)), None)
+        if rule is not None:  # the first matching rule of the table: one story per event
+            technique = s.threat() if rule.technique is None else rule.technique
+            severity = s.vendor_severity or rule.severity
+            name = s.vendor_rule or s.template or s.label
+            self.fire(
+                rule,
+                [(s.ts, s.id)],
+                severity=severity,
+                threats=[technique.ecs()] if technique else [],
+                message=lambda a, name=name, rule=rule: (
+                    f"{_times(a['count'])}{rule.name}: {name}{_from(self.kind, self.value, a)}"
+                ),
+            )
 
     # --- source.ip --------------------------------------------------------------------------
     def source_rules(self) -> None:
@@ -350,7 +350,9 @@ class _Step:
         state.setdefault("risk", []).append([self.signal.ts, source, round(points, 2), ref, tech])
         entries = _since(state["risk"], self.signal.ts - p.risk_window_s)
         total, by_source = _risk_total(entries, p.risk_cap_per_rule)
-        if self.is_open(r.ENTITY_RISK) or total >= p.risk_threshold:
+        if self.is_open(r.ENTITY_RISK) or (
+            total >= p.risk_threshold and len(by_source) >= p.risk_min_sources
+        ):
             score = round(100 * total / (total + p.risk_threshold), 1)
             threats = _risk_threats(entries)
             top = ", ".join(
@@ -362,7 +364,10 @@ class _Step:
                 severity=r.severity_of(score),
                 risk=score,
                 threats=threats,
-                facts={"risk_total": round(total, 1), "risk_sources": by_source},
+                facts={
+                    "risk_total": round(total, 1),
+                    "risk_sources": {k: round(v, 1) for k, v in by_source.items()},
+                },
                 contributes=False,
                 message=lambda a: (
                     f"{self.kind} {self.value} reached risk "
@@ -461,7 +466,7 @@ def _risk_total(entries: list[list[Any]], cap: float) -> tuple[float, dict[str, 
     for _, source, points, *_ in entries:
         sums[source] = sums.get(source, 0.0) + points
         largest[source] = max(largest.get(source, 0.0), points)
-    capped = {k: round(min(v, max(cap, largest[k])), 1) for k, v in sums.items()}
+    capped = {k: min(v, max(cap, largest[k])) for k, v in sums.items()}
     return sum(capped.values()), capped
 
 

@@ -40,6 +40,9 @@ class AlertingPolicy:
     risk_window_s: float = 86_400.0
     risk_threshold: float = 100.0
     risk_cap_per_rule: float = 40.0
+    #: Distinct rules or labels an entity's risk must come from: the risk alert is for several
+    #: weak signs together, not a restatement of one alert and its own signals.
+    risk_min_sources: int = 3
     #: A signal adds this share of its 0..100 risk to each of its entities.
     signal_risk_factor: float = 0.25
     #: One alert per rule and entity per this many seconds; later matches update it.

@@ -3,8 +3,9 @@
 Severities and risk scores follow Elastic's bands (low 21, medium 47, high 73, critical 99)
 and its prebuilt rules where one exists (SSH brute force low/21 from outside and medium/47
 from inside, brute force then success high/73, password spraying low/21, a web exploitation
-pattern high/73, a port scan low/21). Operational rules (error bursts) carry no ATT&CK
-mapping. The per-event rules are the few events alert-worthy alone; their conditions are the
+pattern high/73, a port scan low/21). An event matches at most one per-event rule, the
+first in table order (a vendor's verdict before the model's label). Operational rules (error
+bursts) carry no ATT&CK mapping. The per-event rules are the few events alert-worthy alone; their conditions are the
 ``matches`` predicates below. Thresholds and windows live in :class:`AlertingPolicy`.
 """
 
@@ -57,6 +58,16 @@ def _confident(signal: Signal) -> bool:
 
 EVENT_RULES: tuple[Rule, ...] = (
     Rule(
+        "logwarden-vendor-verdict",
+        "IDS, firewall or parser threat verdict",
+        "A record its producer (an IDS, a firewall, a CEF source) or the parser marked as a "
+        "threat; the vendor's severity is kept.",
+        MEDIUM,
+        None,
+        "event",
+        lambda s: s.parser_alert,
+    ),
+    Rule(
         "logwarden-web-exploitation",
         "Web exploitation attempt",
         "A request carrying an exploitation pattern (SQL injection, path traversal, command "
@@ -87,16 +98,6 @@ EVENT_RULES: tuple[Rule, ...] = (
         attack.CLEAR_EVENT_LOGS,
         "event",
         lambda s: s.action == "cleared-audit-log",
-    ),
-    Rule(
-        "logwarden-vendor-verdict",
-        "IDS, firewall or parser threat verdict",
-        "A record its producer (an IDS, a firewall, a CEF source) or the parser marked as a "
-        "threat; the vendor's severity is kept.",
-        MEDIUM,
-        None,
-        "event",
-        lambda s: s.parser_alert,
     ),
 )
 

@@ -79,16 +79,25 @@ def iso(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
+#: Internal address space: RFC 1918, carrier-grade NAT, loopback, link-local, unique local.
+INTERNAL_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+        "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128",
+    )
+)  # fmt: skip
+
+
 @lru_cache(maxsize=4096)
 def is_internal(ip: str) -> bool:
-    """Private, loopback, link-local or shared address space: an internal source."""
+    """An internal source (Elastic's brute-force rules rate those higher than external ones);
+    documentation and other reserved ranges count as external."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    return (
-        address.is_private or address.is_loopback or address.is_link_local
-    ) and not address.is_global
+    return any(address in network for network in INTERNAL_NETWORKS)
 
 
 @dataclass(slots=True)
