@@ -17,6 +17,13 @@ ECS_VERSION = "8.11.0"
 TOP_TEMPLATES = 5
 
 
+def revision_id(document: dict[str, Any]) -> str:
+    """The ``_id`` of one revision of an alert document: data streams only ``create``, so each
+    update is a new document; ``logwarden.alert.id`` is the same across revisions."""
+    alert = document["logwarden"]["alert"]
+    return f"{alert['id']}-r{alert['revision']}"
+
+
 def alert_id(rule_id: str, entity_key: str, opened: float) -> str:
     """Deterministic ``_id``: re-emitting an open alert updates its document, never copies it."""
     digest = hashlib.sha256(f"{rule_id}|{entity_key}|{opened:.3f}".encode()).hexdigest()
@@ -67,6 +74,7 @@ def alert_document(kind: str, value: str, alert: dict[str, Any]) -> dict[str, An
         "logwarden": {
             "alert": {
                 "id": alert["id"],
+                "revision": alert["revision"],
                 "count": alert["count"],
                 "signals": alert["signals"],
                 "top_templates": [

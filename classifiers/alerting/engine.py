@@ -123,7 +123,7 @@ class AlertEngine:
         for rule_id in expired:
             alert = opened.pop(rule_id)
             if alert["count"] > alert["emitted"]:
-                out.append(alert_document(kind, value, alert))
+                out.append(_emit(kind, value, alert))
         return out
 
     def _prune(self, state: State, now: float) -> None:
@@ -132,10 +132,12 @@ class AlertEngine:
             "fail": max(policy.brute_force_window_s, policy.spray_window_s),
             "web": policy.web_burst_window_s,
             "deny": policy.scan_window_s,
-            "ops": policy.burst_window_s,
             "created": policy.account_privilege_window_s,
             "risk": policy.risk_window_s,
         }
+        base = state.get("base")
+        if base is not None and base["w"] < now - 2 * policy.burst_window_s:
+            del state["base"]  # a quiet host's baseline decays to nothing anyway
         for name, horizon in horizons.items():
             entries = state.get(name)
             if entries is None:
@@ -312,23 +314,21 @@ class _Step:
         s, p, state = self.signal, self.policy, self.state
         if not s.operational:
             return
-        state.setdefault("ops", []).append([s.ts, s.id])
         window = (s.ts // p.burst_window_s) * p.burst_window_s
         base = state.setdefault("base", {"w": window, "n": 0, "mean": 0.0})
         if window > base["w"]:
             alpha = p.burst_baseline_alpha
             skipped = int((window - base["w"]) / p.burst_window_s) - 1
-            base["mean"] = ((1 - alpha) * base["mean"] + alpha * base["n"]) * (1 - alpha) ** max(
-                0, skipped
-            )
+            decay = (1 - alpha) ** max(0, skipped)
+            base["mean"] = ((1 - alpha) * base["mean"] + alpha * base["n"]) * decay
             base["w"], base["n"] = window, 0
         base["n"] += 1
-        recent = _since(state["ops"], s.ts - p.burst_window_s)
         threshold = max(p.burst_min_count, p.burst_factor * base["mean"])
-        if self.is_open(r.ERROR_BURST) or len(recent) >= threshold:
+        if self.is_open(r.ERROR_BURST) or base["n"] >= threshold:
             self.fire(
                 r.ERROR_BURST,
-                [(e[0], e[1]) for e in recent],
+                [(s.ts, s.id)],
+                count=base["n"],
                 facts={"baseline_per_window": round(base["mean"], 2), "window_s": p.burst_window_s},
                 message=lambda a: (
                     f"{a['count']} errors on {self.value} (usual "
@@ -391,6 +391,7 @@ class _Step:
         threats: list[dict[str, Any]] | None = None,
         facts: dict[str, Any] | None = None,
         contributes: bool = True,
+        count: int | None = None,
     ) -> None:
         """Open ``rule``'s alert on this entity, or add the current signal to the open one."""
         s, p = self.signal, self.policy
@@ -408,12 +409,13 @@ class _Step:
                 "opened": s.ts,
                 "start": refs[0][0] if refs else s.ts,
                 "end": s.ts,
-                "count": len(refs),
+                "count": count if count is not None else len(refs),
                 "signals": [ref for _, ref in refs][-p.max_references :],
                 "templates": {},
                 "users": [],
                 "hosts": [],
                 "emitted": 0,
+                "revision": 0,
                 "severity": severity if severity is not None else rule.severity,
                 "risk": risk if risk is not None else float(severity or rule.severity),
             }
@@ -443,8 +445,14 @@ class _Step:
                 templates[s.template] = templates.get(s.template, 0) + 1
         alert["message"] = message(alert)
         if alert["count"] >= max(1, 2 * alert["emitted"]):
-            alert["emitted"] = alert["count"]
-            self.out.append(alert_document(self.kind, self.value, alert))
+            self.out.append(_emit(self.kind, self.value, alert))
+
+
+def _emit(kind: str, value: str, alert: dict[str, Any]) -> dict[str, Any]:
+    """The next revision of an alert's document (each emission is one revision)."""
+    alert["emitted"] = alert["count"]
+    alert["revision"] += 1
+    return alert_document(kind, value, alert)
 
 
 def _since(entries: list[list[Any]], cut: float) -> list[list[Any]]:

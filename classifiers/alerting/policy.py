@@ -50,7 +50,7 @@ class AlertingPolicy:
     #: Contributing signal ids and templates kept per alert.
     max_references: int = 50
     #: Entries kept per rule window and entity (a bound under any flood).
-    max_window_entries: int = 2000
+    max_window_entries: int = 500
 
     def __post_init__(self) -> None:
         if self.risk_threshold <= 0 or self.suppression_s <= 0:
@@ -64,7 +64,7 @@ class AlertingPolicy:
             self.spray_window_s,
             self.account_privilege_window_s,
             self.web_burst_window_s,
-            self.burst_window_s * 2,
+            self.burst_window_s * 2,  # the baseline's previous window
             self.scan_window_s,
             self.risk_window_s,
             self.suppression_s,

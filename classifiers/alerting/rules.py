@@ -5,8 +5,9 @@ and its prebuilt rules where one exists (SSH brute force low/21 from outside and
 from inside, brute force then success high/73, password spraying low/21, a web exploitation
 pattern high/73, a port scan low/21). An event matches at most one per-event rule, the
 first in table order (a vendor's verdict before the model's label). Operational rules (error
-bursts) carry no ATT&CK mapping. The per-event rules are the few events alert-worthy alone; their conditions are the
-``matches`` predicates below. Thresholds and windows live in :class:`AlertingPolicy`.
+bursts) carry no ATT&CK mapping. The per-event rules are the few events alert-worthy alone;
+their conditions are the ``matches`` predicates below. Thresholds and windows live in
+:class:`AlertingPolicy`.
 """
 
 from __future__ import annotations
