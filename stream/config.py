@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     # --- Kafka -------------------------------------------------------------------------
     app_id: str = Field(
         "logwarden",
-        description="Input topics consumer group; Faust detections use <app_id>-detections.",
+        description="Input topics consumer group; the alerting agent's group is "
+        "<app_id>-detections and its signals topic <app_id>.signals, so deployments sharing a "
+        "cluster never read each other's signals.",
     )
     broker_url: str = Field(
         "kafka://127.0.0.1:9092",
@@ -210,6 +212,11 @@ class Settings(BaseSettings):
     def bootstrap_servers(self) -> list[str]:
         """``host:port`` pairs for kafka-python and aiokafka."""
         return [h.split("://", 1)[1] for h in self.broker_url.split(",")]
+
+    @property
+    def signals_topic(self) -> str:
+        """The alerting signals topic: derived from ``app_id``, never shared."""
+        return f"{self.app_id}.signals"
 
     def routed_topic(self, queue: str) -> str:
         """Kafka topic of one ticket queue, e.g. ``tickets.routed.hardware``."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from classifiers.alerting import attack
 from classifiers.alerting.attack import Technique
+from classifiers.alerting.policy import AlertingPolicy
 from classifiers.logs.taxonomy import BENIGN
 
 #: Labels of IT-operations incidents: they feed the error-burst rule, not security risk.
@@ -191,6 +192,18 @@ class Signal:
             yield "service.name", self.dataset
         if self.user:
             yield "user.name", self.user
+
+    def document_fields(
+        self, policy: AlertingPolicy, suppressed_by: str | None = None
+    ) -> dict[str, Any]:
+        """``logwarden.signal`` of the stored event: its entities, the risk it adds to each,
+        and the allow-list entry that suppressed it, if one did."""
+        fields: dict[str, Any] = {"entities": [f"{k}|{v}" for k, v in self.entities()]}
+        if self.security:
+            fields["risk"] = round(self.risk * policy.signal_risk_factor, 2)
+        if suppressed_by is not None:
+            fields["suppressed_by"] = suppressed_by
+        return fields
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, (), False)}
