@@ -7,7 +7,8 @@ sent, per entity, to the alerting agent (``stream.alerting``), which alone raise
 
 The batch is the unit of work and of acknowledgement: ``process`` returns only when every
 record of the batch is either acknowledged by the sink or in the dead-letter topic, and its
-signals and tickets are on their topics. The Faust agent commits the batch's offsets after that.
+signals and tickets are on their topics. The input consumer (``stream.input_consumer``, plain
+aiokafka, not a Faust agent) commits the batch's offsets after that.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from opentelemetry.trace import Link, Span, SpanKind
 
 from classifiers.alerting import AllowList, Signal, correlates, signal_from_event
 from classifiers.logs.scoring import merge_fields
-from classifiers.logs.taxonomy import BENIGN
+from classifiers.logs.taxonomy import BENIGN, OPERATIONAL_LABELS
 from connectors.bulk_sinks import BulkAction, BulkSink
 from connectors.es_assets.templates import events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
@@ -48,9 +49,6 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("logwarden.stream.logs")
 
 _T = TypeVar("_T")
-
-#: Labels of IT-operations incidents: such signals also open a ticket for the right queue.
-OPERATIONAL_LABELS = frozenset({"hardware_fault", "storage", "network", "service_failure"})
 
 
 def scrubbed_count(event: dict[str, Any]) -> int:

@@ -21,10 +21,8 @@ from typing import Any
 from classifiers.alerting import attack
 from classifiers.alerting.attack import Technique
 from classifiers.alerting.policy import AlertingPolicy
-from classifiers.logs.taxonomy import BENIGN
+from classifiers.logs.taxonomy import BENIGN, OPERATIONAL_LABELS
 
-#: Labels of IT-operations incidents: they feed the error-burst rule, not security risk.
-OPERATIONAL_LABELS = frozenset({"hardware_fault", "storage", "network", "service_failure"})
 #: The ATT&CK mapping of a security label when the parser gave none.
 LABEL_TECHNIQUES: dict[str, Technique] = {
     "auth_failure": attack.BRUTE_FORCE,
