@@ -269,27 +269,22 @@ class _Step:
         )
         recent = _since(state["deny"], s.ts - p.scan_window_s)
         ports = {e[2] for e in recent if e[1] == (s.destination_ip or "") and e[2] is not None}
-        if self.is_open(r.PORT_SCAN) or len(ports) >= p.scan_min_ports:
-            self.fire(
-                r.PORT_SCAN,
-                [(e[0], e[3]) for e in recent],
-                facts={"ports": len(ports)},
-                message=lambda a: (
-                    f"{self.value} probed {a['facts']['ports']} ports of "
-                    f"{s.destination_ip or 'one host'} ({a['count']} denied connections)"
-                ),
-            )
+        target = s.destination_ip or "one host"
         hosts = {e[1] for e in recent if e[1]}
-        if self.is_open(r.HOST_SWEEP) or len(hosts) >= p.sweep_min_hosts:
-            self.fire(
-                r.HOST_SWEEP,
-                [(e[0], e[3]) for e in recent],
-                facts={"addresses": len(hosts)},
-                message=lambda a: (
-                    f"{self.value} probed {a['facts']['addresses']} addresses "
-                    f"({a['count']} denied connections)"
-                ),
-            )
+        for rule, distinct, minimum, what in (
+            (r.PORT_SCAN, ports, p.scan_min_ports, f"ports of {target}"),
+            (r.HOST_SWEEP, hosts, p.sweep_min_hosts, "addresses"),
+        ):
+            if self.is_open(rule) or len(distinct) >= minimum:
+                self.fire(
+                    rule,
+                    [(e[0], e[3]) for e in recent],
+                    facts={"distinct": len(distinct)},
+                    message=lambda a, what=what: (
+                        f"{self.value} probed {a['facts']['distinct']} {what} "
+                        f"({a['count']} denied connections)"
+                    ),
+                )
 
     # --- user.name --------------------------------------------------------------------------
     def user_rules(self) -> None:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from classifiers.logs.model import SHIPPED_LOG_MODEL
 from stream.cli.apps import app
+from stream.cli.logs import line_options
 from stream.config import get_settings
 
 console = Console(stderr=True)
@@ -47,13 +48,11 @@ def hunt(
     from classifiers.logs.model import load_log_model
     from classifiers.logs.risk import RiskPolicy
     from classifiers.logs.scoring import LogScorer
-    from classifiers.parsing import FORMAT_NAMES, ParseOptions
     from classifiers.runtime import ModelDirError
     from stream.alerting_config import alert_engine
     from stream.hunt import HuntError, hunt_files, run_hunt
 
-    if fmt not in FORMAT_NAMES:
-        raise typer.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(FORMAT_NAMES)}")
+    options = line_options(fmt)
     settings = get_settings()
     if allowlist is not None:
         settings = settings.model_copy(update={"alert_allowlist_path": allowlist})
@@ -64,12 +63,6 @@ def hunt(
     except (HuntError, AllowListError, ModelDirError) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    options = ParseOptions(
-        format=fmt,
-        timezone=settings.timezone,
-        max_bytes=settings.max_event_bytes,
-        scrub_secrets=settings.scrub_secrets,
-    )
     scorer = LogScorer(probability_model, RiskPolicy(alert_min_risk=settings.alert_min_risk))
     columns = (TextColumn("[bold]hunt"), BarColumn(), DownloadColumn(), TimeElapsedColumn())
     total = sum(p.stat().st_size for p in files)
