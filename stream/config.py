@@ -145,7 +145,9 @@ class Settings(BaseSettings):
     alert_brute_force_failures: int = Field(
         20, ge=1, description="Failed logons from one source that make a brute-force alert."
     )
-    alert_brute_force_window_s: float = Field(600.0, gt=0)
+    alert_brute_force_window_s: float = Field(
+        600.0, gt=0, description="Window of the brute-force rules (event-time seconds)."
+    )
     alert_brute_force_user_failures: int = Field(
         10, ge=1, description="Failed logons for one user from one source (same window)."
     )
@@ -153,24 +155,34 @@ class Settings(BaseSettings):
         10, ge=1, description="Failures before a success that make brute-force-then-success."
     )
     alert_spray_min_users: int = Field(11, ge=2, description="Distinct users for spraying.")
-    alert_spray_min_failures: int = Field(30, ge=1)
-    alert_spray_window_s: float = Field(300.0, gt=0)
+    alert_spray_min_failures: int = Field(
+        30, ge=1, description="Failed logons from one source a spraying alert needs."
+    )
+    alert_spray_window_s: float = Field(300.0, gt=0, description="Window of the spraying rule.")
     alert_web_burst_attempts: int = Field(
         10, ge=1, description="Web attack attempts from one source that make a campaign alert."
     )
-    alert_web_burst_window_s: float = Field(600.0, gt=0)
+    alert_web_burst_window_s: float = Field(
+        600.0, gt=0, description="Window of the web attack campaign rule."
+    )
     alert_burst_min_count: int = Field(
         50, ge=1, description="Operational errors per host or service within the burst window."
     )
     alert_burst_factor: float = Field(5.0, gt=1, description="Times the host's usual rate.")
-    alert_burst_window_s: float = Field(300.0, gt=0)
+    alert_burst_window_s: float = Field(
+        300.0, gt=0, description="Window of the error-burst rule (tumbling)."
+    )
     alert_scan_min_ports: int = Field(20, ge=2, description="Denied ports of one host: a scan.")
     alert_sweep_min_hosts: int = Field(20, ge=2, description="Denied addresses: a host sweep.")
-    alert_scan_window_s: float = Field(60.0, gt=0)
+    alert_scan_window_s: float = Field(
+        60.0, gt=0, description="Window of the port-scan and host-sweep rules."
+    )
     alert_risk_threshold: float = Field(
         100.0, gt=0, description="Entity risk (summed over the risk window) that alerts."
     )
-    alert_risk_window_s: float = Field(86_400.0, gt=0)
+    alert_risk_window_s: float = Field(
+        86_400.0, gt=0, description="Window entity risk is summed over (Splunk RBA: 24 h)."
+    )
     alert_risk_cap_per_rule: float = Field(
         40.0, gt=0, description="Most risk one rule or label adds to an entity per window."
     )
