@@ -119,12 +119,20 @@ class AlertEngine:
     def _close_expired(self, kind: str, value: str, state: State, now: float) -> list[dict]:
         opened = state.get("open") or {}
         out = []
-        expired = [k for k, a in opened.items() if now - a["opened"] >= self.policy.suppression_s]
+        expired = [k for k, a in opened.items() if now - a["opened"] >= self._suppression(k)]
         for rule_id in expired:
             alert = opened.pop(rule_id)
             if alert["count"] > alert["emitted"]:
                 out.append(_emit(kind, value, alert))
         return out
+
+    def _suppression(self, rule_id: str) -> float:
+        """How long a rule's alert stays open on one entity: the risk window for entity risk
+        (one risk notable per entity per window, as Splunk throttles them), else the
+        suppression window."""
+        if rule_id == r.ENTITY_RISK.id:
+            return max(self.policy.suppression_s, self.policy.risk_window_s)
+        return self.policy.suppression_s
 
     def _prune(self, state: State, now: float) -> None:
         policy = self.policy
