@@ -351,7 +351,9 @@ class _Step:
         p, state = self.policy, self.state
         tech = encode_technique(technique)
         state.setdefault("risk", []).append([self.signal.ts, source, round(points, 2), ref, tech])
-        entries = _since(state["risk"], self.signal.ts - p.risk_window_s)
+        state["risk"] = entries = _compact_risk(
+            _since(state["risk"], self.signal.ts - p.risk_window_s), p.risk_cap_per_rule
+        )
         total, by_source = _risk_total(entries, p.risk_cap_per_rule)
         if self.is_open(r.ENTITY_RISK) or (
             total >= p.risk_threshold and len(by_source) >= p.risk_min_sources
@@ -479,6 +481,24 @@ def _risk_total(entries: list[list[Any]], cap: float) -> tuple[float, dict[str, 
         largest[source] = max(largest.get(source, 0.0), points)
     capped = {k: min(v, max(cap, largest[k])) for k, v in sums.items()}
     return sum(capped.values()), capped
+
+
+def _compact_risk(entries: list[list[Any]], cap: float) -> list[list[Any]]:
+    """Per source, only the newest contributions that already reach its cap (and every one
+    above the cap, e.g. an alert's, which counts whole): older ones can never count again
+    (they expire first), so the capped totals stay exact and the state stays small under a
+    flood of one signal kind."""
+    kept: list[list[Any]] = []
+    reached: dict[str, float] = {}
+    for entry in reversed(entries):
+        source, points = entry[1], entry[2]
+        total = reached.get(source, 0.0)
+        if total >= cap and points <= cap:
+            continue
+        reached[source] = total + points
+        kept.append(entry)
+    kept.reverse()
+    return kept
 
 
 def _risk_threats(entries: list[list[Any]]) -> list[dict[str, Any]]:

@@ -50,7 +50,7 @@ class AlertingPolicy:
     #: Contributing signal ids and templates kept per alert.
     max_references: int = 50
     #: Entries kept per rule window and entity (a bound under any flood).
-    max_window_entries: int = 500
+    max_window_entries: int = 200
 
     def __post_init__(self) -> None:
         if self.risk_threshold <= 0 or self.suppression_s <= 0:

@@ -261,3 +261,14 @@ def test_alert_documents_are_ecs_alerts_and_deterministic() -> None:
         assert {"id", "name", "description"} <= set(alert["rule"])
         assert len(alert["logwarden"]["alert"]["signals"]) <= POLICY.max_references
         assert alert["event"]["risk_score"] >= 0 and alert["message"]
+
+
+def test_entity_state_stays_bounded_under_a_flood() -> None:
+    engine, store = AlertEngine(), {}
+    for i in range(5000):
+        engine.process(failure(i * 0.1, user=f"u{i % 300}"), store)
+    state = store["source.ip|203.0.113.9"]
+    assert len(state["fail"]) <= POLICY.max_window_entries
+    # Risk keeps only the newest contributions that reach each source's cap.
+    assert len(state["risk"]) <= 2 * POLICY.risk_cap_per_rule / (55 * POLICY.signal_risk_factor) + 4
+    assert engine.risk(state) == pytest.approx(40 + 21 + 21)  # failures capped + two alerts
