@@ -29,6 +29,7 @@ from classifiers.alerting.documents import revision_id
 from connectors.bulk_sinks import BulkAction, BulkSink
 from stream import metrics
 from stream.config import Settings
+from stream.error_documents import ingest_time
 from stream.records import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,9 @@ class AlertDocumentWriter:
         self._index = index
 
     async def __call__(self, documents: list[dict[str, Any]]) -> None:
+        ingested = ingest_time()
+        for document in documents:
+            document["event"]["ingested"] = ingested  # Security's External Alerts orders by it
         actions = [BulkAction(self._index, revision_id(d), d) for d in documents]
         result = await self._sink.write(actions)
         for failure in result.failures:
