@@ -109,7 +109,7 @@ def register_alerting(
             if documents:
                 await write(documents)
 
-    @app.timer(SWEEP_INTERVAL_S)
+    @app.timer(SWEEP_INTERVAL_S)  # type: ignore[untyped-decorator]  # Faust's is untyped
     async def sweep() -> None:
         """Close expired alerts and forget idle entities (bounded state under any key churn)."""
         documents: list[dict[str, Any]] = []

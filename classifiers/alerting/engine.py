@@ -116,7 +116,9 @@ class AlertEngine:
             return None, out
         return state, out
 
-    def _close_expired(self, kind: str, value: str, state: State, now: float) -> list[dict]:
+    def _close_expired(
+        self, kind: str, value: str, state: State, now: float
+    ) -> list[dict[str, Any]]:
         opened = state.get("open") or {}
         out = []
         expired = [k for k, a in opened.items() if now - a["opened"] >= self._suppression(k)]
@@ -205,43 +207,7 @@ class _Step:
     def source_rules(self) -> None:
         s, p, state = self.signal, self.policy, self.state
         if s.auth_failure:
-            state.setdefault("fail", []).append([s.ts, s.user or "", s.id])
-            failures = _since(state["fail"], s.ts - p.brute_force_window_s)
-            internal = is_internal(self.value)
-            severity = r.MEDIUM if internal else r.LOW
-
-            def failed(a: dict[str, Any]) -> str:
-                return f"{a['count']} failed logins for {_users(a)} from {self.value}{_on(a)}"
-
-            if self.is_open(r.BRUTE_FORCE) or len(failures) >= p.brute_force_failures:
-                contributing = [(e[0], e[2]) for e in failures]
-                users = [e[1] for e in failures]
-                self.fire(
-                    r.BRUTE_FORCE, contributing, users=users, severity=severity, message=failed
-                )
-            elif s.user:
-                # One account per alert: failures for other users do not update it.
-                target = state.get("open", {}).get(r.BRUTE_FORCE_USER.id)
-                mine = [(e[0], e[2]) for e in failures if e[1] == s.user]
-                if (target is not None and s.user in target["users"]) or (
-                    target is None and len(mine) >= p.brute_force_user_failures
-                ):
-                    self.fire(
-                        r.BRUTE_FORCE_USER, mine, users=[s.user], severity=severity, message=failed
-                    )
-            spray = _since(state["fail"], s.ts - p.spray_window_s)
-            sprayed = {e[1] for e in spray if e[1]}
-            if self.is_open(r.PASSWORD_SPRAYING) or (
-                len(sprayed) >= p.spray_min_users and len(spray) >= p.spray_min_failures
-            ):
-                self.fire(
-                    r.PASSWORD_SPRAYING,
-                    [(e[0], e[2]) for e in spray],
-                    users=sorted(sprayed),
-                    message=lambda a: (
-                        f"{self.value} tried {_users(a)} with {a['count']} failed logins{_on(a)}"
-                    ),
-                )
+            self.failures()
         elif s.auth_success:
             failures = _since(state.get("fail", []), s.ts - p.brute_force_window_s)
             if len(failures) >= p.brute_force_success_failures:
@@ -269,6 +235,45 @@ class _Step:
                 )
         if s.firewall_denied:
             self.scans()
+
+    def failures(self) -> None:
+        """Brute force (per source, per source + user) and spraying, on a failed logon."""
+        s, p, state = self.signal, self.policy, self.state
+        state.setdefault("fail", []).append([s.ts, s.user or "", s.id])
+        failures = _since(state["fail"], s.ts - p.brute_force_window_s)
+        internal = is_internal(self.value)
+        severity = r.MEDIUM if internal else r.LOW
+
+        def failed(a: dict[str, Any]) -> str:
+            return f"{a['count']} failed logins for {_users(a)} from {self.value}{_on(a)}"
+
+        if self.is_open(r.BRUTE_FORCE) or len(failures) >= p.brute_force_failures:
+            contributing = [(e[0], e[2]) for e in failures]
+            users = [e[1] for e in failures]
+            self.fire(r.BRUTE_FORCE, contributing, users=users, severity=severity, message=failed)
+        elif s.user:
+            # One account per alert: failures for other users do not update it.
+            target = state.get("open", {}).get(r.BRUTE_FORCE_USER.id)
+            mine = [(e[0], e[2]) for e in failures if e[1] == s.user]
+            if (target is not None and s.user in target["users"]) or (
+                target is None and len(mine) >= p.brute_force_user_failures
+            ):
+                self.fire(
+                    r.BRUTE_FORCE_USER, mine, users=[s.user], severity=severity, message=failed
+                )
+        spray = _since(state["fail"], s.ts - p.spray_window_s)
+        sprayed = {e[1] for e in spray if e[1]}
+        if self.is_open(r.PASSWORD_SPRAYING) or (
+            len(sprayed) >= p.spray_min_users and len(spray) >= p.spray_min_failures
+        ):
+            self.fire(
+                r.PASSWORD_SPRAYING,
+                [(e[0], e[2]) for e in spray],
+                users=sorted(sprayed),
+                message=lambda a: (
+                    f"{self.value} tried {_users(a)} with {a['count']} failed logins{_on(a)}"
+                ),
+            )
 
     def scans(self) -> None:
         s, p, state = self.signal, self.policy, self.state
@@ -381,6 +386,26 @@ class _Step:
             )
 
     # --- raising and updating alerts ----------------------------------------------------------
+    def update(
+        self,
+        alert: dict[str, Any],
+        *,
+        severity: int | None,
+        risk: float | None,
+        threats: list[dict[str, Any]] | None,
+    ) -> None:
+        """Add the current signal to an open alert (severity only ever rises)."""
+        s = self.signal
+        alert["count"] += 1
+        alert["end"] = max(alert["end"], s.ts)
+        alert["signals"] = [*alert["signals"], s.id][-self.policy.max_references :]
+        if severity is not None:
+            alert["severity"] = max(alert["severity"], severity)
+        if risk is not None:
+            alert["risk"], alert["severity"] = risk, max(alert["severity"], r.severity_of(risk))
+        if threats:
+            alert["threats"] = threats
+
     def is_open(self, rule: Rule) -> bool:
         return rule.id in self.state.get("open", {})
 
@@ -431,15 +456,7 @@ class _Step:
             if contributes:
                 self.add_risk(rule.id, alert["risk"], alert["id"], rule.technique)
         else:
-            alert["count"] += 1
-            alert["end"] = max(alert["end"], s.ts)
-            alert["signals"] = [*alert["signals"], s.id][-p.max_references :]
-            if severity is not None:
-                alert["severity"] = max(alert["severity"], severity)
-            if risk is not None:
-                alert["risk"], alert["severity"] = risk, max(alert["severity"], r.severity_of(risk))
-            if threats:
-                alert["threats"] = threats
+            self.update(alert, severity=severity, risk=risk, threats=threats)
         if facts:
             alert["facts"] = {**alert.get("facts", {}), **facts}
         _add_names(alert, "users", users)
@@ -514,7 +531,7 @@ def _risk_threats(entries: list[list[Any]]) -> list[dict[str, Any]]:
 def _users(alert: dict[str, Any]) -> str:
     users = alert["users"]
     if len(users) == 1:
-        return users[0]
+        return str(users[0])
     more = "+" if len(users) >= MAX_NAMES else ""
     return f"{len(users)}{more} users" if users else "unknown users"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from classifiers.logs.model import SHIPPED_LOG_MODEL
+from classifiers.paths import SHIPPED_LOG_MODEL
 from stream.cli.apps import app
 from stream.cli.logs import line_options
 from stream.config import get_settings
@@ -96,7 +96,7 @@ def hunt(
         _summary(alerts, result.risks)
 
 
-def _summary(alerts: list[dict], risks: dict[str, float]) -> None:
+def _summary(alerts: list[dict[str, Any]], risks: dict[str, float]) -> None:
     by_rule: Counter[tuple[str, str]] = Counter()
     by_entity: Counter[str] = Counter()
     for document in alerts:
