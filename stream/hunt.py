@@ -19,12 +19,15 @@ from typing import Any
 from classifiers.alerting import AlertEngine, Signal, correlates, signal_from_event
 from classifiers.logs.scoring import LogScorer
 from classifiers.parsing import ParseFailure, ParseOptions, parse
+from classifiers.parsing.evtx import iter_evtx_documents
 
 BATCH_LINES = 512
-#: Readers of record formats that are not text lines, by file suffix: each yields one raw
-#: record (bytes the parser understands) per event. ``.evtx`` registers here when the Windows
-#: reader lands.
-READERS: dict[str, Callable[[Path], Iterator[bytes]]] = {}
+Parsed = dict[str, Any] | ParseFailure
+#: Readers of record formats that are not text lines, by file suffix: each yields one parsed
+#: event (or a typed failure) per record, in file order.
+READERS: dict[str, Callable[[Path, ParseOptions], Iterable[Parsed]]] = {
+    ".evtx": iter_evtx_documents,
+}
 #: Suffixes a directory walk skips: Loghub's structured and template tables, docs, archives.
 SKIPPED_SUFFIXES = frozenset({".csv", ".md", ".zip", ".tar", ".json_structured", ".py"})
 
@@ -48,12 +51,23 @@ def hunt_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def read_records(path: Path) -> Iterator[bytes]:
-    """Raw records of one file, by suffix: a registered reader, gzip, or text lines."""
+def parsed_records(path: Path, options: ParseOptions) -> Iterator[tuple[Parsed, int]]:
+    """Each record of one file parsed, with its size in bytes (for the progress bar): a
+    registered reader by suffix, else text lines (plain or gzip)."""
     reader = READERS.get(path.suffix.lower())
-    if reader is not None:
-        yield from reader(path)
+    if reader is None:
+        for raw in read_records(path):
+            yield parse(raw, options), len(raw) + 1
         return
+    try:
+        for parsed in reader(path, options):
+            yield parsed, 0
+    except ValueError as error:  # not a file of that format at all
+        raise HuntError(str(error)) from error
+
+
+def read_records(path: Path) -> Iterator[bytes]:
+    """Text lines of one file (gzip by suffix), without line ends; empty lines skipped."""
     opener: Callable[..., Any] = gzip.open if path.suffix.lower() == ".gz" else open
     try:
         with opener(path, "rb") as handle:
@@ -118,10 +132,9 @@ def file_signals(
             )
         batch.clear()
 
-    for raw in read_records(path):
+    for parsed, size in parsed_records(path, options):
         number += 1
-        on_bytes(len(raw) + 1)
-        parsed = parse(raw, options)
+        on_bytes(size)
         if isinstance(parsed, ParseFailure):
             result.unparsed += 1
             continue

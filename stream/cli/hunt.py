@@ -83,7 +83,7 @@ def hunt(
         for document in alerts:
             console.print(
                 f"[bold]{document['kibana']['alert']['severity']:8s}[/bold] "
-                f"{document['rule']['name']}: {document['message']}",
+                f"{document['message']}",
                 highlight=False,
             )
     suppressed = sum(engine.allowlist.suppressed.values())
