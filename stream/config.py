@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     # --- Kafka -------------------------------------------------------------------------
     app_id: str = Field(
         "logwarden",
-        description="Input topics consumer group; Faust detections use <app_id>-detections.",
+        description="Input topics consumer group; the alerting agent's group is "
+        "<app_id>-detections and its signals topic <app_id>.signals, so deployments sharing a "
+        "cluster never read each other's signals.",
     )
     broker_url: str = Field(
         "kafka://127.0.0.1:9092",
@@ -114,12 +116,78 @@ class Settings(BaseSettings):
     )
 
     # --- alerting ----------------------------------------------------------------------
-    alert_min_risk: int = Field(47, ge=0, le=100, description="Risk score that makes an alert.")
+    alert_min_risk: int = Field(
+        47,
+        ge=0,
+        le=100,
+        description="Model risk below which an unsure event is capped (the scorer's gate).",
+    )
     events_sample_rate: float = Field(
-        0.0, ge=0, le=1, description="Share of non-alert events also indexed (0 = none)."
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of benign events also indexed (0 = none); non-benign "
+        "signals are always indexed.",
     )
     ticket_min_severity: int = Field(
         73, ge=0, le=99, description="Operational alerts at or above this severity open tickets."
+    )
+    alert_allowlist_path: Path | None = Field(
+        None,
+        description="YAML allow-list of entities, CIDRs, users, hosts, rule ids and templates "
+        "(docs/alerting.md); suppressed signals and alerts are counted, never dropped silently.",
+    )
+    alert_suppression_s: float = Field(
+        3600.0,
+        gt=0,
+        description="One alert per rule and entity per this window; later matches update it.",
+    )
+    alert_brute_force_failures: int = Field(
+        20, ge=1, description="Failed logons from one source that make a brute-force alert."
+    )
+    alert_brute_force_window_s: float = Field(
+        600.0, gt=0, description="Window of the brute-force rules (event-time seconds)."
+    )
+    alert_brute_force_user_failures: int = Field(
+        10, ge=1, description="Failed logons for one user from one source (same window)."
+    )
+    alert_brute_force_success_failures: int = Field(
+        10, ge=1, description="Failures before a success that make brute-force-then-success."
+    )
+    alert_spray_min_users: int = Field(11, ge=2, description="Distinct users for spraying.")
+    alert_spray_min_failures: int = Field(
+        30, ge=1, description="Failed logons from one source a spraying alert needs."
+    )
+    alert_spray_window_s: float = Field(300.0, gt=0, description="Window of the spraying rule.")
+    alert_web_burst_attempts: int = Field(
+        10, ge=1, description="Web attack attempts from one source that make a campaign alert."
+    )
+    alert_web_burst_window_s: float = Field(
+        600.0, gt=0, description="Window of the web attack campaign rule."
+    )
+    alert_burst_min_count: int = Field(
+        50, ge=1, description="Operational errors per host or service within the burst window."
+    )
+    alert_burst_factor: float = Field(5.0, gt=1, description="Times the host's usual rate.")
+    alert_burst_window_s: float = Field(
+        300.0, gt=0, description="Window of the error-burst rule (tumbling)."
+    )
+    alert_scan_min_ports: int = Field(20, ge=2, description="Denied ports of one host: a scan.")
+    alert_sweep_min_hosts: int = Field(20, ge=2, description="Denied addresses: a host sweep.")
+    alert_scan_window_s: float = Field(
+        60.0, gt=0, description="Window of the port-scan and host-sweep rules."
+    )
+    alert_risk_threshold: float = Field(
+        100.0, gt=0, description="Entity risk (summed over the risk window) that alerts."
+    )
+    alert_risk_window_s: float = Field(
+        86_400.0, gt=0, description="Window entity risk is summed over (Splunk RBA: 24 h)."
+    )
+    alert_risk_cap_per_rule: float = Field(
+        40.0, gt=0, description="Most risk one rule or label adds to an entity per window."
+    )
+    alert_risk_min_sources: int = Field(
+        3, ge=1, description="Distinct rules or labels an entity's risk must come from."
     )
     ticket_window_s: float = Field(
         3600.0,
@@ -226,6 +294,11 @@ class Settings(BaseSettings):
     def bootstrap_servers(self) -> list[str]:
         """``host:port`` pairs for kafka-python and aiokafka."""
         return [h.split("://", 1)[1] for h in self.broker_url.split(",")]
+
+    @property
+    def signals_topic(self) -> str:
+        """The alerting signals topic: derived from ``app_id``, never shared."""
+        return f"{self.app_id}.signals"
 
     def routed_topic(self, queue: str) -> str:
         """Kafka topic of one ticket queue, e.g. ``tickets.routed.hardware``."""

@@ -22,16 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from kafka import TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from classifiers.logs.generator import generate
+from classifiers.logs.campaigns import demo_lines as demo_feed
 from connectors.kafka import committed_offsets, ensure_topics, produce_records
 from connectors.kafka_connection import KafkaConnection
 from connectors.local_broker import STOP_GRACE_S, LocalBroker, free_loopback_port
 from connectors.process_groups import stop_process_groups
+from stream.app import FAUST_GROUP_SUFFIX
 from stream.config import Settings
 
 DEMO_SEED = 2026
@@ -51,7 +52,9 @@ class DemoSummary:
     output: Path
     startup_s: float = 0.0
     documents: int = 0
-    alerts_by_category: Counter[str] = field(default_factory=Counter)
+    signals: int = 0
+    #: Distinct alerts (an alert updated while open has several revisions, one id).
+    alerts_by_rule: Counter[str] = field(default_factory=Counter)
     alerts_by_severity: Counter[int] = field(default_factory=Counter)
 
     @property
@@ -60,8 +63,9 @@ class DemoSummary:
 
 
 def demo_lines(count: int) -> list[bytes]:
-    """Realistic mixed log lines (auth, web, kernel, hardware, services), same every run."""
-    return [line.text.encode() for line in generate(count, seed=DEMO_SEED)]
+    """Realistic mixed log lines (auth, web, kernel, hardware, services) with the attack
+    campaigns of ``classifiers.logs.campaigns`` mixed in, same every run."""
+    return [line.text.encode() for line in demo_feed(count, DEMO_SEED)]
 
 
 def _progress(console: Console) -> Progress:
@@ -156,9 +160,20 @@ def _wait_for_commits(
     raise DemoError(f"the worker did not commit all {total} events within {timeout_s:.0f} s")
 
 
+def _end_offsets(connection: KafkaConnection, topic: str) -> dict[int, int]:
+    """Where each partition of ``topic`` ends now."""
+    consumer = KafkaConsumer(**connection.client_options())
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        return {tp.partition: offset for tp, offset in consumer.end_offsets(partitions).items()}
+    finally:
+        consumer.close()
+
+
 def summarize(output: Path, events_in: int, seconds: float) -> DemoSummary:
     """Read the bulk-format NDJSON sink back and count documents and alerts."""
     summary = DemoSummary(events_in=events_in, seconds=seconds, output=output)
+    seen: set[str | None] = set()
     if not output.exists():
         return summary
     with output.open("rb") as handle:
@@ -167,11 +182,12 @@ def summarize(output: Path, events_in: int, seconds: float) -> DemoSummary:
             document = orjson.loads(source)
             summary.documents += 1
             event = document.get("event", {})
-            if event.get("kind") == "alert":
-                label = document.get("logwarden", {}).get("label") or document.get("rule", {}).get(
-                    "name", "unknown"
-                )
-                summary.alerts_by_category[label] += 1
+            if event.get("kind") == "signal":
+                summary.signals += 1
+            alert = document.get("logwarden", {}).get("alert", {})
+            if event.get("kind") == "alert" and alert.get("id") not in seen:
+                seen.add(alert.get("id"))
+                summary.alerts_by_rule[document.get("rule", {}).get("name", "unknown")] += 1
                 summary.alerts_by_severity[int(event.get("severity", 0))] += 1
     return summary
 
@@ -218,6 +234,16 @@ def run_demo(lines: int, output: Path, timeout_s: float, console: Console) -> De
                     timeout_s=timeout_s,
                     progress=progress,
                 )
+                # Alerts come from the alerting agent, which reads the signals the batches sent.
+                _wait_for_commits(
+                    connection,
+                    settings.app_id + FAUST_GROUP_SUFFIX,
+                    settings.signals_topic,
+                    _end_offsets(connection, settings.signals_topic),
+                    worker=worker,
+                    timeout_s=timeout_s,
+                    progress=progress,
+                )
                 seconds = time.monotonic() - started
         except DemoError as exc:
             tail = worker_log.read_text(errors="replace")[-3000:]
@@ -234,9 +260,12 @@ def render_summary(summary: DemoSummary) -> Table:
     table.add_column("value", justify="right")
     table.add_row("events in", f"{summary.events_in:,}")
     table.add_row("documents written", f"{summary.documents:,}")
-    table.add_row("alerts", f"{sum(summary.alerts_by_category.values()):,}")
-    for label, count in summary.alerts_by_category.most_common():
-        table.add_row(f"  {label}", f"{count:,}")
+    table.add_row("signals (non-benign events)", f"{summary.signals:,}")
+    alerts = sum(summary.alerts_by_rule.values())
+    share = alerts / summary.events_in if summary.events_in else 0.0
+    table.add_row("alerts", f"{alerts:,} ({share:.1%} of events)")
+    for rule, count in summary.alerts_by_rule.most_common():
+        table.add_row(f"  {rule}", f"{count:,}")
     for severity, count in sorted(summary.alerts_by_severity.items(), reverse=True):
         table.add_row(f"  severity {severity}", f"{count:,}")
     table.add_row("worker start-up", f"{summary.startup_s:.1f} s")

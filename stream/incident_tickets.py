@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from classifiers.alerting.signals import epoch_seconds
 from classifiers.logs.lru import Lru
-from stream.detections import timestamp_epoch
 from stream.records import RawRecord
 
 #: Incidents remembered per worker; an older one forgotten only risks producing its ticket
@@ -31,7 +31,7 @@ REMEMBERED_INCIDENTS = 10_000
 
 def event_seconds(doc: dict[str, Any], record: RawRecord) -> float:
     """The event's time (``@timestamp``), else the Kafka record's, else now."""
-    seconds = timestamp_epoch(doc.get("@timestamp"))
+    seconds = epoch_seconds(doc.get("@timestamp"))
     if seconds is not None:
         return seconds
     if record.timestamp_ms is not None:

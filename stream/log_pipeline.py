@@ -1,8 +1,13 @@
-"""One micro-batch of ``logs.raw``: parse → classify + novelty → enrich → index → route.
+"""One micro-batch of ``logs.raw``: parse → classify + novelty → signals → index → route.
+
+Every classified event that is not benign, or that a correlation rule reads (logons, account
+and group changes, firewall denies), becomes a *signal*: stored in the events data stream as
+``event.kind: signal`` (non-benign ones always, benign ones sampled like other events) and
+sent, per entity, to the alerting agent (``stream.alerting``), which alone raises alerts.
 
 The batch is the unit of work and of acknowledgement: ``process`` returns only when every
-record of the batch is either acknowledged by the sink or in the dead-letter topic, and any
-ticket it opened is on ``tickets.raw``. The input consumer (``stream.input_consumer``, plain
+record of the batch is either acknowledged by the sink or in the dead-letter topic, and its
+signals and tickets are on their topics. The input consumer (``stream.input_consumer``, plain
 aiokafka, not a Faust agent) commits the batch's offsets after that.
 """
 
@@ -24,14 +29,16 @@ import orjson
 from opentelemetry import trace
 from opentelemetry.trace import Link, Span, SpanKind
 
+from classifiers.alerting import AllowList, Signal, correlates, signal_from_event
 from classifiers.logs.scoring import merge_fields
-from classifiers.logs.taxonomy import OPERATIONAL_LABELS
+from classifiers.logs.taxonomy import BENIGN, OPERATIONAL_LABELS
 from connectors.bulk_sinks import BulkAction, BulkSink
-from connectors.es_assets.templates import alerts_stream, events_stream
+from connectors.es_assets.templates import events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
+from stream.alerting import signal_messages
+from stream.alerting_config import alerting_policy
 from stream.config import Settings
-from stream.detections import SIGNAL_LABELS, signal_from_event, signal_key
 from stream.error_documents import ErrorDocumentWriter, ingest_time
 from stream.incident_tickets import IncidentTickets, event_seconds, incident_window
 from stream.outputs import KafkaPublisher
@@ -62,7 +69,8 @@ class BatchReport:
     """What one batch did (for metrics, the benchmark and logs)."""
 
     records: int = 0
-    alerts: int = 0
+    signals: int = 0
+    suppressed: int = 0
     events: int = 0
     tickets: int = 0
     deadlettered: int = 0
@@ -93,9 +101,12 @@ class LogBatchProcessor:
         publisher: KafkaPublisher,
         executor: Executor,
         signals_topic: str | None = None,
+        allowlist: AllowList | None = None,
     ) -> None:
         self._settings = settings
         self._signals_topic = signals_topic
+        self._allowlist = allowlist or AllowList()
+        self._policy = alerting_policy(settings)
         self._parser = parser
         self._scorer = scorer
         self._sink = sink
@@ -105,7 +116,6 @@ class LogBatchProcessor:
         # and the caches are stateful and not thread-safe); the writes of batch n may overlap
         # the parsing of batch n + 1.
         self._stages = asyncio.Lock()
-        self._alerts_index = alerts_stream(settings.elasticsearch_namespace)
         self._events_index = events_stream(settings.elasticsearch_namespace)
         self._errors = ErrorDocumentWriter(
             sink,
@@ -131,8 +141,7 @@ class LogBatchProcessor:
             async with self._stages:
                 letters = await self._in_thread(self._parse, items, report)
                 scored = await self._classify(items, letters)
-            actions, tickets = self._enrich(scored, batch_ids, report)
-            signals = self._signals(scored)
+            actions, tickets, signals = self._enrich(scored, batch_ids, report)
             with tracer.start_as_current_span("bulk-index", attributes={"docs": len(actions)}):
                 result = await self._sink.write(actions)
             report.duplicates = result.duplicates
@@ -145,7 +154,7 @@ class LogBatchProcessor:
                 await self._publisher.deadletter(letters)
             with tracer.start_as_current_span("index-errors", attributes={"docs": len(letters)}):
                 await self._errors.write(letters, ingest_time())
-                await self._publisher.publish([*tickets.values(), *signals])
+                await self._publisher.publish([*tickets.values(), *self._route(signals)])
             self._incidents.remember(tickets)
             report.deadlettered = len(letters)
             report.tickets = len(tickets)
@@ -245,16 +254,17 @@ class LogBatchProcessor:
         scored: list[tuple[_Item, LogVerdict]],
         batch_ids: dict[str, dict[str, str]],
         report: BatchReport,
-    ) -> tuple[list[BulkAction], dict[str, OutboundMessage]]:
-        """Documents for the alerts and (sampled) scored-events streams, and the tickets of
-        incidents this worker has not opened yet (by ticket id).
+    ) -> tuple[list[BulkAction], dict[str, OutboundMessage], list[Signal]]:
+        """Documents for the events stream (every non-benign signal, sampled benign events),
+        the tickets of incidents this worker has not opened yet (by ticket id), and the signals
+        for the alerting agent.
 
-        Every sampled event goes to the events stream whatever its verdict, so a replay that
-        scores a record differently (novelty state is not replayed) can add an alert but never
-        put one record twice into one stream: both streams dedupe on the record's ``_id``.
+        A record keeps its ``_id`` whatever a replay scores it (novelty state is not replayed),
+        so it is never stored twice.
         """
         actions: list[BulkAction] = []
         tickets: dict[str, OutboundMessage] = {}
+        signals: list[Signal] = []
         ingested = ingest_time()
         rate = self._settings.events_sample_rate
         model = {"name": self._scorer.model_name, "version": self._scorer.model_version}
@@ -264,14 +274,32 @@ class LogBatchProcessor:
         for item, verdict in scored:
             record, doc = item.record, item.event
             assert doc is not None
-            keep_event = rate > 0 and sampled(record.doc_id, rate)
-            if not verdict.alert and not keep_event:
+            threat = verdict.label != BENIGN
+            keep_event = threat or (rate > 0 and sampled(record.doc_id, rate))
+            if not threat and not keep_event and not correlates(doc):
+                continue  # most events: nothing to store, nothing to correlate
+            fields = verdict.fields()
+            signal = (
+                self._signal(doc, record, verdict, fields) if threat or correlates(doc) else None
+            )
+            if signal is not None:
+                report.signals += 1
+                report.labels[verdict.label] = report.labels.get(verdict.label, 0) + 1
+                exception = self._allowlist.signal_exception(signal)
+                if exception is None:
+                    signals.append(signal)
+                else:
+                    report.suppressed += 1
+                    metrics.SUPPRESSED.labels(kind="signal", entry=exception).inc()
+            if not keep_event:
                 continue
-            merge_fields(doc, verdict.fields())
+            merge_fields(doc, fields)
             event = doc.setdefault("event", {})
             event.setdefault("ingested", ingested)
+            event["kind"] = "signal" if threat else "event"
             doc.setdefault("@timestamp", event["ingested"])
-            doc.setdefault("logwarden", {}).update(
+            meta = doc.setdefault("logwarden", {})
+            meta.update(
                 model=model,
                 source={
                     "topic": record.topic,
@@ -279,50 +307,48 @@ class LogBatchProcessor:
                     "offset": record.offset,
                 },
             )
-            doc.update(trace_fields(item.span.get_span_context()) if item.span else batch_ids)
-            if keep_event:
-                # The scored-events stream holds every sampled event, alert or not, as kind
-                # "event" (Security's External Alerts rule reads only event.kind: alert).
-                copy = {**doc, "event": {**event, "kind": "event"}}
-                actions.append(BulkAction(self._events_index, record.doc_id, copy, ref=record))
-                report.events += 1
-            if verdict.alert:
-                event["kind"] = "alert"
-                actions.append(BulkAction(self._alerts_index, record.doc_id, doc, ref=record))
-                report.alerts += 1
-                report.labels[verdict.label] = report.labels.get(verdict.label, 0) + 1
-                if self._opens_ticket(verdict):
-                    seconds = event_seconds(doc, record)
-                    host = (_host(doc) or "unknown-host")[:200]
-                    ticket_id = self._incidents.ticket_id(verdict.label, host, seconds, record)
-                    doc["logwarden"]["ticket"] = {"id": ticket_id}
-                    if ticket_id not in tickets and not self._incidents.opened(ticket_id):
-                        headers = inject_headers(item.span) if item.span else list(batch_headers)
-                        tickets[ticket_id] = self._ticket(
-                            ticket_id, record, doc, verdict, seconds=seconds, headers=headers
-                        )
-        return actions, tickets
-
-    def _signals(self, scored: list[tuple[_Item, LogVerdict]]) -> list[OutboundMessage]:
-        """Compact signals for the windowed detections (brute force, spraying, bursts)."""
-        if self._signals_topic is None:
-            return []
-        messages: list[OutboundMessage] = []
-        for item, verdict in scored:
-            if verdict.label not in SIGNAL_LABELS:  # most events: skip building their _id
-                continue
-            assert item.event is not None
-            signal = signal_from_event(item.event, verdict.label, item.record.doc_id)
             if signal is not None:
-                messages.append(
-                    OutboundMessage(
-                        topic=self._signals_topic,
-                        value=signal.dumps(),
-                        key=signal_key(signal),
-                        timestamp_s=signal.ts,
+                meta["signal"] = signal.document_fields(self._policy, exception)
+                technique = signal.threat()
+                if technique is not None and "threat" not in doc:
+                    doc["threat"] = technique.ecs()
+            doc.update(trace_fields(item.span.get_span_context()) if item.span else batch_ids)
+            actions.append(BulkAction(self._events_index, record.doc_id, doc, ref=record))
+            report.events += 1
+            if self._opens_ticket(verdict):
+                seconds = event_seconds(doc, record)
+                host = (_host(doc) or "unknown-host")[:200]
+                ticket_id = self._incidents.ticket_id(verdict.label, host, seconds, record)
+                meta["ticket"] = {"id": ticket_id}
+                if ticket_id not in tickets and not self._incidents.opened(ticket_id):
+                    headers = inject_headers(item.span) if item.span else list(batch_headers)
+                    tickets[ticket_id] = self._ticket(
+                        ticket_id, record, doc, verdict, seconds=seconds, headers=headers
                     )
-                )
-        return messages
+        return actions, tickets, signals
+
+    def _signal(
+        self, doc: dict[str, Any], record: RawRecord, verdict: LogVerdict, fields: dict[str, Any]
+    ) -> Signal:
+        """The signal of one event (read before the model's fields are merged: a vendor
+        severity in the parsed event must stay distinguishable from the model's)."""
+        labels = fields.get("logwarden", {})
+        return signal_from_event(
+            doc,
+            signal_id=record.doc_id,
+            label=verdict.label,
+            probability=float(labels.get("probability", 1.0)),
+            risk=float(fields.get("event", {}).get("risk_score", 0.0)),
+            severity=verdict.severity,
+            template=(labels.get("template") or {}).get("text"),
+            fallback_ts=event_seconds(doc, record),
+        )
+
+    def _route(self, signals: list[Signal]) -> list[OutboundMessage]:
+        """The signals, one message per entity, for the alerting agent (none without one)."""
+        if self._signals_topic is None or not signals:
+            return []
+        return signal_messages(self._signals_topic, signals)
 
     def _opens_ticket(self, verdict: LogVerdict) -> bool:
         return (
@@ -340,8 +366,8 @@ class LogBatchProcessor:
         seconds: float,
         headers: list[tuple[str, bytes]],
     ) -> OutboundMessage:
-        """The IT ticket of an operational alert's incident, from its first alert (at
-        ``seconds``, event time)."""
+        """The IT ticket of an operational incident, from its first signal (at ``seconds``,
+        event time)."""
         host = _host(doc) or "unknown host"
         message = str(doc.get("message", ""))
         body = (
@@ -351,8 +377,8 @@ class LogBatchProcessor:
         if self._incidents.window_s > 0:
             start, end = incident_window(seconds, self._incidents.window_s)
             body += (
-                f"\n\nFirst alert of this incident. Further {verdict.label} alerts on {host} "
-                f"between {_utc(start)} and {_utc(end)} join this ticket: in the alerts data "
+                f"\n\nFirst signal of this incident. Further {verdict.label} signals on {host} "
+                f"between {_utc(start)} and {_utc(end)} join this ticket: in the events data "
                 f"stream they carry logwarden.ticket.id {ticket_id}."
             )
         ticket = {
@@ -384,7 +410,7 @@ class LogBatchProcessor:
         if report.tickets:
             metrics.EVENTS_OUT.labels(dest=self._settings.topic_tickets_raw).inc(report.tickets)
         for label, count in report.labels.items():
-            metrics.ALERTS.labels(label=label).inc(count)
+            metrics.SIGNALS.labels(label=label).inc(count)
 
 
 def _host(doc: dict[str, Any]) -> str | None:

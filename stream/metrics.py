@@ -26,7 +26,23 @@ EVENTS_IN = Counter("logwarden_events_in_total", "Records consumed, per topic.",
 EVENTS_OUT = Counter(
     "logwarden_events_out_total", "Documents and messages written, per destination.", ["dest"]
 )
-ALERTS = Counter("logwarden_alerts_total", "Alerts raised, per label.", ["label"])
+ALERTS = Counter("logwarden_alerts_total", "Alerts raised (first revision), per rule.", ["rule"])
+SIGNALS = Counter(
+    "logwarden_signals_total", "Signals sent to the alerting agent, per label.", ["label"]
+)
+SUPPRESSED = Counter(
+    "logwarden_alerting_suppressed_total",
+    "Signals and alerts an allow-list entry suppressed, per kind and entry.",
+    ["kind", "entry"],
+)
+ALERTING_ENTITIES = Gauge(
+    "logwarden_alerting_entities", "Entities with alerting state on this worker."
+)
+ALERTING_SECONDS = Histogram(
+    "logwarden_alerting_seconds",
+    "Engine time per signals message (one entity, one batch).",
+    buckets=_LATENCY_BUCKETS,
+)
 DEADLETTERED = Counter(
     "logwarden_deadlettered_total", "Records sent to the dead-letter topic.", ["stage", "reason"]
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import hashlib
 import logging
 import os
 import threading
@@ -21,13 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import faust
-import orjson
 from mode import Service, ServiceT
-from opentelemetry import trace
 
+from classifiers.alerting import AllowList
 from classifiers.logs.templates import TemplateTracker
 from connectors.bulk_sinks import (
-    BulkAction,
     BulkSink,
     ElasticsearchBulkSink,
     NdjsonBulkSink,
@@ -41,7 +38,9 @@ from connectors.elasticsearch import (
 )
 from connectors.es_assets.templates import alerts_stream
 from connectors.kafka import BrokersUnreachableError, ensure_topics, wait_for_brokers
-from connectors.telemetry import configure_json_logging, configure_tracing, trace_fields
+from connectors.telemetry import configure_json_logging, configure_tracing
+from stream.alerting import AlertDocumentWriter, register_alerting
+from stream.alerting_config import alert_engine
 from stream.app import Readiness, attach_probes, create_app
 from stream.components import (
     ComponentError,
@@ -51,7 +50,6 @@ from stream.components import (
 )
 from stream.config import Settings
 from stream.connections import elasticsearch_connection, kafka_connection
-from stream.detections import DetectionRules, register_detections
 from stream.input_consumer import InputConsumer
 from stream.log_pipeline import LogBatchProcessor
 from stream.metrics import SinkMetrics
@@ -60,7 +58,6 @@ from stream.records import DeadLetter, RawRecord
 from stream.ticket_pipeline import TicketBatchProcessor
 
 log = logging.getLogger(__name__)
-tracer = trace.get_tracer("logwarden.stream.detections")
 
 EXIT_GRACE_EXCEEDED = 75
 SNAPSHOT_INTERVAL_S = 120.0
@@ -98,30 +95,6 @@ def pipeline_topics(settings: Settings, queues: list[str], signals: str) -> dict
     names.append(signals)
     names += [settings.routed_topic(queue) for queue in [*queues, "triage"]]
     return dict.fromkeys(names, settings.topic_partitions)
-
-
-class DetectionAlertWriter:
-    """Indexes the windowed detections' alerts, idempotently (content-hash ``_id``)."""
-
-    def __init__(self, sink: BulkSink, index: str) -> None:
-        self._sink = sink
-        self._index = index
-
-    async def __call__(self, alert: dict[str, Any]) -> None:
-        with tracer.start_as_current_span("detection-alert") as span:
-            alert.update(trace_fields(span.get_span_context()))
-            doc_id = (
-                "detection-"
-                + hashlib.sha256(
-                    orjson.dumps(
-                        {k: alert[k] for k in ("rule", "logwarden", "@timestamp")},
-                        option=orjson.OPT_SORT_KEYS,
-                    )
-                ).hexdigest()[:32]
-            )
-            result = await self._sink.write([BulkAction(self._index, doc_id, alert)])
-        for failure in result.failures:
-            log.error("detection alert rejected by the sink: %s", failure.reason)
 
 
 class PipelineResources(Service):
@@ -215,16 +188,18 @@ def build_worker(
     readiness.details["ticket_model"] = components.router.model_version
     ensure_topics(
         connection,
-        pipeline_topics(settings, components.router.queues(), DetectionRules().topic),
+        pipeline_topics(settings, components.router.queues(), settings.signals_topic),
         replication_factor=settings.topic_replicas,
     )
     sink = build_sink(settings)
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="logwarden-model")
     app = create_app(settings, web_enabled=web)
-    detections = register_detections(
+    engine = alert_engine(settings)
+    signals = register_alerting(
         app,
         settings,
-        sink=DetectionAlertWriter(sink, alerts_stream(settings.elasticsearch_namespace)),
+        engine,
+        AlertDocumentWriter(sink, alerts_stream(settings.elasticsearch_namespace)),
     )
 
     def send(
@@ -239,7 +214,8 @@ def build_worker(
         sink=sink,
         publisher=publisher,
         executor=executor,
-        signals_topic=detections.signals.get_topic_name(),
+        signals_topic=signals.get_topic_name(),
+        allowlist=engine.allowlist,
     )
     if web:
         attach_probes(app, readiness, sink)
@@ -279,6 +255,7 @@ def build_processors(
     publisher: KafkaPublisher,
     executor: Executor,
     signals_topic: str | None = None,
+    allowlist: AllowList | None = None,
 ) -> tuple[LogBatchProcessor, TicketBatchProcessor]:
     """The log and ticket batch processors over the loaded stages, sharing sink and threads."""
     logs = LogBatchProcessor(
@@ -289,6 +266,7 @@ def build_processors(
         publisher=publisher,
         executor=executor,
         signals_topic=signals_topic,
+        allowlist=allowlist,
     )
     tickets = TicketBatchProcessor(
         settings, router=components.router, sink=sink, publisher=publisher, executor=executor

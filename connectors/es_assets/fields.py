@@ -162,10 +162,35 @@ LOG_FIELDS: dict[str, FieldSpec] = {
     "logwarden.template.text": KEYWORD,
     "logwarden.novelty": "float",
     "logwarden.explanation.tokens": "keyword",
-    "logwarden.detection.count": "long",
-    "logwarden.detection.window_s": "float",
-    "logwarden.detection.events": "keyword",
-    "logwarden.ticket.id": "keyword",  # the incident ticket an operational alert belongs to
+    "logwarden.ticket.id": "keyword",  # the incident ticket an operational signal belongs to
+    "event.start": "date",
+    "event.end": "date",
+    "kibana.alert.severity": "keyword",
+    "threat.framework": "keyword",
+    "threat.tactic.id": "keyword",
+    "threat.tactic.name": "keyword",
+    "threat.technique.id": "keyword",
+    "threat.technique.name": "keyword",
+    "logwarden.signal.entities": "keyword",
+    "logwarden.signal.risk": "float",
+    "logwarden.signal.suppressed_by": "keyword",
+    "logwarden.alert.id": "keyword",
+    "logwarden.alert.revision": "long",
+    "logwarden.alert.count": "long",
+    "logwarden.alert.signals": "keyword",
+    "logwarden.alert.top_templates": {
+        "type": "object",
+        "properties": {"text": KEYWORD, "count": {"type": "long"}},
+    },
+    "logwarden.alert.entity.kind": "keyword",
+    "logwarden.alert.entity.value": "keyword",
+    "logwarden.alert.failures_before": "long",
+    "logwarden.alert.distinct": "long",
+    "logwarden.alert.group": "keyword",
+    "logwarden.alert.baseline_per_window": "float",
+    "logwarden.alert.window_s": "float",
+    "logwarden.alert.risk_total": "float",
+    "logwarden.alert.risk_sources": "flattened",
     "logwarden.json": "flattened",
     "logwarden.loghub": "flattened",
     "logwarden.cef": "flattened",
@@ -174,7 +199,7 @@ LOG_FIELDS: dict[str, FieldSpec] = {
     "logwarden.parser.alert": "boolean",
     "logwarden.parser.reason": "keyword",
 }
-"""Fields of parsed, scored log events and of the alerts made from them."""
+"""Fields of parsed, scored log events (signals) and of the alerts the rules make from them."""
 
 PIPELINE_FIELDS: dict[str, FieldSpec] = {
     "logwarden.model.name": "keyword",

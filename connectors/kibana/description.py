@@ -52,28 +52,74 @@ HIGH_OR_CRITICAL = "event.severity >= 73"
 SOC_ALERTS = Dashboard(
     id="logwarden-soc-alerts",
     title="[logwarden] SOC alerts overview",
-    description="Alerts by severity, what and who they involve, and the latest serious ones.",
+    description="Alerts by severity, rule and entity, the ATT&CK techniques they map to, and the "
+    "latest serious ones. Counts are of alert revisions (an alert updated while open is "
+    "written again under the same logwarden.alert.id).",
     panels=(
-        OverTime("Alerts over time by severity", ALERTS, breakdown="event.severity"),
-        TopValues("Top alert categories", ALERTS, "event.category"),
+        OverTime("Alerts over time by severity", ALERTS, breakdown="kibana.alert.severity"),
+        TopValues("Alerts by rule", ALERTS, "rule.name"),
+        TopValues("Alerts by entity", ALERTS, "logwarden.alert.entity.value"),
+        TopValues("ATT&CK techniques", ALERTS, "threat.technique.name"),
         TopValues("Top source IPs", ALERTS, "source.ip"),
         TopValues("Top users", ALERTS, "user.name"),
-        TopValues("Top hosts", ALERTS, "host.hostname"),
-        Distribution("Risk score distribution", ALERTS, "event.risk_score"),
+        TopValues("Top hosts", ALERTS, "host.name"),
         LatestDocuments(
             "Latest critical and high alerts",
             ALERTS,
             columns=(
-                "event.severity",
+                "kibana.alert.severity",
+                "rule.name",
                 "message",
-                "host.hostname",
-                "user.name",
-                "source.ip",
-                "logwarden.label",
-                "logwarden.explanation.tokens",
+                "logwarden.alert.entity.value",
+                "logwarden.alert.count",
+                "threat.technique.id",
+                "event.start",
                 "trace.id",
             ),
             query=HIGH_OR_CRITICAL,
+        ),
+    ),
+)
+
+RISKY_ENTITIES = Dashboard(
+    id="logwarden-risky-entities",
+    title="[logwarden] Risky entities",
+    description="Entities whose signals and alerts summed past the risk threshold, and where "
+    "signal risk accumulates (logwarden.signal.risk per entity: source.ip|..., host.name|..., "
+    "user.name|...).",
+    panels=(
+        LatestDocuments(
+            "High-risk entity alerts",
+            ALERTS,
+            columns=(
+                "logwarden.alert.entity.kind",
+                "logwarden.alert.entity.value",
+                "event.risk_score",
+                "logwarden.alert.risk_total",
+                "message",
+                "threat.technique.id",
+            ),
+            query="rule.id: logwarden-entity-risk",
+        ),
+        TopValues("Entities with the most alerts", ALERTS, "logwarden.alert.entity.value"),
+        TopValues(
+            "Entities with the most signals",
+            EVENTS,
+            "logwarden.signal.entities",
+            query="event.kind: signal",
+        ),
+        OverTime(
+            "Signals over time by label",
+            EVENTS,
+            breakdown="logwarden.label",
+            query="event.kind: signal",
+        ),
+        Distribution("Signal risk", EVENTS, "logwarden.signal.risk", query="event.kind: signal"),
+        TopValues(
+            "Suppressed by the allow-list",
+            EVENTS,
+            "logwarden.signal.suppressed_by",
+            query="logwarden.signal.suppressed_by: *",
         ),
     ),
 )
@@ -130,4 +176,4 @@ PIPELINE_HEALTH = Dashboard(
     ),
 )
 
-DASHBOARDS = (SOC_ALERTS, TICKET_ROUTING, PIPELINE_HEALTH)
+DASHBOARDS = (SOC_ALERTS, RISKY_ENTITIES, TICKET_ROUTING, PIPELINE_HEALTH)

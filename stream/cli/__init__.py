@@ -6,6 +6,7 @@ from __future__ import annotations
 from stream.cli import (
     bench,  # noqa: F401
     core,  # noqa: F401
+    hunt,  # noqa: F401
     logs,  # noqa: F401
     parsing,  # noqa: F401
     pipeline,  # noqa: F401

@@ -68,6 +68,7 @@ OFF_THE_SERVING_PATH = (
     "classifiers.calibration",
     "classifiers.logs.generator",
     "classifiers.logs.payloads",
+    "classifiers.logs.campaigns",
     "classifiers.logs.dataset",
     "classifiers.logs.training",
     "classifiers.logs.evaluation",

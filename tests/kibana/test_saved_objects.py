@@ -86,6 +86,7 @@ def test_every_reference_resolves_inside_the_ndjson() -> None:
     titles = {o["attributes"]["title"] for o in objects if o["type"] == "dashboard"}
     assert titles == {
         "[logwarden] SOC alerts overview",
+        "[logwarden] Risky entities",
         "[logwarden] Ticket routing",
         "[logwarden] Pipeline health",
     }

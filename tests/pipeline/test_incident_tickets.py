@@ -14,7 +14,7 @@ import pytest
 from classifiers.logs.generator import generate
 from classifiers.logs.taxonomy import OPERATIONAL_LABELS
 from connectors.bulk_sinks import NdjsonBulkSink
-from connectors.es_assets.templates import alerts_stream
+from connectors.es_assets.templates import events_stream
 from stream.components import load_components
 from stream.config import Settings
 from stream.incident_tickets import IncidentTickets, incident_window
@@ -54,9 +54,10 @@ async def _run(settings: Settings, batches: list[list[RawRecord]]) -> tuple[list
         if topic == settings.topic_tickets_raw
     ]
     lines = [orjson.loads(line) for line in settings.output_file.read_bytes().splitlines()]
-    index = alerts_stream(settings.elasticsearch_namespace)
+    index = events_stream(settings.elasticsearch_namespace)
     alerts = [doc for action, doc in zip(lines[0::2], lines[1::2], strict=True)
-              if action["create"]["_index"] == index]  # fmt: skip
+              if action["create"]["_index"] == index
+              and doc["event"]["kind"] == "signal"]  # fmt: skip
     return tickets, alerts
 
 

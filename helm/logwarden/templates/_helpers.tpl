@@ -123,6 +123,11 @@ app.kubernetes.io/part-of: logwarden
 {{- end }}
 {{- end -}}
 
+{{/* Where the alerting allow-list ConfigMap is mounted. */}}
+{{- define "logwarden.allowlistFile" -}}
+/etc/logwarden/alerting/allowlist.yaml
+{{- end -}}
+
 {{/* Volumes holding the CA bundles, one file each. */}}
 {{- define "logwarden.caVolumes" -}}
 {{- with .Values.secretRefs.kafkaCaBundle }}{{ if .name }}
@@ -206,6 +211,11 @@ volumeMounts:
   {{- with include "logwarden.caVolumeMounts" . | trim }}
   {{- . | nindent 2 }}
   {{- end }}
+  {{- if .Values.alerting.allowlist }}
+  - name: allowlist
+    mountPath: {{ dir (include "logwarden.allowlistFile" .) }}
+    readOnly: true
+  {{- end }}
   {{- with .Values.extraVolumeMounts }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
@@ -238,6 +248,11 @@ volumes:
       sizeLimit: {{ .Values.tmpVolume.sizeLimit }}
   {{- with include "logwarden.caVolumes" . | trim }}
   {{- . | nindent 2 }}
+  {{- end }}
+  {{- if .Values.alerting.allowlist }}
+  - name: allowlist
+    configMap:
+      name: {{ include "logwarden.fullname" . }}-allowlist
   {{- end }}
   {{- with .Values.extraVolumes }}
   {{- toYaml . | nindent 2 }}
