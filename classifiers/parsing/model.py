@@ -70,6 +70,8 @@ class ParseOptions:
     max_json_depth: int = 32
     #: Timestamps further than this in the future fail with ``invalid_timestamp``.
     max_future_s: float = 86_400.0
+    #: Where the lines come from (topic, file): layouts are learned per source (see ``infer``).
+    source: str = ""
     #: Fixed "now" (tests, replays); the wall clock when ``None``. Drives RFC 3164 year inference.
     now: datetime | None = None
     #: The resolved ``timezone`` (computed once, not an argument).
@@ -104,3 +106,4 @@ class Context:
     tz: tzinfo
     now: float  # POSIX seconds
     max_future_s: float  # tolerance for future timestamps, also used by year inference
+    source: str = ""  # where the line comes from (options.source, envelope file or host)
