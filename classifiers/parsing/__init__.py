@@ -43,6 +43,7 @@ Secrets (URL passwords, ``key=value`` secrets, bearer tokens, AWS keys, private 
 API keys) are masked by :func:`scrub` before parsing, so no field of the event carries one.
 """
 
+from classifiers.parsing import infer
 from classifiers.parsing.core import parse, parse_many
 from classifiers.parsing.model import (
     ECS_VERSION,
@@ -62,6 +63,7 @@ __all__ = [
     "ParseFailure",
     "ParseOptions",
     "ParsedEvent",
+    "infer",
     "parse",
     "parse_many",
     "scrub",

@@ -164,11 +164,23 @@ def _keep_envelope(event: dict[str, Any], envelope: Envelope) -> None:
         info["stream"] = envelope.stream
     if envelope.partial:
         info["partial"] = True
+    if envelope.data_stream is not None:
+        info["data_stream"] = envelope.data_stream
     event["logwarden"]["envelope"] = info
 
 
 def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] | None]:
-    """The format spec that parsed the line and its event; ``(None, None)`` when none did."""
+    """The format spec that parsed the line and its event; ``(None, None)`` when none did.
+
+    Formats the user declared for the line's source come first, then the forced format or
+    auto-detection, then the layout inferred for the source.
+    """
+    declared = ctx.options.formats
+    if declared is not None:
+        for found in declared.for_source(ctx.source):
+            event = found.parse(text, ctx)
+            if event is not None:
+                return found.spec, event
     forced = ctx.options.format
     if forced != "auto":
         spec = FORMATS[forced]  # ParseOptions checked the name

@@ -44,8 +44,18 @@ _FLUENT_KEYS = frozenset({
     "logtag", "_p", "tag", "path",
 })  # fmt: skip
 #: Envelope fields kept as they are: they already speak ECS (Filebeat, Elastic Agent).
-_ECS_KEPT = ("host", "agent", "container", "kubernetes", "data_stream", "cloud", "orchestrator",
-             "elastic_agent", "input", "service", "fields", "tags")  # fmt: skip
+#: ``data_stream`` is not among them: ours is a constant_keyword of the index, so the
+#: shipper's goes to ``logwarden.envelope.data_stream``.
+_ECS_KEPT = (
+    "host",
+    "agent",
+    "container",
+    "kubernetes",
+    "cloud",
+    "elastic_agent",
+    "input",
+    "fields",
+)
 
 
 @dataclass(slots=True)
@@ -58,6 +68,7 @@ class Envelope:
     meta: dict[str, Any] = field(default_factory=dict)
     stream: str | None = None
     partial: bool = False  # a CRI ``P`` record: the runtime split a long line here
+    data_stream: dict[str, Any] | None = None  # Elastic Agent's, kept apart from ours
 
     def source(self) -> str:
         """What identifies where the line came from: its file, else its host, else ``""``."""
@@ -143,11 +154,15 @@ def _beat(doc: dict[str, Any], message: str) -> Envelope:
         kept = {key: log[key] for key in ("file", "offset") if key in log}
         if kept:
             meta["log"] = kept
-    name = "elastic-agent" if "elastic_agent" in doc or "data_stream" in doc else "filebeat"
+    data_stream = doc.get("data_stream")
+    name = "elastic-agent" if "elastic_agent" in doc or data_stream else "filebeat"
     _kubernetes_from_path(meta)
-    return Envelope(
+    found = Envelope(
         name, _line(message), _text(doc.get("@timestamp")), meta, _text(doc.get("stream"))
     )
+    if isinstance(data_stream, dict):
+        found.data_stream = data_stream
+    return found
 
 
 def _logstash(doc: dict[str, Any], message: str) -> Envelope:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import lru_cache
-from typing import Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:  # declared formats build format specs, whose registry imports this module
+    from classifiers.parsing.declared import DeclaredFormats
 
 ECS_VERSION = "8.11.0"
 
@@ -72,6 +75,8 @@ class ParseOptions:
     max_future_s: float = 86_400.0
     #: Where the lines come from (topic, file): layouts are learned per source (see ``infer``).
     source: str = ""
+    #: Grok formats users declared per source (``declared.load`` of the formats file).
+    formats: DeclaredFormats | None = field(default=None, compare=False)
     #: Fixed "now" (tests, replays); the wall clock when ``None``. Drives RFC 3164 year inference.
     now: datetime | None = None
     #: The resolved ``timezone`` (computed once, not an argument).

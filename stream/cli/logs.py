@@ -18,21 +18,12 @@ from rich.console import Console
 
 from classifiers.logs.model import SHIPPED_LOG_MODEL
 from stream.cli.apps import classify_app, train_app
+from stream.cli.inputs import open_input
 from stream.config import get_settings
 
 console = Console(stderr=True)
 DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
 BATCH_LINES = 256
-
-
-def _open(source: str | None) -> BinaryIO:
-    if source is None or source == "-":
-        return sys.stdin.buffer
-    try:
-        return Path(source).open("rb")
-    except OSError as error:
-        console.print(f"[red]cannot read {source}: {error}[/red]")
-        raise typer.Exit(2) from error
 
 
 def _batches(handle: BinaryIO, size: int) -> Iterator[list[bytes]]:
@@ -96,7 +87,7 @@ def classify_logs(
     )
     out = sys.stdout.buffer
     number = 0
-    for batch in _batches(_open(source), BATCH_LINES):
+    for batch in _batches(open_input(source), BATCH_LINES):
         parsed = [parse(raw, options) for raw in batch]
         events = [p for p in parsed if not isinstance(p, ParseFailure)]
         scores = iter(scorer.score_batch(events))

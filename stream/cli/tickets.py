@@ -10,13 +10,14 @@ import logging
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 import classifiers
 from stream.cli.apps import bench_app, classify_app, train_app
+from stream.cli.inputs import open_input
 
 if TYPE_CHECKING:
     from classifiers.benchmark import BenchOptions, BenchRow
@@ -142,7 +143,7 @@ def classify_tickets(
     if text is not None:
         records: Iterable[InputRecord] = [InputRecord(0, text)]
     else:
-        handle = sys.stdin.buffer if source is None or source == "-" else _open_or_exit(source)
+        handle = open_input(source)
         first = handle.readline()
         lines = itertools.chain([first], handle)
         records = parse_csv(lines) if looks_like_csv(first) else parse_json_lines(lines)
@@ -150,14 +151,6 @@ def classify_tickets(
     for result in classify_records(classifier, records):
         out.write(orjson.dumps(result) + b"\n")
     out.flush()
-
-
-def _open_or_exit(source: str) -> BinaryIO:
-    try:
-        return Path(source).open("rb")
-    except OSError as error:
-        console.print(f"[red]cannot read {source}: {error}[/red]")
-        raise typer.Exit(2) from error
 
 
 @bench_app.command("classifier")
