@@ -33,7 +33,10 @@ _LEVEL_SET = frozenset(LEVEL_WORDS)
 # Longest first: the regex alternation takes the first word that matches ("info" in "information").
 _LEVEL_RE = r"(?P<level>(?i:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r")[1-5]?)"
 #: One-letter levels of glog/klog stamps and Redis' role markers.
-_LETTER_LEVELS = {"I": "info", "W": "warning", "E": "error", "F": "fatal", "D": "debug"}
+_LETTER_LEVELS = {
+    "V": "verbose", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "fatal",
+    "A": "assert",
+}  # fmt: skip
 _REDIS_LEVELS = {".": "debug", "*": "notice", "#": "warning"}
 _REDIS_RE = r"(?P<marker>[.*#])"
 _LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
@@ -46,7 +49,6 @@ _PROGRAM_TOKEN = re.compile(r"([\w./-]+)\[(\d+)\](:?)")
 _WORD_RUN = re.compile(r"[\w.-]+")
 _WRAPPED = {"[": r"\[[^\]]*\]", "<": r"<[^>]*>", "(": r"\([^)]*\)"}
 _HEADER_TOKENS = 6
-_PID_TOKENS = 1  # a pid sits in the first two tokens after the timestamp ("] 1234", "[1234]")
 _LAYOUTS_PER_SOURCE = 8
 _SOURCES_LIMIT = 1024
 _NEGATIVE_LIMIT = 8192
@@ -119,7 +121,8 @@ def learn(text: str, source: str) -> Layout | None:
     stamp, match = found
     roles = {"glog"} if "glog" in match.re.groupindex and match.group("glog") else set()
     before = _header(text[: match.start()], roles, stop_at_level=False)
-    after = _header(text[match.end() :], roles, stop_at_level=True)
+    # An epoch is a field in the middle of a record (HPC, Squid): what follows is data.
+    after = "" if stamp.fallback else _header(text[match.end() :], roles, stop_at_level=True)
     pattern = before + match.re.pattern + after + r"(?:\s*[-:|\]]+(?=\s))?\s*(?P<content>.*)\Z"
     compiled = re.compile(pattern, re.DOTALL)
     fields = tuple(sorted(roles))
@@ -134,12 +137,14 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
     """
     parts: list[str] = []
     end_of_header = 0
-    for index, token in enumerate(_TOKEN.finditer(text)):
-        if stop_at_level and index >= _HEADER_TOKENS:
+    words = 0  # tokens with letters or digits so far: a pid is the first of them
+    for count, token in enumerate(_TOKEN.finditer(text)):
+        if stop_at_level and count >= _HEADER_TOKENS:
             break
         gap, word = token.groups()
-        piece, role = _token_regex(word, roles, index=index if stop_at_level else None)
+        piece, role = _token_regex(word, roles, index=words if stop_at_level else None)
         parts.append((r"\s+" if gap else "") + piece)
+        words += any(char.isalnum() for char in word)
         if role is not None:
             roles.add(role)
             end_of_header = len(parts)
@@ -155,8 +160,8 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
 def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str, str | None]:
     """The regex of one header token and the role it plays, if any.
 
-    ``index`` is the token's place after the timestamp (``None`` before it): a pid is only
-    trusted right after the timestamp, a Redis role marker only as its first token.
+    ``index`` counts the word tokens after the timestamp before this one (``None`` before
+    the timestamp): a pid is only trusted as the first word, a thread id as the second.
     """
     has_level = bool(roles & _LEVEL_ROLES)
     if not has_level:
@@ -171,15 +176,21 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
             ), "level"
         if index == 0 and word in _REDIS_LEVELS:
             return _REDIS_RE, "marker"
-        if index == 0 and word in _LETTER_LEVELS:  # MongoDB's "I NETWORK", klog-like letters
-            return r"(?P<letter>[IWEFD])", "letter"
-    if "pid" not in roles and index is not None and index <= _PID_TOKENS:
+        numbers = len(roles & {"pid", "tid"})
+        if index is not None and index <= numbers and word in _LETTER_LEVELS:
+            # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag"; V and A
+            # only after numbers ("<stamp> A user ..." is no level)
+            if numbers or word in "DIWEF":
+                return r"(?P<letter>[VDIWEFA])", "letter"
+    if "pid" not in roles and index == 0:
         program = _PROGRAM_TOKEN.fullmatch(word)
         if program is not None:
             return r"(?P<process>[\w./-]+)\[(?P<pid>\d+)\]" + re.escape(program.group(3)), "pid"
         pid = _PID_TOKEN.fullmatch(word)
         if pid is not None:
             return re.escape(pid.group(1)) + r"(?P<pid>\d+)" + re.escape(pid.group(3)), "pid"
+    elif "tid" not in roles and index == 1 and word.isdigit():  # "<pid> <tid>" (Android, glog)
+        return r"(?P<tid>\d+)", "tid"
     wrapped = _WRAPPED.get(word[0])
     if wrapped is not None and len(word) > 1:
         return wrapped, None
@@ -220,6 +231,8 @@ def _event(match: re.Match[str], text: str, ctx: Context) -> dict[str, Any]:
         process: dict[str, Any] = {"pid": int(pid)}
         if parts.get("process"):
             process["name"] = parts["process"]
+        if parts.get("tid"):
+            process["thread"] = {"id": int(parts["tid"])}
         event["process"] = process
     return event
 

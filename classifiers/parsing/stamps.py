@@ -50,12 +50,16 @@ class StampLayout:
 
     name: str
     pattern: re.Pattern[str]
-    #: Epoch layouts match any long number: only trusted right at the line start.
+    #: How far from the line start a match may begin.
     max_offset: int = 120
+    #: Epoch layouts match any long number: only used when no date layout matched at all.
+    fallback: bool = False
 
 
-def _layout(name: str, pattern: str, max_offset: int = 120) -> StampLayout:
-    return StampLayout(name, re.compile(pattern), max_offset)
+def _layout(
+    name: str, pattern: str, max_offset: int = 120, *, fallback: bool = False
+) -> StampLayout:
+    return StampLayout(name, re.compile(pattern), max_offset, fallback)
 
 
 LAYOUTS: tuple[StampLayout, ...] = (
@@ -73,8 +77,16 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(
         "yyyyMMdd-HH:mm:ss",
-        r"(?<!\d)(?P<year>\d{4})(?P<month>\d\d)(?P<day>\d\d)[-T ](?P<hour>\d\d):?(?P<minute>\d\d)"
-        r":?(?P<second>\d\d)" + _FRACTION + _ZONE,
+        r"(?<!\d)(?P<year>\d{4})(?P<month>\d\d)(?P<day>\d\d)[-T ](?:(?P<hour>\d{1,2}):"
+        r"(?P<minute>\d{1,2}):(?P<second>\d{1,2})|(?P<hh>\d\d)(?P<mm>\d\d)(?P<ss>\d\d)(?!\d))"
+        + _FRACTION
+        + _ZONE,
+    ),
+    _layout(
+        "yyMMdd HHmmss",
+        r"(?P<year>\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d) (?P<hh>[0-2]\d)(?P<mm>[0-5]\d)"
+        r"(?P<ss>[0-5]\d)(?!\d)",
+        max_offset=0,
     ),
     _layout(
         "dd/MMM/yyyy:HH:mm:ss Z",
@@ -138,9 +150,12 @@ LAYOUTS: tuple[StampLayout, ...] = (
         "MM.dd HH:mm:ss",
         r"(?<![\d.])(?P<month>\d\d)[.-](?P<day>\d\d) " + _HMS + _FRACTION,
     ),
-    _layout("epoch_ms", r"(?<![\d.])(?P<epoch_ms>1\d{12})(?![\d.])", max_offset=8),
+    _layout("epoch_ms", r"(?<![\d.])(?P<epoch_ms>1\d{12})(?![\d.])", max_offset=80, fallback=True),
     _layout(
-        "epoch", r"(?<![\d.])(?P<epoch>1\d{9})(?:\.(?P<fraction>\d{1,9}))?(?![\d.])", max_offset=8
+        "epoch",
+        r"(?<![\d.])(?P<epoch>1\d{9})(?:\.(?P<fraction>\d{1,9}))?(?![\d.])",
+        max_offset=80,
+        fallback=True,
     ),
 )
 
@@ -170,13 +185,14 @@ def stamp_of(parts: dict[str, str | None], ctx: Context) -> Stamp:
     zone_text = (parts.get("tz") or "").strip()
     tz = _offset_zone(zone_text) if zone_text else ctx.tz
     month, day = _month_day(parts)
-    hour = int(parts["hour"] or 0)
+    hour = int(parts.get("hour") or parts.get("hh") or 0)
     ampm = (parts.get("ampm") or "").lower()
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    minute, second = int(parts["minute"] or 0), int(parts["second"] or 0)
+    minute = int(parts.get("minute") or parts.get("mm") or 0)
+    second = int(parts.get("second") or parts.get("ss") or 0)
     fraction = micros(parts.get("fraction"))
     year_text = parts.get("year")
     if not year_text:
@@ -206,6 +222,8 @@ def find(text: str) -> tuple[StampLayout, re.Match[str]] | None:
     window = text[:SEARCH_WINDOW]
     best: tuple[StampLayout, re.Match[str]] | None = None
     for layout in LAYOUTS:
+        if layout.fallback and best is not None:
+            break
         found = layout.pattern.search(window)
         if found is None or found.start() > layout.max_offset:
             continue

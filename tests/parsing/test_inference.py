@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from classifiers.parsing import ParseFailure, ParseOptions, infer, parse
+from classifiers.parsing.model import Context
+from classifiers.parsing.timeparse import to_iso
 
 UNSEEN = Path(__file__).parent / "data" / "unseen_layouts.tsv"
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
@@ -111,6 +113,34 @@ def test_lines_without_time_stay_unparsed() -> None:
     event = _parsed("just some words without a date")
     assert event["logwarden"]["parse"]["format"] == "unparsed"
     assert infer.learned("test") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stamp", "level", "pid"),
+    [
+        ("03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs",
+         "2026-03-17T16:13:38.811Z", "debug", 1702),
+        ("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating",
+         "2008-11-09T20:36:15.000Z", "info", 148),
+        ("460 node-246 unix.hw state_change.unavailable 1077804742 1 Component State Change",
+         "2004-02-26T14:12:22.000Z", None, None),
+        ("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
+         "2017-12-23T22:15:29.606Z", None, None),
+    ],
+)  # fmt: skip
+def test_inference_alone_on_detector_layouts(
+    text: str, stamp: str, level: str | None, pid: int | None
+) -> None:
+    """Layouts of Loghub systems, inferred as if no detector existed (HDFS, Android, HPC...).
+
+    Not held out: these gaps were found on the shared Loghub samples and fixed.
+    """
+    options = ParseOptions(now=NOW)
+    event = infer.parse(text, Context(options, options.tz, NOW.timestamp(), 86_400.0, "x"))
+    assert event is not None
+    assert to_iso(event["@timestamp"], NOW.timestamp(), 86_400.0) == stamp
+    assert event.get("log", {}).get("level") == level
+    assert event.get("process", {}).get("pid") == pid
 
 
 @pytest.mark.parametrize(
