@@ -176,12 +176,16 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
             ), "level"
         if index == 0 and word in _REDIS_LEVELS:
             return _REDIS_RE, "marker"
+        # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag"; V and A only
+        # after numbers ("<stamp> A user ..." is no level)
         numbers = len(roles & {"pid", "tid"})
-        if index is not None and index <= numbers and word in _LETTER_LEVELS:
-            # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag"; V and A
-            # only after numbers ("<stamp> A user ..." is no level)
-            if numbers or word in "DIWEF":
-                return r"(?P<letter>[VDIWEFA])", "letter"
+        if (
+            index is not None
+            and index <= numbers
+            and word in _LETTER_LEVELS
+            and (numbers or word in "DIWEF")
+        ):
+            return r"(?P<letter>[VDIWEFA])", "letter"
     if "pid" not in roles and index == 0:
         program = _PROGRAM_TOKEN.fullmatch(word)
         if program is not None:

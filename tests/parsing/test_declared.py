@@ -116,7 +116,8 @@ def test_every_base_pattern_compiles() -> None:
         ("%{HTTPDATE:t}", "04/Dec/2026:10:11:12 +0000", {"t": "04/Dec/2026:10:11:12 +0000"}),
         ("%{NUMBER:n:float} %{INT:i:int}", "1.5 -3", {"n": 1.5, "i": -3}),
         ("%{QS:q}", '"a \\"b\\""', {"q": '"a \\"b\\""'}),
-        ("(?<user>\\w+)@%{HOSTNAME:host}", "bob@example.com", {"user": "bob", "host": "example.com"}),
+        ("(?<user>\\w+)@%{HOSTNAME:host}", "bob@example.com",
+         {"user": "bob", "host": "example.com"}),
     ],
 )  # fmt: skip
 def test_grok_captures(pattern: str, text: str, expected: dict) -> None:
