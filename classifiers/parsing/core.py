@@ -9,17 +9,18 @@ from datetime import datetime
 from typing import Any
 
 from classifiers.parsing import infer
+from classifiers.parsing.declared import DeclaredFormats
 from classifiers.parsing.envelope import Envelope, merge, unwrap
-from classifiers.parsing.fields import add_related, section
-from classifiers.parsing.jsonfmt import JsonError
-from classifiers.parsing.model import (
+from classifiers.parsing.events import (
     ECS_VERSION,
     Context,
     FailureType,
     ParsedEvent,
     ParseFailure,
-    ParseOptions,
 )
+from classifiers.parsing.fields import add_related, section
+from classifiers.parsing.jsonfmt import JsonError
+from classifiers.parsing.options import ParseOptions
 from classifiers.parsing.registry import (
     FORMATS,
     FormatSpec,
@@ -123,9 +124,12 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
     source = options.source
     if envelope is not None:
         source = f"{source}|{envelope.source()}"
-    ctx = Context(options, options.tz, now, options.max_future_s, source)
+    ctx = Context(
+        options.format, options.store_original, options.max_json_depth,
+        options.tz, now, options.max_future_s, source,
+    )  # fmt: skip
     try:
-        spec, event = _detect(text, ctx)
+        spec, event = _detect(text, ctx, options.formats)
     except JsonError as exc:
         return ParseFailure(exc.kind, str(exc), text)
     except TimestampError as exc:
@@ -169,19 +173,20 @@ def _keep_envelope(event: dict[str, Any], envelope: Envelope) -> None:
     event["logwarden"]["envelope"] = info
 
 
-def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] | None]:
+def _detect(
+    text: str, ctx: Context, declared: DeclaredFormats | None
+) -> tuple[FormatSpec | None, dict[str, Any] | None]:
     """The format spec that parsed the line and its event; ``(None, None)`` when none did.
 
     Formats the user declared for the line's source come first, then the forced format or
     auto-detection, then the layout inferred for the source.
     """
-    declared = ctx.options.formats
     if declared is not None:
         for found in declared.for_source(ctx.source):
             event = found.parse(text, ctx)
             if event is not None:
                 return found.spec, event
-    forced = ctx.options.format
+    forced = ctx.format
     if forced != "auto":
         spec = FORMATS[forced]  # ParseOptions checked the name
         return spec, spec.parse(text, ctx)
@@ -222,7 +227,7 @@ def _finish(
             meta["dataset"] = spec.dataset
     else:
         meta = _checked_meta(event, spec, text)
-    if ctx.options.store_original == "scrubbed":
+    if ctx.store_original == "scrubbed":
         meta["original"] = text
     elif "original" in meta:
         del meta["original"]

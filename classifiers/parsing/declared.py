@@ -27,9 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from classifiers.parsing.events import Context
 from classifiers.parsing.fields import valid_ip
 from classifiers.parsing.grok import BASE_PATTERNS, Grok, GrokError, compile_grok
-from classifiers.parsing.model import Context
 from classifiers.parsing.registry import FormatSpec
 from classifiers.parsing.stamps import parse_value
 

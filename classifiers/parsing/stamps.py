@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-from classifiers.parsing.model import Context
+from classifiers.parsing.events import Context
 from classifiers.parsing.timeparse import (
     MONTHS,
     Stamp,

@@ -1,5 +1,5 @@
 """Log classifier commands: ``classify logs``, ``train logs`` (``bench classifier --task logs``
-is served by the generic benchmark command through ``classifiers.benchmark.BENCH_TASKS``).
+is served by the generic benchmark command through ``benches.classifier.BENCH_TASKS``).
 
 Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs``.
 """
@@ -7,7 +7,6 @@ Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO
@@ -16,13 +15,13 @@ import orjson
 import typer
 from rich.console import Console
 
-from classifiers.logs.model import SHIPPED_LOG_MODEL
+from classifiers.paths import LOG_WORK_DIR, SHIPPED_LOG_MODEL
 from stream.cli.apps import classify_app, train_app
-from stream.cli.inputs import open_input
+from stream.cli.harness import load_harness
+from stream.cli.streams import open_input, output
 from stream.config import get_settings
 
 console = Console(stderr=True)
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
 BATCH_LINES = 256
 
 
@@ -85,21 +84,20 @@ def classify_logs(
     scorer = LogScorer(
         probability_model, RiskPolicy(alert_min_risk=settings.alert_min_risk), tracker
     )
-    out = sys.stdout.buffer
     number = 0
-    for batch in _batches(open_input(source), BATCH_LINES):
-        parsed = [parse(raw, options) for raw in batch]
-        events = [p for p in parsed if not isinstance(p, ParseFailure)]
-        scores = iter(scorer.score_batch(events))
-        for result in parsed:
-            number += 1
-            line: dict[str, Any] = {"line": number}
-            if isinstance(result, ParseFailure):
-                line.update(result.to_dict(), alert=False)
-            else:
-                line.update(next(scores).summary())
-            out.write(orjson.dumps(line) + b"\n")
-    out.flush()
+    with open_input(source) as handle, output() as out:
+        for batch in _batches(handle, BATCH_LINES):
+            parsed = [parse(raw, options) for raw in batch]
+            events = [p for p in parsed if not isinstance(p, ParseFailure)]
+            scores = iter(scorer.score_batch(events))
+            for result in parsed:
+                number += 1
+                line: dict[str, Any] = {"line": number}
+                if isinstance(result, ParseFailure):
+                    line.update(result.to_dict(), alert=False)
+                else:
+                    line.update(next(scores).summary())
+                out.write(orjson.dumps(line) + b"\n")
     if state is not None:
         tracker.save(state)
 
@@ -110,7 +108,7 @@ def train_logs(
     output: Annotated[Path, typer.Option(help="Model directory to write.")] = SHIPPED_LOG_MODEL,
     work_dir: Annotated[
         Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
-    ] = DEFAULT_WORK_DIR,
+    ] = LOG_WORK_DIR,
     seed: Annotated[int, typer.Option(help="Seed of the corpus, split and all training.")] = 13,
     heldout: Annotated[
         bool, typer.Option(help="Also train the held-out-systems model (false-positive figure).")
@@ -153,7 +151,9 @@ def train_logs(
     report = train_log_model(output, work_dir, log_pipeline_options(seed))
     if heldout:
         train_heldout_systems_model(work_dir, seed)
-    card = write_log_model_card(output, report, work_dir)
+    options = load_harness("classifier").BenchOptions()
+    figures = load_harness("logs").log_figures(options, output, work_dir)
+    card = write_log_model_card(output, report, figures)
     for name, metrics in report["models"].items():
         console.print(
             f"{name:32s} macro-F1 {metrics['macro_f1']:.4f}  acc {metrics['accuracy']:.4f}"

@@ -22,7 +22,7 @@ from kafka import KafkaAdminClient
 
 from connectors.es_assets.install import setup_elasticsearch
 from connectors.es_assets.templates import LifecycleOptions
-from connectors.es_test_server import ElasticsearchTestServer
+from tests.doubles.es_server import ElasticsearchTestServer
 from connectors.kafka import KafkaConnection, ensure_topics
 from connectors.local_broker import LocalBroker, free_loopback_port
 from connectors.process_groups import stop_process_groups

@@ -8,7 +8,7 @@ from connectors.bulk_sinks import Backoff, ElasticsearchBulkSink
 from connectors.elasticsearch import ElasticsearchConnection, build_client
 from connectors.es_assets.install import setup_elasticsearch
 from connectors.es_assets.templates import LifecycleOptions, events_stream, unmapped_fields
-from connectors.es_test_server import ElasticsearchTestServer
+from tests.doubles.es_server import ElasticsearchTestServer
 from stream.error_documents import ErrorDocumentWriter, ingest_time
 from stream.records import DeadLetter, RawRecord
 
