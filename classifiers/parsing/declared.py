@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from classifiers.parsing.events import Context
-from classifiers.parsing.fields import valid_ip
+from classifiers.parsing.fields import put_dotted, valid_ip
 from classifiers.parsing.grok import BASE_PATTERNS, Grok, GrokError, compile_grok
 from classifiers.parsing.registry import FormatSpec
 from classifiers.parsing.stamps import parse_value
@@ -143,19 +143,8 @@ def _event(captured: dict[str, Any], text: str, ctx: Context, dataset: str) -> d
             continue
         if name.endswith(".ip") and valid_ip(str(value)) is None:
             continue
-        _put(event, name, str(value).lower() if name == "log.level" else value)
+        put_dotted(event, name, str(value).lower() if name == "log.level" else value)
     message = event.get("message")
     if not isinstance(message, str):
         event["message"] = text
     return event
-
-
-def _put(event: dict[str, Any], dotted: str, value: Any) -> None:
-    *parents, leaf = dotted.split(".")
-    node = event
-    for parent in parents:
-        child = node.get(parent)
-        if not isinstance(child, dict):
-            child = node[parent] = {}
-        node = child
-    node[leaf] = value

@@ -43,6 +43,18 @@ _FLUENT_KEYS = frozenset({
     "log", "stream", "time", "@timestamp", "date", "kubernetes", "docker", "filename", "file",
     "logtag", "_p", "tag", "path",
 })  # fmt: skip
+#: Where Vector's ``kubernetes_logs`` source and Fluent Bit's ``kubernetes`` filter put the
+#: pod facts (keys of :func:`_set_pod`).
+_VECTOR_POD = {
+    "namespace": "pod_namespace", "pod": "pod_name", "uid": "pod_uid",
+    "container": "container_name", "node": "pod_node_name", "labels": "pod_labels",
+    "image": "container_image", "container_id": "container_id", "pod_ip": "pod_ip",
+}  # fmt: skip
+_FLUENT_POD = {
+    "namespace": "namespace_name", "pod": "pod_name", "uid": "pod_id",
+    "container": "container_name", "node": "host", "labels": "labels",
+    "image": "container_image", "container_id": "docker_id",
+}  # fmt: skip
 #: Envelope fields kept as they are: they already speak ECS (Filebeat, Elastic Agent).
 #: ``data_stream`` is not among them: ours is a constant_keyword of the index, so the
 #: shipper's goes to ``logwarden.envelope.data_stream``.
@@ -189,11 +201,7 @@ def _vector(doc: dict[str, Any], message: str) -> Envelope:
         meta["log"] = {"file": {"path": path}}
     pod = doc.get("kubernetes")
     if isinstance(pod, dict):
-        _set_pod(meta, namespace=pod.get("pod_namespace"), pod=pod.get("pod_name"),
-                 uid=pod.get("pod_uid"), container=pod.get("container_name"),
-                 node=pod.get("pod_node_name"), labels=pod.get("pod_labels"),
-                 image=pod.get("container_image"), container_id=pod.get("container_id"),
-                 pod_ip=pod.get("pod_ip"))  # fmt: skip
+        _set_pod(meta, **{fact: pod.get(key) for fact, key in _VECTOR_POD.items()})
     elif _text(doc.get("container_id")) is not None:  # the docker_logs source
         _set_container(meta, doc.get("container_id"), doc.get("container_name"), doc.get("image"))
     else:
@@ -211,11 +219,7 @@ def _fluent(doc: dict[str, Any], line: str) -> Envelope:
         meta["log"] = {"file": {"path": path}}
     pod = doc.get("kubernetes")
     if isinstance(pod, dict):
-        _set_pod(meta, namespace=pod.get("namespace_name"), pod=pod.get("pod_name"),
-                 uid=pod.get("pod_id"), container=pod.get("container_name"),
-                 node=pod.get("host"), labels=pod.get("labels"),
-                 image=pod.get("container_image"), container_id=pod.get("docker_id"),
-                 pod_ip=None)  # fmt: skip
+        _set_pod(meta, **{fact: pod.get(key) for fact, key in _FLUENT_POD.items()})
     else:
         _kubernetes_from_path(meta)
     docker = doc.get("docker")
@@ -245,8 +249,9 @@ def _set_container(meta: dict[str, Any], cid: Any, name: Any, image: Any) -> Non
 
 
 def _set_pod(
-    meta: dict[str, Any], *, namespace: Any, pod: Any, uid: Any, container: Any, node: Any,
-    labels: Any, image: Any, container_id: Any, pod_ip: Any,
+    meta: dict[str, Any], *, namespace: Any, pod: Any, uid: Any = None, container: Any = None,
+    node: Any = None, labels: Any = None, image: Any = None, container_id: Any = None,
+    pod_ip: Any = None,
 ) -> None:  # fmt: skip
     """Filebeat's ``kubernetes.*`` layout, whatever the shipper called the facts."""
     kube: dict[str, Any] = {}
@@ -277,14 +282,12 @@ def _kubernetes_from_path(meta: dict[str, Any]) -> None:
     match = _POD_DIR.search(path)
     if match is not None:
         namespace, pod, uid, container = match.groups()
-        _set_pod(meta, namespace=namespace, pod=pod, uid=uid, container=container, node=None,
-                 labels=None, image=None, container_id=None, pod_ip=None)  # fmt: skip
+        _set_pod(meta, namespace=namespace, pod=pod, uid=uid, container=container)
         return
     match = _CONTAINER_LINK.search(path)
     if match is not None:
         pod, namespace, container, cid = match.groups()
-        _set_pod(meta, namespace=namespace, pod=pod, uid=None, container=container, node=None,
-                 labels=None, image=None, container_id=cid, pod_ip=None)  # fmt: skip
+        _set_pod(meta, namespace=namespace, pod=pod, container=container, container_id=cid)
 
 
 def merge(event: dict[str, Any], meta: dict[str, Any]) -> None:
