@@ -187,6 +187,11 @@ volumeMounts:
   {{- with include "logwarden.caVolumeMounts" . | trim }}
   {{- . | nindent 2 }}
   {{- end }}
+  {{- if .Values.parsing.formats }}
+  - name: formats
+    mountPath: {{ include "logwarden.formatsDir" . }}
+    readOnly: true
+  {{- end }}
   {{- with .Values.extraVolumeMounts }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
@@ -220,7 +225,17 @@ volumes:
   {{- with include "logwarden.caVolumes" . | trim }}
   {{- . | nindent 2 }}
   {{- end }}
+  {{- if .Values.parsing.formats }}
+  - name: formats
+    configMap:
+      name: {{ include "logwarden.fullname" . }}-formats
+  {{- end }}
   {{- with .Values.extraVolumes }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
+{{- end -}}
+
+{{/* Where the declared-formats ConfigMap is mounted (parsing.formats). */}}
+{{- define "logwarden.formatsDir" -}}
+/etc/logwarden/formats
 {{- end -}}
