@@ -228,7 +228,7 @@ def _fluent(doc: dict[str, Any], line: str) -> Envelope:
     stamp: str | float | None = _text(doc.get("@timestamp")) or _text(doc.get("time"))
     if stamp is None and isinstance(doc.get("date"), int | float):  # json_date_key, epoch
         stamp = doc["date"]
-    partial = doc.get("logtag") == "P"
+    partial = doc.get("logtag") == "P" or doc.get("_p") == "P"  # cri parser, Fluent Bit
     return Envelope("fluent", _line(line), stamp, meta, _text(doc.get("stream")), partial)
 
 
