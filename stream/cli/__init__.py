@@ -10,6 +10,7 @@ from stream.cli import (
     parsing,  # noqa: F401
     pipeline,  # noqa: F401
     setup,  # noqa: F401
+    templates,  # noqa: F401
     tickets,  # noqa: F401
 )
 from stream.cli.apps import app

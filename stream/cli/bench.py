@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
@@ -19,9 +19,13 @@ from rich.table import Table
 
 from classifiers.parsing import ParseOptions, parser_build
 from classifiers.paths import SHIPPED_LOG_MODEL, SHIPPED_TICKET_MODEL
+from classifiers.shared_data import require_shared_data
 from stream.cli.apps import bench_app
 from stream.cli.harness import load_harness
 from stream.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from classifiers.logs.template_evaluation import HeldOut
 
 console = Console(stderr=True)
 
@@ -183,3 +187,58 @@ def _log_card_rows(options: Any) -> list[Any]:
     write_log_model_card(SHIPPED_LOG_MODEL, report, figures)
     rows: list[Any] = harness.figure_rows(figures)
     return rows
+
+
+@bench_app.command("templates")
+def bench_templates(
+    loso: Annotated[
+        bool, typer.Option(help="Also the leave-one-system-out check of similarity and depth.")
+    ] = False,
+) -> None:
+    """Template grouping accuracy per Loghub-2k system (shared data): the production path by
+    template.id (one tracker per system, and all systems interleaved through one), by template
+    text of the moment, and plain drain3; CPU per line of parsing and of mining."""
+    from classifiers.logs.template_evaluation import (
+        evaluate,
+        leave_one_system_out,
+        load_samples,
+        mixed_stream_by_id,
+    )
+
+    try:
+        with console.status("parsing the Loghub samples"):
+            samples = load_samples(require_shared_data("loghub"))
+    except FileNotFoundError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    rows = [evaluate(sample) for sample in track(samples, description="mining", console=console)]
+    mixed = mixed_stream_by_id(samples)
+    table = Table(
+        "system", "by id", "by id, mixed", "by text", "drain3", "templates", "parse µs", "mine µs",
+        title="Grouping accuracy (Zhu et al. 2019), CPU µs per line",
+    )  # fmt: skip
+    for row in rows:
+        table.add_row(
+            row.system, f"{row.by_id:.3f}", f"{mixed[row.system]:.3f}", f"{row.by_text:.3f}",
+            f"{row.plain_drain3:.3f}", str(row.clusters), f"{row.parse_us_per_line:.1f}",
+            f"{row.template_us_per_line:.1f}",
+        )  # fmt: skip
+    table.add_row(
+        "mean", *(f"{sum(values) / len(values):.3f}" for values in (
+            [row.by_id for row in rows], list(mixed.values()), [row.by_text for row in rows],
+            [row.plain_drain3 for row in rows],
+        )),
+    )  # fmt: skip
+    Console().print(table)
+    if loso:
+        _print_held_out(leave_one_system_out(samples))
+
+
+def _print_held_out(held_out: list[HeldOut]) -> None:
+    """The leave-one-system-out table: settings chosen on the others, held-out accuracy."""
+    table = Table("held out", "similarity", "depth", "accuracy", title="Leave one system out")
+    for item in held_out:
+        table.add_row(item.system, str(item.similarity), str(item.depth), f"{item.accuracy:.3f}")
+    mean = sum(item.accuracy for item in held_out) / len(held_out)
+    table.add_row("mean", "", "", f"{mean:.3f}")
+    Console().print(table)

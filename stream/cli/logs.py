@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import orjson
 import typer
@@ -21,8 +21,43 @@ from stream.cli.harness import load_harness
 from stream.cli.streams import open_input, output
 from stream.config import get_settings
 
+if TYPE_CHECKING:
+    from classifiers.logs.templates import TemplateTracker
+    from classifiers.parsing import ParseOptions
+
 console = Console(stderr=True)
 BATCH_LINES = 256
+
+
+def line_options(fmt: str) -> ParseOptions:
+    """Parse options for ``--format`` with the worker's settings; a usage error for a format
+    that does not exist."""
+    from classifiers.parsing import FORMAT_NAMES, ParseOptions
+
+    if fmt not in FORMAT_NAMES:
+        raise typer.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(FORMAT_NAMES)}")
+    settings = get_settings()
+    return ParseOptions(
+        format=fmt,
+        timezone=settings.timezone,
+        max_bytes=settings.max_event_bytes,
+        scrub_secrets=settings.scrub_secrets,
+    )
+
+
+def load_tracker(state: Path | None) -> TemplateTracker:
+    """A template tracker, restored from ``state`` when that file exists; exit code 2 when it
+    is not a snapshot."""
+    from classifiers.logs.templates import TemplateTracker
+
+    tracker = TemplateTracker()
+    if state is not None:
+        try:
+            tracker.load(state)
+        except ValueError as error:
+            console.print(f"[red]{state}: {error}[/red]")
+            raise typer.Exit(2) from error
+    return tracker
 
 
 def _batches(handle: BinaryIO, size: int) -> Iterator[list[bytes]]:
@@ -56,33 +91,18 @@ def classify_logs(
     from classifiers.logs.model import load_log_model
     from classifiers.logs.risk import RiskPolicy
     from classifiers.logs.scoring import LogScorer
-    from classifiers.logs.templates import TemplateTracker
-    from classifiers.parsing import FORMAT_NAMES, ParseFailure, ParseOptions, parse
+    from classifiers.parsing import ParseFailure, parse
     from classifiers.runtime import ModelDirError
 
-    if fmt not in FORMAT_NAMES:
-        raise typer.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(FORMAT_NAMES)}")
-    settings = get_settings()
-    options = ParseOptions(
-        format=fmt,
-        timezone=settings.timezone,
-        max_bytes=settings.max_event_bytes,
-        scrub_secrets=settings.scrub_secrets,
-    )
+    options = line_options(fmt)
     try:
         probability_model = load_log_model(model, threads=threads)
     except ModelDirError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    tracker = TemplateTracker()
-    if state is not None:
-        try:
-            tracker.load(state)
-        except ValueError as error:
-            console.print(f"[red]{state}: {error}[/red]")
-            raise typer.Exit(2) from error
+    tracker = load_tracker(state)
     scorer = LogScorer(
-        probability_model, RiskPolicy(alert_min_risk=settings.alert_min_risk), tracker
+        probability_model, RiskPolicy(alert_min_risk=get_settings().alert_min_risk), tracker
     )
     number = 0
     with open_input(source) as handle, output() as out:

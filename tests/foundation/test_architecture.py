@@ -69,6 +69,7 @@ OFF_THE_SERVING_PATH = (
     "classifiers.logs.dataset",
     "classifiers.logs.training",
     "classifiers.logs.evaluation",
+    "classifiers.logs.template_evaluation",
     "classifiers.logs.model_card",
     "stream.demo",
 )
