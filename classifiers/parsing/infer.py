@@ -39,9 +39,10 @@ _LETTER_LEVELS = {
 }  # fmt: skip
 _REDIS_LEVELS = {".": "debug", "*": "notice", "#": "warning"}
 _REDIS_RE = r"(?P<marker>[.*#])"
+_HOST_RE = r"(?P<host>[\w.-]+)"
 _LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
 
-_TOKEN = re.compile(r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|[^\s\[<(]+|\S)")
+_TOKEN = re.compile(r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|[\w./-]+\[\d+\]:?|[^\s\[<(]+|\S)")
 _LEVEL_TOKEN = re.compile(r"([\[<(]?\s*)([A-Za-z]+[1-5]?)(\s*[\]>)]?:?)")
 _KEY_LEVEL = re.compile(r"(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z]+)\"?")
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
@@ -143,8 +144,14 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
             break
         gap, word = token.groups()
         piece, role = _token_regex(word, roles, index=words if stop_at_level else None)
+        if role == "program" and words == 1 and parts and len(parts) == count:
+            # the one word between the timestamp and "program[pid]:" is the host (syslog-like)
+            parts[-1] = (r"\s+" if parts[-1].startswith(r"\s+") else "") + _HOST_RE
+            roles.add("host")
         parts.append((r"\s+" if gap else "") + piece)
         words += any(char.isalnum() for char in word)
+        if role == "program":
+            role = "pid"
         if role is not None:
             roles.add(role)
             end_of_header = len(parts)
@@ -186,10 +193,10 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
             and (numbers or word in "DIWEF")
         ):
             return r"(?P<letter>[VDIWEFA])", "letter"
+    program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
+    if program is not None:  # "<stamp> [host] program[pid]:"
+        return r"(?P<process>[\w./-]+)\[(?P<pid>\d+)\]" + re.escape(program.group(3)), "program"
     if "pid" not in roles and index == 0:
-        program = _PROGRAM_TOKEN.fullmatch(word)
-        if program is not None:
-            return r"(?P<process>[\w./-]+)\[(?P<pid>\d+)\]" + re.escape(program.group(3)), "pid"
         pid = _PID_TOKEN.fullmatch(word)
         if pid is not None:
             return re.escape(pid.group(1)) + r"(?P<pid>\d+)" + re.escape(pid.group(3)), "pid"
@@ -230,6 +237,9 @@ def _event(match: re.Match[str], text: str, ctx: Context) -> dict[str, Any]:
         event["log"] = {"level": _LETTER_LEVELS[parts.get("glog") or parts["letter"]]}
     elif parts.get("marker"):
         event["log"] = {"level": _REDIS_LEVELS[parts["marker"]]}
+    host = parts.get("host")
+    if host:
+        event["host"] = {"hostname": host}
     pid = parts.get("pid")
     if pid:
         process: dict[str, Any] = {"pid": int(pid)}

@@ -156,3 +156,12 @@ def test_inference_alone_on_detector_layouts(
 )
 def test_timestamp_candidates(text: str, expected: str) -> None:
     assert _parsed(text)["@timestamp"] == expected
+
+
+def test_host_and_program_before_the_message() -> None:
+    first = _parsed("[2026-12-04 10:11:12] web-1 app[42]: started worker")
+    second = _parsed("[2026-12-04 10:11:13] web-2 app[43]: stopped")
+    assert first["host"] == {"hostname": "web-1"} and second["host"] == {"hostname": "web-2"}
+    assert second["process"] == {"pid": 43, "name": "app"}
+    assert second["message"] == "stopped"
+    assert [layout.fields for layout in infer.learned("test")] == [("host", "pid")]
