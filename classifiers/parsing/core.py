@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from classifiers.parsing import infer
 from classifiers.parsing.declared import DeclaredFormats
 from classifiers.parsing.envelope import Envelope, merge, unwrap
@@ -120,6 +122,8 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
     count = 0
     if options.scrub_secrets:
         text, count = scrub(text)
+        if envelope is not None and envelope.meta:
+            count += _scrub_meta(envelope)
     now = time.time() if options.now is None else options.now.timestamp()
     source = options.source
     if envelope is not None:
@@ -148,6 +152,21 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
     if envelope is not None:
         _keep_envelope(event, envelope)
     return event
+
+
+def _scrub_meta(envelope: Envelope) -> int:
+    """Mask secrets in the envelope's metadata (custom ``fields``, labels) as in the line.
+
+    Scrubbed as JSON text, so ``"db_password": "..."`` is seen with its key; a mask that
+    broke the JSON drops the metadata rather than keep a secret.
+    """
+    masked, found = scrub(orjson.dumps(envelope.meta).decode())
+    if found:
+        try:
+            envelope.meta = orjson.loads(masked)
+        except orjson.JSONDecodeError:
+            envelope.meta = {}
+    return found
 
 
 def _envelope_time(event: dict[str, Any], envelope: Envelope, ctx: Context) -> None:

@@ -262,3 +262,12 @@ def test_forced_json_keeps_the_envelope_as_a_document() -> None:
     assert (
         result["logwarden"]["parse"]["format"] == "json" and "envelope" not in result["logwarden"]
     )
+
+
+def test_secrets_in_the_envelope_metadata_are_masked() -> None:
+    record = filebeat(RAW_LINES[0])
+    record["fields"] = {"db_password": "hunter2", "team": "web"}
+    doc = event(orjson.dumps(record))
+    assert "hunter2" not in orjson.dumps(doc).decode()
+    assert doc["fields"]["team"] == "web"
+    assert doc["logwarden"]["scrubbed"]["count"] == 1
