@@ -65,6 +65,8 @@ class Layout:
     fields: tuple[str, ...]
     sample: str
     hits: int = field(default=0)
+    #: ``a/b/yyyy`` dates of this source are day first (a line had ``a`` above 12).
+    day_first: bool = field(default=False)
 
 
 _LEARNED: dict[str, list[Layout]] = {}
@@ -79,7 +81,7 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
             match = layout.pattern.match(text)
             if match is not None:
                 layout.hits += 1
-                return _event(match, text, ctx)
+                return _event(match, text, ctx, layout)
     key = (ctx.source, shape(text))
     if key in _NO_STAMP:
         return None
@@ -98,7 +100,7 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
         layouts.remove(min(layouts, key=lambda known: known.hits))
     layouts.append(new)
     new.hits += 1
-    return _event(match, text, ctx)
+    return _event(match, text, ctx, new)
 
 
 def learned(source: str | None = None) -> list[Layout]:
@@ -222,11 +224,14 @@ def _generic(word: str) -> str:
     return "".join(out)
 
 
-def _event(match: re.Match[str], text: str, ctx: Context) -> dict[str, Any]:
+def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dict[str, Any]:
     parts = match.groupdict()
+    first = parts.get("first")
+    if first is not None and not layout.day_first and int(first) > 12:
+        layout.day_first = True  # "25/11/2026": this source writes the day first
     content = parts["content"] or text
     event: dict[str, Any] = {
-        "@timestamp": stamp_of(parts, ctx),
+        "@timestamp": stamp_of(parts, ctx, day_first=layout.day_first),
         "message": content,
         "event": {"dataset": "unknown"},
     }

@@ -5,7 +5,8 @@ Used by structure inference (:mod:`.infer`) to find the layout of a line no dete
 and by declared formats (:mod:`.declared`) to read a captured timestamp field. Order
 matters: the earlier of two candidates matching at the same offset wins, so the more
 specific layouts come first. Day/month order: ``a/b/yyyy`` reads month first (the US and
-Windows convention) unless ``a`` is above 12. Year-less layouts infer the year
+Windows convention) until a line of the source has ``a`` above 12: from then on the source
+reads day first (:mod:`.infer` keeps that per learned layout). Year-less layouts infer the year
 (:func:`.timeparse.infer_year`); two-digit years are 20yy.
 """
 
@@ -174,8 +175,11 @@ def _offset_zone(text: str) -> tzinfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
 
 
-def stamp_of(parts: dict[str, str | None], ctx: Context) -> Stamp:
-    """The instant of a match's named date parts; :class:`TimestampError` if there is none."""
+def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = False) -> Stamp:
+    """The instant of a match's named date parts; :class:`TimestampError` if there is none.
+
+    ``day_first``: the source's ``a/b/yyyy`` dates were seen with ``a`` above 12.
+    """
     epoch = parts.get("epoch")
     if epoch:
         return from_epoch(int(epoch), micros(parts.get("fraction")))
@@ -184,7 +188,7 @@ def stamp_of(parts: dict[str, str | None], ctx: Context) -> Stamp:
         return from_epoch(int(epoch_ms) / 1000.0)
     zone_text = (parts.get("tz") or "").strip()
     tz = _offset_zone(zone_text) if zone_text else ctx.tz
-    month, day = _month_day(parts)
+    month, day = _month_day(parts, day_first)
     hour = int(parts.get("hour") or parts.get("hh") or 0)
     ampm = (parts.get("ampm") or "").lower()
     if ampm == "pm" and hour < 12:
@@ -203,15 +207,16 @@ def stamp_of(parts: dict[str, str | None], ctx: Context) -> Stamp:
     )
 
 
-def _month_day(parts: dict[str, str | None]) -> tuple[int, int]:
-    """Month and day; ``a/b/yyyy`` is month first unless ``a`` cannot be a month."""
+def _month_day(parts: dict[str, str | None], day_first: bool) -> tuple[int, int]:
+    """Month and day; ``a/b/yyyy`` is month first unless the source is known to be day first
+    or ``a`` cannot be a month."""
     name = parts.get("mon")
     if name:
         return MONTHS[name[:3]], int(parts["day"] or 0)
     first = parts.get("first")
     if first:
         a, b = int(first), int(parts["second_part"] or 0)
-        return (b, a) if a > 12 >= b else (a, b)
+        return (b, a) if (day_first or a > 12) and b <= 12 else (a, b)
     if parts.get("month") is None:
         raise TimestampError("no date in the match")
     return int(parts["month"] or 0), int(parts["day"] or 0)

@@ -165,3 +165,11 @@ def test_host_and_program_before_the_message() -> None:
     assert second["process"] == {"pid": 43, "name": "app"}
     assert second["message"] == "stopped"
     assert [layout.fields for layout in infer.learned("test")] == [("host", "pid")]
+
+
+def test_day_first_is_learned_for_the_source() -> None:
+    assert _parsed("03/11/2026 10:11:12 INFO a")["@timestamp"] == "2026-03-11T10:11:12.000Z"
+    assert _parsed("25/11/2026 10:11:12 INFO b")["@timestamp"] == "2026-11-25T10:11:12.000Z"
+    # the source writes the day first: 03/11 is now the 3rd of November
+    assert _parsed("03/11/2026 10:11:13 INFO c")["@timestamp"] == "2026-11-03T10:11:13.000Z"
+    assert _parsed("03/11/2026 10:11:14 INFO d", source="us")["@timestamp"].startswith("2026-03-11")
