@@ -37,7 +37,8 @@ _CRI = re.compile(
 # /var/log/containers/<pod>_<namespace>_<container>-<id>.log links to them.
 _POD_DIR = re.compile(r"/var/log/pods/([^_/]+)_([^_/]+)_([^_/]+)/([^/]+)/\d+\.log(?:\.\S*)?\Z")
 _CONTAINER_LINK = re.compile(r"/var/log/containers/([^_/]+)_([^_/]+)_(.+)-([0-9a-f]{64})\.log\Z")
-_BEATS = frozenset({"filebeat", "elastic-agent", "winlogbeat", "journalbeat", "auditbeat"})
+#: Beats whose ``message`` is the line as read (Winlogbeat and Auditbeat send structured events).
+_BEATS = frozenset({"filebeat", "elastic-agent", "journalbeat"})
 _DOCKER_KEYS = frozenset({"log", "stream", "time", "attrs"})
 _FLUENT_KEYS = frozenset({
     "log", "stream", "time", "@timestamp", "date", "kubernetes", "docker", "filename", "file",
@@ -123,18 +124,11 @@ def _json_envelope(text: str) -> Envelope | None:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None  # the JSON parser reports it
-    if not isinstance(doc, dict):
+    if not isinstance(doc, dict) or "winlog" in doc:  # Windows events are structured, not a line
         return None
     message = doc.get("message")
     if isinstance(message, str):
-        if isinstance(doc.get("@metadata"), dict) or _agent_type(doc) in _BEATS:
-            return _beat(doc, message)
-        if "@version" in doc:
-            return _logstash(doc, message)
-        if isinstance(doc.get("source_type"), str):
-            return _vector(doc, message)
-        if "logtag" in doc and doc.keys() <= _FLUENT_KEYS | {"message"}:
-            return _fluent(doc, message)
+        return _message_envelope(doc, message)
     log = doc.get("log")
     if isinstance(log, str):
         keys = doc.keys()
@@ -142,6 +136,19 @@ def _json_envelope(text: str) -> Envelope | None:
             return _docker(doc, log)
         if keys <= _FLUENT_KEYS:
             return _fluent(doc, log)
+    return None
+
+
+def _message_envelope(doc: dict[str, Any], message: str) -> Envelope | None:
+    """The envelopes that carry the line in ``message``: Beats, Logstash, Vector, Fluent cri."""
+    if isinstance(doc.get("@metadata"), dict) or _agent_type(doc) in _BEATS:
+        return _beat(doc, message)
+    if "@version" in doc:
+        return _logstash(doc, message)
+    if isinstance(doc.get("source_type"), str):
+        return _vector(doc, message)
+    if "logtag" in doc and doc.keys() <= _FLUENT_KEYS | {"message"}:
+        return _fluent(doc, message)
     return None
 
 

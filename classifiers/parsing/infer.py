@@ -172,29 +172,10 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
     ``index`` counts the word tokens after the timestamp before this one (``None`` before
     the timestamp): a pid is only trusted as the first word, a thread id as the second.
     """
-    has_level = bool(roles & _LEVEL_ROLES)
-    if not has_level:
-        level = _LEVEL_TOKEN.fullmatch(word)
-        if level is not None and level.group(2).lower().rstrip("12345") in _LEVEL_SET:
-            return re.escape(level.group(1)) + _LEVEL_RE + re.escape(level.group(3)), "level"
-        keyed = _KEY_LEVEL.fullmatch(word)
-        if keyed is not None:
-            quote = keyed.group(2)
-            return re.escape(f"{keyed.group(1)}={quote}") + r"(?P<level>\w+)" + re.escape(
-                quote
-            ), "level"
-        if index == 0 and word in _REDIS_LEVELS:
-            return _REDIS_RE, "marker"
-        # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag"; V and A only
-        # after numbers ("<stamp> A user ..." is no level)
-        numbers = len(roles & {"pid", "tid"})
-        if (
-            index is not None
-            and index <= numbers
-            and word in _LETTER_LEVELS
-            and (numbers or word in "DIWEF")
-        ):
-            return r"(?P<letter>[VDIWEFA])", "letter"
+    if not roles & _LEVEL_ROLES:
+        found = _level_regex(word, roles, index)
+        if found is not None:
+            return found
     program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
     if program is not None:  # "<stamp> [host] program[pid]:"
         return r"(?P<process>[\w./-]+)\[(?P<pid>\d+)\]" + re.escape(program.group(3)), "program"
@@ -210,6 +191,30 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
     if not any(char.isalnum() for char in word):
         return re.escape(word), None
     return _generic(word), None
+
+
+def _level_regex(word: str, roles: set[str], index: int | None) -> tuple[str, str] | None:
+    """The regex and role of a level token (word, ``key=value``, Redis marker, letter)."""
+    level = _LEVEL_TOKEN.fullmatch(word)
+    if level is not None and level.group(2).lower().rstrip("12345") in _LEVEL_SET:
+        return re.escape(level.group(1)) + _LEVEL_RE + re.escape(level.group(3)), "level"
+    keyed = _KEY_LEVEL.fullmatch(word)
+    if keyed is not None:
+        key, quote = keyed.group(1), keyed.group(2)
+        return re.escape(f"{key}={quote}") + r"(?P<level>\w+)" + re.escape(quote), "level"
+    if index == 0 and word in _REDIS_LEVELS:
+        return _REDIS_RE, "marker"
+    # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag"; V and A only
+    # after numbers ("<stamp> A user ..." is no level)
+    numbers = len(roles & {"pid", "tid"})
+    if (
+        index is not None
+        and index <= numbers
+        and word in _LETTER_LEVELS
+        and (numbers or word in "DIWEF")
+    ):
+        return r"(?P<letter>[VDIWEFA])", "letter"
+    return None
 
 
 def _generic(word: str) -> str:

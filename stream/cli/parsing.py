@@ -2,7 +2,8 @@
 
 ``parse`` writes exactly one JSON object per input line, in order: the ECS event, or
 ``{"error": {"type", "reason"}, "event": {"original"}}`` (one per joined event with
-``--multiline``). Exit code 0 even when lines fail; 2 for usage errors, an unreadable file
+``--multiline``). A ``.evtx`` file gives one object per event record, shaped as Winlogbeat
+would ship it. Exit code 0 even when lines fail; 2 for usage errors, an unreadable file
 or an invalid formats file. ``--explain`` prints the formats that parsed the lines and the
 layouts inference learned instead. Rotated ``.gz`` files are read as they are.
 """
@@ -21,6 +22,7 @@ from rich.table import Table
 
 from classifiers.parsing import FORMAT_NAMES, ParsedEvent, ParseFailure, ParseOptions, infer, parse
 from classifiers.parsing.declared import DeclaredFormatError
+from classifiers.parsing.evtx import iter_evtx_documents
 from classifiers.parsing.multiline import Joiner
 from stream.cli.apps import app
 from stream.cli.streams import open_input, output
@@ -104,11 +106,15 @@ def parse_command(
         bool, typer.Option(help="Print what was detected and inferred instead of the events.")
     ] = False,
 ) -> None:
-    """Parse log lines to ECS JSON, one object per input line (per event with --multiline)."""
+    """Parse log lines to ECS JSON, one object per input line (per event with --multiline,
+    per record of an .evtx file)."""
     options = _options(
         fmt=fmt, timezone=timezone, max_bytes=max_bytes, scrub=scrub, source=source,
         formats_file=formats_file,
     )  # fmt: skip
+    if source.lower().endswith(".evtx"):
+        _parse_evtx(Path(source), options)
+        return
     formats: Counter[str] = Counter()
     with open_input(source) as stream, output() as out:
         try:
@@ -126,6 +132,18 @@ def parse_command(
             raise typer.Exit(2) from None
     if explain:
         _explain(formats)
+
+
+def _parse_evtx(path: Path, options: ParseOptions) -> None:
+    """One JSON object per record of a Windows event log file, in file order."""
+    with output() as out:
+        try:
+            for result in iter_evtx_documents(path, options):
+                document = result.to_dict() if isinstance(result, ParseFailure) else result
+                out.write(orjson.dumps(document, default=str) + b"\n")
+        except ValueError as exc:
+            _err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
 
 
 def _format_of(result: ParsedEvent | ParseFailure) -> str:

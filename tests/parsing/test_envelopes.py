@@ -271,3 +271,19 @@ def test_secrets_in_the_envelope_metadata_are_masked() -> None:
     assert "hunter2" not in orjson.dumps(doc).decode()
     assert doc["fields"]["team"] == "web"
     assert doc["logwarden"]["scrubbed"]["count"] == 1
+
+
+def test_winlogbeat_events_are_structured_not_envelopes() -> None:
+    """Winlogbeat's ``message`` is rendered text: the ``winlog`` fields are what gets parsed."""
+    record = {
+        "@timestamp": "2026-12-04T10:11:12.000Z",
+        "@metadata": {"beat": "winlogbeat", "type": "_doc", "version": "8.11.0"},
+        "agent": {"type": "winlogbeat"},
+        "message": "An account failed to log on.",
+        "event": {"code": "4625"},
+        "winlog": {"channel": "Security", "event_id": "4625",
+                   "event_data": {"TargetUserName": "admin", "IpAddress": "203.0.113.9"}},
+    }  # fmt: skip
+    doc = event(orjson.dumps(record))
+    assert "envelope" not in doc["logwarden"]
+    assert doc["logwarden"]["parse"]["format"] == "json"
