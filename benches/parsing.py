@@ -46,6 +46,25 @@ EXTRA_SAMPLES: dict[str, tuple[bytes, ...]] = {
         b'"ecs.version":"1.6.0","service.name":"api"}',
         b'{"time":"2024-03-03T10:15:01Z","level":"warn","msg":"slow query","duration_ms":812}',
     ),
+    # Shipper envelopes around lines of the formats above (classifiers.parsing.envelope).
+    "filebeat": (
+        b'{"@timestamp":"2024-03-03T10:15:02.000Z","@metadata":{"beat":"filebeat","type":"_doc",'
+        b'"version":"8.11.0"},"log":{"offset":1,"file":{"path":"/var/log/auth.log"}},"message":'
+        b'"Mar  3 10:15:09 web1 sshd[2213]: Failed password for invalid user admin from '
+        b'198.51.100.23 port 41112 ssh2","input":{"type":"filestream"},"ecs":{"version":"8.0.0"},'
+        b'"host":{"name":"web1"},"agent":{"type":"filebeat","version":"8.11.0","name":"web1"}}',
+    ),
+    "cri": (
+        b"2024-03-03T10:15:02.123456789Z stderr F 2024/03/03 10:15:01 [error] 1234#1234: *56 "
+        b'open() "/var/www/x" failed (2: No such file or directory), client: 203.0.113.7',
+    ),
+    # Layouts without a detector: learned once (classifiers.parsing.infer), then one match.
+    "inferred": (
+        b"2024-03-03 10:15:01.008 25746 INFO nova.osapi_compute.wsgi.server [req-1] "
+        b'10.11.10.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829',
+        b"2024-03-03 10:15:01.123 UTC [12345] LOG:  checkpoint complete: wrote 12 buffers",
+        b"[2024-03-03 10:15:01,345] INFO [KafkaServer id=0] started (kafka.server.KafkaServer)",
+    ),
 }
 
 

@@ -17,9 +17,11 @@ from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.scoring import LogScorer as ClassifierLogScorer
 from classifiers.logs.templates import TemplateTracker
 from classifiers.parsing import ParseFailure, ParseOptions, parse
+from classifiers.parsing.declared import DeclaredFormatError
 from classifiers.paths import SHIPPED_MODELS
 from classifiers.runtime import ModelDirError, TextClassifier
 from stream.config import Settings
+from stream.formats import load_formats
 from stream.stages import LogVerdict, StageFailure, TicketDecision
 
 #: Where the trained, quantised models ship inside the package.
@@ -131,11 +133,17 @@ def load_classifier(directory: Path, settings: Settings) -> TextClassifier:
 
 def load_components(settings: Settings) -> Components:
     """Parser, log scorer and ticket router, with the shipped models unless configured."""
+    try:
+        formats = load_formats(settings.formats_file)
+    except DeclaredFormatError as exc:
+        raise ComponentError(str(exc)) from exc
     options = ParseOptions(
         max_bytes=settings.max_event_bytes,
         timezone=settings.timezone,
         scrub_secrets=settings.scrub_secrets,
         store_original=settings.store_original,
+        source=settings.topic_logs_raw,
+        formats=formats,
     )
     log_model = RuntimeProbabilityModel(
         load_classifier(model_dir(settings.log_model_path, "logs"), settings)

@@ -114,6 +114,16 @@ class Settings(BaseSettings):
     store_original: Literal["none", "scrubbed"] = Field(
         "scrubbed", description="Keep event.original in stored documents: never, or scrubbed."
     )
+    formats_file: Path | None = Field(
+        None,
+        description="YAML file of grok formats declared per source (docs/input-contract.md); "
+        "checked at start.",
+    )
+    multiline: bool = Field(
+        True,
+        description="Join continuation lines (stack traces, indented lines) of one partition "
+        "within a batch into one event.",
+    )
 
     # --- alerting ----------------------------------------------------------------------
     alert_min_risk: int = Field(

@@ -42,7 +42,7 @@ from stream.config import Settings
 from stream.error_documents import ErrorDocumentWriter, ingest_time
 from stream.incident_tickets import IncidentTickets, event_seconds, incident_window
 from stream.outputs import KafkaPublisher
-from stream.records import DeadLetter, OutboundMessage, RawRecord
+from stream.records import DeadLetter, OutboundMessage, RawRecord, join_continuations
 from stream.stages import LogParser, LogScorer, LogVerdict, StageFailure
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,8 @@ class LogBatchProcessor:
         """Process and durably write one batch; never raises for bad records."""
         started = time.perf_counter()
         report = BatchReport(records=len(records))
+        if self._settings.multiline:
+            records = join_continuations(records, self._settings.max_event_bytes)
         items = [_Item(record) for record in records]
         links = self._start_event_spans(items)
         with tracer.start_as_current_span(

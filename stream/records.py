@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from classifiers.parsing.multiline import Joiner
 
 Headers = Sequence[tuple[str, bytes]]
 
@@ -68,3 +70,33 @@ class OutboundMessage:
     key: bytes | None = None
     headers: list[tuple[str, bytes]] = field(default_factory=list)
     timestamp_s: float | None = None
+
+
+def join_continuations(records: Sequence[RawRecord], max_bytes: int) -> list[RawRecord]:
+    """Records with continuation lines (stack traces) joined to the record they continue.
+
+    Per partition and within the batch: the joined record keeps the first record's
+    coordinates (so its document ``_id`` stays deterministic on replay); the records folded
+    into it are consumed and committed with the batch. A trace cut by a batch boundary
+    starts a new event: holding records across batches would commit offsets of events not
+    yet written.
+    """
+    out: list[RawRecord] = []
+    joiners: dict[tuple[str, int], tuple[Joiner, list[RawRecord]]] = {}
+    for record in records:
+        key = (record.topic, record.partition)
+        joiner, head = joiners.setdefault(key, (Joiner(max_bytes=max_bytes), []))
+        done = joiner.feed(record.value.rstrip(b"\r\n"))
+        if done is not None:
+            out.append(_with_value(head.pop(), done))
+        if not head:  # this record starts the pending event
+            head.append(record)
+    for joiner, head in joiners.values():
+        done = joiner.flush()
+        if done is not None:
+            out.append(_with_value(head.pop(), done))
+    return out
+
+
+def _with_value(record: RawRecord, value: bytes) -> RawRecord:
+    return record if value == record.value.rstrip(b"\r\n") else replace(record, value=value)

@@ -28,8 +28,14 @@ Formats (``ParseOptions.format``; ``auto`` detects per line, see :data:`FORMAT_N
 ``json`` (ECS passes through, other JSON lands under ``logwarden.json``), ``syslog``
 (RFC 5424 with structured data, RFC 3164 with year inference; auth.log programs mapped
 like Filebeat's ``system.auth``), ``cef``, ``nginx``/``apache`` (combined access and error
-logs), ``loghub:<System>`` for the 13 Loghub systems. Anything else is kept whole, marked
-``unparsed`` (``event.dataset: unknown``). Auto-detection cannot tell an nginx access line
+logs), ``loghub:<System>`` for the 13 Loghub systems. Lines no format parses get their
+layout inferred per ``ParseOptions.source`` (``inferred``, see :mod:`.infer`: timestamp,
+level, pid); what has no timestamp either is kept whole, marked ``unparsed``
+(``event.dataset: unknown``). Grok formats declared per source (``ParseOptions.formats``,
+:mod:`.declared`) come before detection (``declared:<name>``). Shipper envelopes (Filebeat,
+Elastic Agent, Logstash, Vector, Fluent Bit, Docker, CRI; :mod:`.envelope`) are unwrapped
+first: the inner line is parsed as if sent raw and the envelope's metadata is merged
+(``logwarden.envelope.format``). Auto-detection cannot tell an nginx access line
 from an Apache one (same format): it says ``nginx``; force ``apache`` per topic if needed.
 A forced format that does not match a line gives a ``format_mismatch`` failure.
 
@@ -43,6 +49,7 @@ Secrets (URL passwords, ``key=value`` secrets, bearer tokens, AWS keys, private 
 API keys) are masked by :func:`scrub` before parsing, so no field of the event carries one.
 """
 
+from classifiers.parsing import infer
 from classifiers.parsing.core import parse, parse_many
 from classifiers.parsing.events import ECS_VERSION, FailureType, ParsedEvent, ParseFailure
 from classifiers.parsing.options import ParseOptions
@@ -66,6 +73,7 @@ __all__ = [
     "ParseFailure",
     "ParseOptions",
     "ParsedEvent",
+    "infer",
     "parse",
     "parse_many",
     "parser_build",

@@ -8,6 +8,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import orjson
+
+from classifiers.parsing import infer
+from classifiers.parsing.declared import DeclaredFormats
+from classifiers.parsing.envelope import Envelope, merge, unwrap
 from classifiers.parsing.events import (
     ECS_VERSION,
     Context,
@@ -27,14 +32,17 @@ from classifiers.parsing.registry import (
     shape,
 )
 from classifiers.parsing.scrubbing import scrub
-from classifiers.parsing.timeparse import Instant, TimestampError, from_epoch, to_iso
+from classifiers.parsing.timeparse import Instant, TimestampError, from_any, from_epoch, to_iso
 
 DEFAULT_OPTIONS = ParseOptions()
 UNPARSED = "unparsed"
 _STAMPS = (Instant, datetime)
+#: Lines no detector parses: their layout is learned per source (see :mod:`.infer`).
+INFERRED = FormatSpec("inferred", infer.parse, auto=False)
 
 # C0 controls other than TAB, LF, CR and ESC (ANSI colours), and DEL: signs of binary data.
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+_CONTROL_TEXT = re.compile(_CONTROL.pattern.decode())  # the same test on an unwrapped line
 
 
 def _preview(raw: bytes | str, options: ParseOptions) -> str:
@@ -100,16 +108,32 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
     text = text.removeprefix("\ufeff")
     if not text:
         return _fail(FailureType.EMPTY, "empty event", raw, options)
+    envelope = unwrap(text) if options.format != "json" else None
+    if envelope is not None:  # parse the shipper's inner line exactly as the raw line
+        text = envelope.line.strip()
+        if not text:
+            return _fail(
+                FailureType.EMPTY, f"empty line in a {envelope.format} envelope", raw, options
+            )
+        bad = _CONTROL_TEXT.search(text)
+        if bad is not None:
+            reason = f"control character {ord(bad.group(0)):#04x} in a {envelope.format} line"
+            return _fail(FailureType.BINARY_DATA, reason, raw, options)
     count = 0
     if options.scrub_secrets:
         text, count = scrub(text)
+        if envelope is not None and envelope.meta:
+            count += _scrub_meta(envelope)
     now = time.time() if options.now is None else options.now.timestamp()
+    source = options.source
+    if envelope is not None:
+        source = f"{source}|{envelope.source()}"
     ctx = Context(
         options.format, options.store_original, options.max_json_depth,
-        options.tz, now, options.max_future_s,
+        options.tz, now, options.max_future_s, source,
     )  # fmt: skip
     try:
-        spec, event = _detect(text, ctx)
+        spec, event = _detect(text, ctx, options.formats)
     except JsonError as exc:
         return ParseFailure(exc.kind, str(exc), text)
     except TimestampError as exc:
@@ -120,13 +144,67 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
             return ParseFailure(FailureType.FORMAT_MISMATCH, reason, text)
         event = {"message": text, "event": {"dataset": "unknown"}}
     try:
-        return _finish(event, spec, text, count, ctx)
+        if envelope is not None:
+            _envelope_time(event, envelope, ctx)
+        event = _finish(event, spec, text, count, ctx)
     except TimestampError as exc:
         return ParseFailure(FailureType.INVALID_TIMESTAMP, str(exc), text)
+    if envelope is not None:
+        _keep_envelope(event, envelope)
+    return event
 
 
-def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] | None]:
-    """The format spec that parsed the line and its event; ``(None, None)`` when none did."""
+def _scrub_meta(envelope: Envelope) -> int:
+    """Mask secrets in the envelope's metadata (custom ``fields``, labels) as in the line.
+
+    Scrubbed as JSON text, so ``"db_password": "..."`` is seen with its key; a mask that
+    broke the JSON drops the metadata rather than keep a secret.
+    """
+    masked, found = scrub(orjson.dumps(envelope.meta).decode())
+    if found:
+        try:
+            envelope.meta = orjson.loads(masked)
+        except orjson.JSONDecodeError:
+            envelope.meta = {}
+    return found
+
+
+def _envelope_time(event: dict[str, Any], envelope: Envelope, ctx: Context) -> None:
+    """A line without its own time takes the time its shipper read it, not the ingest time."""
+    if envelope.time is None or isinstance(event.get("@timestamp"), _STAMPS):
+        return
+    try:
+        event["@timestamp"] = from_any(envelope.time, ctx.tz)
+    except TimestampError:
+        return  # a broken shipper clock: ingest time, as for a line without time
+
+
+def _keep_envelope(event: dict[str, Any], envelope: Envelope) -> None:
+    """The envelope's metadata where the line set nothing, and what the envelope was."""
+    merge(event, envelope.meta)
+    info: dict[str, Any] = {"format": envelope.format}
+    if envelope.stream is not None:
+        info["stream"] = envelope.stream
+    if envelope.partial:
+        info["partial"] = True
+    if envelope.data_stream is not None:
+        info["data_stream"] = envelope.data_stream
+    event["logwarden"]["envelope"] = info
+
+
+def _detect(
+    text: str, ctx: Context, declared: DeclaredFormats | None
+) -> tuple[FormatSpec | None, dict[str, Any] | None]:
+    """The format spec that parsed the line and its event; ``(None, None)`` when none did.
+
+    Formats the user declared for the line's source come first, then the forced format or
+    auto-detection, then the layout inferred for the source.
+    """
+    if declared is not None:
+        for found in declared.for_source(ctx.source):
+            event = found.parse(text, ctx)
+            if event is not None:
+                return found.spec, event
     forced = ctx.format
     if forced != "auto":
         spec = FORMATS[forced]  # ParseOptions checked the name
@@ -144,6 +222,11 @@ def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] 
         if event is not None:
             remember(key, spec)
             return spec, event
+    if known is not INFERRED:
+        event = INFERRED.parse(text, ctx)
+        if event is not None:
+            remember(key, INFERRED)
+            return INFERRED, event
     return None, None
 
 

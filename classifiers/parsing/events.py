@@ -60,3 +60,4 @@ class Context:
     tz: tzinfo
     now: float  # POSIX seconds
     max_future_s: float  # tolerance for future timestamps, also used by year inference
+    source: str = ""  # where the line comes from (options.source, envelope file or host)

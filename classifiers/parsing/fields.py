@@ -37,6 +37,18 @@ def section(event: dict[str, Any], name: str) -> dict[str, Any]:
     return found
 
 
+def put_dotted(event: dict[str, Any], dotted: str, value: Any) -> None:
+    """``event["a"]["b"] = value`` for ``"a.b"``, creating (or replacing non-dict) parents."""
+    *parents, leaf = dotted.split(".")
+    node = event
+    for parent in parents:
+        child = node.get(parent)
+        if not isinstance(child, dict):
+            child = node[parent] = {}
+        node = child
+    node[leaf] = value
+
+
 def set_address(event: dict[str, Any], side: str, address: str, port: str | None = None) -> None:
     """Fill ``source``/``destination``: ``ip`` when the address is an IP, else ``domain``.
 

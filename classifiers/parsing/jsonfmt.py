@@ -17,6 +17,7 @@ import orjson
 
 from classifiers.parsing import ids, windows
 from classifiers.parsing.events import Context, FailureType
+from classifiers.parsing.fields import put_dotted
 from classifiers.parsing.timeparse import from_any
 
 _TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime")
@@ -66,14 +67,7 @@ def _expand_dotted(document: dict[str, Any]) -> dict[str, Any]:
         if "." not in key or key.startswith("@"):
             expanded[key] = value
             continue
-        *parents, leaf = key.split(".")
-        node = expanded
-        for parent in parents:
-            child = node.get(parent)
-            if not isinstance(child, dict):
-                child = node[parent] = {}
-            node = child
-        node[leaf] = value
+        put_dotted(expanded, key, value)
     return expanded
 
 

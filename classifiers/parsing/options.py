@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from classifiers.parsing.registry import FORMAT_NAMES
+
+if TYPE_CHECKING:  # declared formats import the parsing modules that import the options
+    from classifiers.parsing.declared import DeclaredFormats
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,10 @@ class ParseOptions:
     max_json_depth: int = 32
     #: Timestamps further than this in the future fail with ``invalid_timestamp``.
     max_future_s: float = 86_400.0
+    #: Where the lines come from (topic, file): layouts are learned per source (see ``infer``).
+    source: str = ""
+    #: Grok formats users declared per source (``declared.load`` of the formats file).
+    formats: DeclaredFormats | None = field(default=None, compare=False)
     #: Fixed "now" (tests, replays); the wall clock when ``None``. Drives RFC 3164 year inference.
     now: datetime | None = None
     #: The resolved ``timezone`` (computed once, not an argument).

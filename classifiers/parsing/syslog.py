@@ -170,10 +170,16 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
         event["process"] = {"name": program, "pid": int(pid)}
         return _body(event, program, message, ctx)
     bare = _HOST_ONLY.match(text, rest)
-    if bare is not None:
+    if bare is not None and _hostlike(bare.group(1)):
         event["host"] = {"hostname": bare.group(1)}
         return _body(event, None, bare.group(2), ctx)
     return None
+
+
+def _hostlike(word: str) -> bool:
+    """A bare number or one letter is no host name: MySQL's ``<stamp> 0 [Warning]`` thread id,
+    MongoDB's ``<stamp> I NETWORK`` severity (their layouts are inferred instead)."""
+    return len(word) > 1 and not word.isdigit()
 
 
 def parse(text: str, ctx: Context) -> dict[str, Any] | None:

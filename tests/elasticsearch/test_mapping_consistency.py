@@ -31,6 +31,24 @@ FORMAT_SAMPLES = (
     'iut="3" eventSource="Application"] An application event log entry',
     '{"@timestamp": "2024-03-03T10:00:00Z", "level": "error", "host": "api-1", '
     '"message": "payment failed", "user": {"name": "alice"}, "extra": {"attempt": 3}}',
+    # Shipper envelopes (classifiers.parsing.envelope) and an inferred layout.
+    '{"@timestamp":"2024-03-03T10:00:00Z","@metadata":{"beat":"filebeat"},"message":"Mar  3 '
+    '10:00:00 web1 sshd[1]: Failed password for root from 10.0.0.9 port 22 ssh2","log":{"offset":'
+    '7,"file":{"path":"/var/log/auth.log"}},"input":{"type":"filestream"},"agent":{"type":'
+    '"filebeat","version":"8.11.0","name":"web1","id":"a","ephemeral_id":"b"},"host":{"name":'
+    '"web1","architecture":"x86_64","containerized":false,"mac":["00-0D-60-AF-1B-61"],"ip":'
+    '["10.0.0.2"],"os":{"family":"debian","name":"Debian","platform":"debian","version":"12",'
+    '"kernel":"6.1.0","type":"linux","codename":"bookworm"}},"cloud":{"provider":"aws","region":'
+    '"eu-west-1","availability_zone":"eu-west-1a","account":{"id":"1"},"instance":{"id":"i-1"}},'
+    '"fields":{"team":"web"},"elastic_agent":{"id":"a","version":"8.11.0","snapshot":false},'
+    '"data_stream":{"type":"logs","dataset":"system.auth","namespace":"default"}}',
+    '{"file":"/var/log/pods/shop_web-5d9c_0f1e/nginx/0.log","kubernetes":{"container_id":'
+    '"containerd://3f2a","container_image":"nginx:1.25","container_name":"nginx","pod_labels":'
+    '{"app":"web"},"pod_ip":"10.1.2.3","pod_name":"web-5d9c","pod_namespace":"shop",'
+    '"pod_node_name":"node-1","pod_uid":"0f1e"},"message":"2024-03-03 10:00:00,123 - app - '
+    'ERROR - boom","source_type":"kubernetes_logs","stream":"stderr","timestamp":'
+    '"2024-03-03T10:00:00Z"}',
+    "2024-03-03T10:00:00.123Z stdout P 2024-03-03 10:00:00.008 25746 INFO nova.api started",
     '{"@timestamp": "2024-03-03T10:00:00Z", "host": {"name": "WS1"}, "event": {"code": "1"}, '
     '"winlog": {"channel": "Microsoft-Windows-Sysmon/Operational", "event_id": "1", '
     '"event_data": {"Image": "C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\'

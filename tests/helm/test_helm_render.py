@@ -424,3 +424,45 @@ def test_container_args_are_real_cli_commands() -> None:
             assert word in subcommands, f"logwarden has no command {container['args']}"
             command = subcommands[word]
         assert not getattr(command, "commands", None), f"{container['args']} names a group"
+
+
+def test_declared_formats_are_a_mounted_file_the_worker_loads(tmp_path: Path) -> None:
+    """parsing.formats becomes a ConfigMap file named by LOGWARDEN_FORMATS_FILE, and the file
+    the chart renders is one the worker's loader accepts."""
+    from stream.formats import load_formats
+
+    formats = {
+        "patterns": {"PAYMENT_ID": "pay_[0-9a-f]{16}"},
+        "sources": [
+            {
+                "name": "payments",
+                "source": "*payments*",
+                "grok": [
+                    "%{TIMESTAMP_ISO8601:timestamp} %{LOGLEVEL:log.level} %{GREEDYDATA:message}"
+                ],
+            }
+        ],
+    }
+    documents = install_manifests({"parsing": {"formats": formats}})
+    container = worker(documents)
+    env = env_of(documents, container)
+    pod = pod_spec(only(documents, "Deployment"))
+    volume = next(v for v in pod["volumes"] if v["name"] == "formats")
+    mount = next(m for m in container["volumeMounts"] if m["name"] == "formats")
+    assert mount["readOnly"] is True
+    assert Path(env["LOGWARDEN_FORMATS_FILE"]) == Path(mount["mountPath"]) / "formats.yaml"
+    configmap = next(
+        doc for doc in documents
+        if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] == volume["configMap"]["name"]
+    )  # fmt: skip
+    rendered = tmp_path / "formats.yaml"
+    rendered.write_text(configmap["data"]["formats.yaml"], encoding="utf-8")
+    loaded = load_formats(rendered)
+    assert loaded is not None and [f.name for f in loaded.formats] == ["payments"]
+    assert "checksum/formats" in pod_spec_annotations(documents)
+
+
+def test_no_declared_formats_no_formats_file() -> None:
+    documents = install_manifests()
+    assert "LOGWARDEN_FORMATS_FILE" not in env_of(documents, worker(documents))
+    assert all(v["name"] != "formats" for v in pod_spec(only(documents, "Deployment"))["volumes"])

@@ -216,6 +216,11 @@ volumeMounts:
     mountPath: {{ dir (include "logwarden.allowlistFile" .) }}
     readOnly: true
   {{- end }}
+  {{- if .Values.parsing.formats }}
+  - name: formats
+    mountPath: {{ include "logwarden.formatsDir" . }}
+    readOnly: true
+  {{- end }}
   {{- with .Values.extraVolumeMounts }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
@@ -254,7 +259,17 @@ volumes:
     configMap:
       name: {{ include "logwarden.fullname" . }}-allowlist
   {{- end }}
+  {{- if .Values.parsing.formats }}
+  - name: formats
+    configMap:
+      name: {{ include "logwarden.fullname" . }}-formats
+  {{- end }}
   {{- with .Values.extraVolumes }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
+{{- end -}}
+
+{{/* Where the declared-formats ConfigMap is mounted (parsing.formats). */}}
+{{- define "logwarden.formatsDir" -}}
+/etc/logwarden/formats
 {{- end -}}

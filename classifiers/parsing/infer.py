@@ -1,0 +1,264 @@
+"""Structure inference for lines no detector knows, learned once per source and cached.
+
+The first line of a source that no format parses is searched for a timestamp
+(:func:`.stamps.find`: the candidate closest to the line start). The tokens around it are
+read by role: a level word (``INFO``, ``[warn]``, ``<E>``, ``LOG:``, ``level=info``), a pid
+(``12345``, ``[12345]``), a ``program[pid]:`` tag, or anything else, kept as a generic
+token. From those one anchored regex is compiled: the *layout* of the source. Later lines
+of the source pay one precompiled match; a line the source's layouts do not fit is learned
+as another layout (a few per source). Lines without any timestamp are remembered by shape,
+so they are not searched again.
+
+``source`` is what the caller says the lines come from (topic, file) plus the envelope's
+file or host: layouts of one application do not leak into another's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from classifiers.parsing.events import Context
+from classifiers.parsing.registry import shape
+from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
+
+LEVEL_WORDS = (
+    "trace", "debug", "dbug", "dbg", "info", "informational", "information", "inf", "notice",
+    "warning", "warn", "wrn", "error", "err", "eror", "critical", "crit", "fatal", "ftl",
+    "alert", "emergency", "emerg", "severe", "fine", "finer", "finest", "config", "verbose",
+    "panic", "dpanic", "log", "statement", "detail", "hint", "note",
+)  # fmt: skip
+_LEVEL_SET = frozenset(LEVEL_WORDS)
+# Longest first: the regex alternation takes the first word that matches ("info" in "information").
+_LEVEL_RE = r"(?P<level>(?i:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r")[1-5]?)"
+#: One-letter levels of glog/klog stamps and Redis' role markers.
+_LETTER_LEVELS = {
+    "V": "verbose", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "fatal",
+    "A": "assert",
+}  # fmt: skip
+_REDIS_LEVELS = {".": "debug", "*": "notice", "#": "warning"}
+_REDIS_RE = r"(?P<marker>[.*#])"
+_HOST_RE = r"(?P<host>[\w.-]+)"
+_LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
+
+_TOKEN = re.compile(r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|[\w./-]+\[\d+\]:?|[^\s\[<(]+|\S)")
+_LEVEL_TOKEN = re.compile(r"([\[<(]?\s*)([A-Za-z]+[1-5]?)(\s*[\]>)]?:?)")
+_KEY_LEVEL = re.compile(r"(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z]+)\"?")
+_PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
+_PROGRAM_TOKEN = re.compile(r"([\w./-]+)\[(\d+)\](:?)")
+_WORD_RUN = re.compile(r"[\w.-]+")
+_WRAPPED = {"[": r"\[[^\]]*\]", "<": r"<[^>]*>", "(": r"\([^)]*\)"}
+_HEADER_TOKENS = 6
+_LAYOUTS_PER_SOURCE = 8
+_SOURCES_LIMIT = 1024
+_NEGATIVE_LIMIT = 8192
+
+
+@dataclass
+class Layout:
+    """A learned line layout: one anchored regex and what its groups mean."""
+
+    source: str
+    stamp: StampLayout
+    pattern: re.Pattern[str]
+    fields: tuple[str, ...]
+    sample: str
+    hits: int = field(default=0)
+    #: ``a/b/yyyy`` dates of this source are day first (a line had ``a`` above 12).
+    day_first: bool = field(default=False)
+
+
+_LEARNED: dict[str, list[Layout]] = {}
+_NO_STAMP: set[tuple[str, bytes]] = set()
+
+
+def parse(text: str, ctx: Context) -> dict[str, Any] | None:
+    """The event of a line by its source's learned layouts, learning one when none fits."""
+    layouts = _LEARNED.get(ctx.source)
+    if layouts is not None:
+        for layout in layouts:
+            match = layout.pattern.match(text)
+            if match is not None:
+                layout.hits += 1
+                return _event(match, text, ctx, layout)
+    key = (ctx.source, shape(text))
+    if key in _NO_STAMP:
+        return None
+    new = learn(text, ctx.source)
+    match = new.pattern.match(text) if new is not None else None
+    if new is None or match is None:  # (a learned layout fits its own line: a guard)
+        if len(_NO_STAMP) >= _NEGATIVE_LIMIT:
+            _NO_STAMP.clear()
+        _NO_STAMP.add(key)
+        return None
+    if layouts is None:
+        if len(_LEARNED) >= _SOURCES_LIMIT:
+            _LEARNED.clear()
+        layouts = _LEARNED[ctx.source] = []
+    if len(layouts) >= _LAYOUTS_PER_SOURCE:
+        layouts.remove(min(layouts, key=lambda known: known.hits))
+    layouts.append(new)
+    new.hits += 1
+    return _event(match, text, ctx, new)
+
+
+def learned(source: str | None = None) -> list[Layout]:
+    """The layouts learned so far (of one source, or of all), for ``parse --explain``."""
+    if source is not None:
+        return list(_LEARNED.get(source, ()))
+    return [layout for layouts in _LEARNED.values() for layout in layouts]
+
+
+def forget() -> None:
+    """Drop every learned layout (tests, and a CLI run that explains one file)."""
+    _LEARNED.clear()
+    _NO_STAMP.clear()
+
+
+def learn(text: str, source: str) -> Layout | None:
+    """The layout of ``text``: its timestamp and the roles of the tokens around it."""
+    found = find(text)
+    if found is None:
+        return None
+    stamp, match = found
+    roles = {"glog"} if "glog" in match.re.groupindex and match.group("glog") else set()
+    before = _header(text[: match.start()], roles, stop_at_level=False)
+    # An epoch is a field in the middle of a record (HPC, Squid): what follows is data.
+    after = "" if stamp.fallback else _header(text[match.end() :], roles, stop_at_level=True)
+    pattern = before + match.re.pattern + after + r"(?:\s*[-:|\]]+(?=\s))?\s*(?P<content>.*)\Z"
+    compiled = re.compile(pattern, re.DOTALL)
+    fields = tuple(sorted(roles))
+    return Layout(source, stamp, compiled, fields, text[:200])
+
+
+def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
+    """A regex for header tokens: roles where recognised, generic tokens between them.
+
+    Before the timestamp every token is header. After it, the header ends with the last
+    role found in the first few tokens (the level usually closes it); the rest is content.
+    """
+    parts: list[str] = []
+    end_of_header = 0
+    words = 0  # tokens with letters or digits so far: a pid is the first of them
+    for count, token in enumerate(_TOKEN.finditer(text)):
+        if stop_at_level and count >= _HEADER_TOKENS:
+            break
+        gap, word = token.groups()
+        piece, role = _token_regex(word, roles, index=words if stop_at_level else None)
+        if role == "program" and words == 1 and parts and len(parts) == count:
+            # the one word between the timestamp and "program[pid]:" is the host (syslog-like)
+            parts[-1] = (r"\s+" if parts[-1].startswith(r"\s+") else "") + _HOST_RE
+            roles.add("host")
+        parts.append((r"\s+" if gap else "") + piece)
+        words += any(char.isalnum() for char in word)
+        if role == "program":
+            role = "pid"
+        if role is not None:
+            roles.add(role)
+            end_of_header = len(parts)
+            if stop_at_level and role in _LEVEL_ROLES:
+                break
+    if stop_at_level:
+        parts = parts[:end_of_header]
+    elif text[-1:].isspace():  # the gap between the last token and the timestamp
+        parts.append(r"\s+")
+    return "".join(parts)
+
+
+def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str, str | None]:
+    """The regex of one header token and the role it plays, if any.
+
+    ``index`` counts the word tokens after the timestamp before this one (``None`` before
+    the timestamp): a pid is only trusted as the first word, a thread id as the second.
+    """
+    if not roles & _LEVEL_ROLES:
+        found = _level_regex(word, roles, index)
+        if found is not None:
+            return found
+    program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
+    if program is not None:  # "<stamp> [host] program[pid]:"
+        return r"(?P<process>[\w./-]+)\[(?P<pid>\d+)\]" + re.escape(program.group(3)), "program"
+    if "pid" not in roles and index == 0:
+        pid = _PID_TOKEN.fullmatch(word)
+        if pid is not None:
+            return re.escape(pid.group(1)) + r"(?P<pid>\d+)" + re.escape(pid.group(3)), "pid"
+    elif "tid" not in roles and index == 1 and word.isdigit():  # "<pid> <tid>" (Android, glog)
+        return r"(?P<tid>\d+)", "tid"
+    wrapped = _WRAPPED.get(word[0])
+    if wrapped is not None and len(word) > 1:
+        return wrapped, None
+    if not any(char.isalnum() for char in word):
+        return re.escape(word), None
+    return _generic(word), None
+
+
+def _level_regex(word: str, roles: set[str], index: int | None) -> tuple[str, str] | None:
+    """The regex and role of a level token (word, ``key=value``, Redis marker, letter)."""
+    level = _LEVEL_TOKEN.fullmatch(word)
+    if level is not None and level.group(2).lower().rstrip("12345") in _LEVEL_SET:
+        return re.escape(level.group(1)) + _LEVEL_RE + re.escape(level.group(3)), "level"
+    keyed = _KEY_LEVEL.fullmatch(word)
+    if keyed is not None:
+        key, quote = keyed.group(1), keyed.group(2)
+        return re.escape(f"{key}={quote}") + r"(?P<level>\w+)" + re.escape(quote), "level"
+    if index == 0 and word in _REDIS_LEVELS:
+        return _REDIS_RE, "marker"
+    # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag"; V and A only
+    # after numbers ("<stamp> A user ..." is no level)
+    numbers = len(roles & {"pid", "tid"})
+    if (
+        index is not None
+        and index <= numbers
+        and word in _LETTER_LEVELS
+        and (numbers or word in "DIWEF")
+    ):
+        return r"(?P<letter>[VDIWEFA])", "letter"
+    return None
+
+
+def _generic(word: str) -> str:
+    """A plain token with its word runs generalised and its punctuation kept."""
+    out: list[str] = []
+    position = 0
+    for run in _WORD_RUN.finditer(word):
+        out.append(re.escape(word[position : run.start()]))
+        out.append(r"[\w.-]+")
+        position = run.end()
+    out.append(re.escape(word[position:]))
+    return "".join(out)
+
+
+def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dict[str, Any]:
+    parts = match.groupdict()
+    first = parts.get("first")
+    if first is not None and not layout.day_first and int(first) > 12:
+        layout.day_first = True  # "25/11/2026": this source writes the day first
+    content = parts["content"] or text
+    event: dict[str, Any] = {
+        "@timestamp": stamp_of(parts, ctx, day_first=layout.day_first),
+        "message": content,
+        "event": {"dataset": "unknown"},
+    }
+    level = parts.get("level")
+    if level:
+        event["log"] = {"level": level.lower()}
+    elif parts.get("glog") or parts.get("letter"):
+        event["log"] = {"level": _LETTER_LEVELS[parts.get("glog") or parts["letter"]]}
+    elif parts.get("marker"):
+        event["log"] = {"level": _REDIS_LEVELS[parts["marker"]]}
+    host = parts.get("host")
+    if host:
+        event["host"] = {"hostname": host}
+    pid = parts.get("pid")
+    if pid:
+        process: dict[str, Any] = {"pid": int(pid)}
+        if parts.get("process"):
+            process["name"] = parts["process"]
+        if parts.get("tid"):
+            process["thread"] = {"id": int(parts["tid"])}
+        event["process"] = process
+    return event
+
+
+__all__ = ["LAYOUTS", "Layout", "forget", "learn", "learned", "parse"]

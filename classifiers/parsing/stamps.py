@@ -1,0 +1,247 @@
+"""Timestamp layouts found anywhere near a line's start, in the spirit of Elastic's
+``find_structure``: an ordered list of candidates, each a regex with named date parts.
+
+Used by structure inference (:mod:`.infer`) to find the layout of a line no detector knows,
+and by declared formats (:mod:`.declared`) to read a captured timestamp field. Order
+matters: the earlier of two candidates matching at the same offset wins, so the more
+specific layouts come first. Day/month order: ``a/b/yyyy`` reads month first (the US and
+Windows convention) until a line of the source has ``a`` above 12: from then on the source
+reads day first (:mod:`.infer` keeps that per learned layout). Year-less layouts infer the year
+(:func:`.timeparse.infer_year`); two-digit years are 20yy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, timedelta, timezone, tzinfo
+from functools import lru_cache
+
+from classifiers.parsing.events import Context
+from classifiers.parsing.timeparse import (
+    MONTHS,
+    Stamp,
+    TimestampError,
+    build,
+    from_epoch,
+    infer_year,
+    micros,
+)
+
+_MON = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+_HMS = r"(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)"
+_FRACTION = r"(?:[.,:](?P<fraction>\d{1,9}))?"
+#: Zone names that mean one offset everywhere (CST, IST... are ambiguous and left out).
+ZONE_NAMES = {
+    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
+    "EEST": 180, "MSK": 180, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
+    "EST": -300, "EDT": -240, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+}  # fmt: skip
+_ZONE = (
+    r"(?P<tz>Z|[+-]\d\d:?\d\d|\s?(?:"
+    + "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
+    + r")(?![A-Za-z]))?"
+)
+_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? "
+
+
+@dataclass(frozen=True)
+class StampLayout:
+    """One candidate layout: a name for ``--explain`` and a regex with named date parts."""
+
+    name: str
+    pattern: re.Pattern[str]
+    #: How far from the line start a match may begin.
+    max_offset: int = 120
+    #: Epoch layouts match any long number: only used when no date layout matched at all.
+    fallback: bool = False
+
+
+def _layout(
+    name: str, pattern: str, max_offset: int = 120, *, fallback: bool = False
+) -> StampLayout:
+    return StampLayout(name, re.compile(pattern), max_offset, fallback)
+
+
+LAYOUTS: tuple[StampLayout, ...] = (
+    _layout(
+        "ISO8601",
+        r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)(?:[T ]|, ?)"
+        + _HMS
+        + _FRACTION
+        + _ZONE,
+    ),
+    _layout(
+        "yyyy-MM-dd-HH.mm.ss.SSSSSS",
+        r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)-(?P<hour>\d\d)\.(?P<minute>\d\d)"
+        r"\.(?P<second>\d\d)(?:\.(?P<fraction>\d{1,9}))?",
+    ),
+    _layout(
+        "yyyyMMdd-HH:mm:ss",
+        r"(?<!\d)(?P<year>\d{4})(?P<month>\d\d)(?P<day>\d\d)[-T ](?:(?P<hour>\d{1,2}):"
+        r"(?P<minute>\d{1,2}):(?P<second>\d{1,2})|(?P<hh>\d\d)(?P<mm>\d\d)(?P<ss>\d\d)(?!\d))"
+        + _FRACTION
+        + _ZONE,
+    ),
+    _layout(
+        "yyMMdd HHmmss",
+        r"(?P<year>\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d) (?P<hh>[0-2]\d)(?P<mm>[0-5]\d)"
+        r"(?P<ss>[0-5]\d)(?!\d)",
+        max_offset=0,
+    ),
+    _layout(
+        "dd/MMM/yyyy:HH:mm:ss Z",
+        r"(?P<day>\d{1,2})/"
+        + _MON
+        + r"/(?P<year>\d{4}):"
+        + _HMS
+        + _FRACTION
+        + r"(?: (?P<tz>[+-]\d{4}))?",
+    ),
+    _layout(
+        "EEE MMM dd HH:mm:ss yyyy",
+        _WEEKDAY
+        + _MON
+        + r" +(?P<day>\d{1,2}),? "
+        + _HMS
+        + _FRACTION
+        + r"(?: (?P<tz>[+-]\d{4}|UTC|GMT)| [A-Z]{3,4})? (?P<year>\d{4})",
+    ),
+    _layout(
+        "EEE, dd MMM yyyy HH:mm:ss",
+        _WEEKDAY + r"(?P<day>\d{1,2}) " + _MON + r" (?P<year>\d{4}) " + _HMS + _FRACTION + _ZONE,
+    ),
+    _layout(
+        "dd MMM yyyy HH:mm:ss",
+        r"(?<!\d)(?P<day>\d{1,2})[ -]"
+        + _MON
+        + r"[ -](?P<year>\d{4})[ :]"
+        + _HMS
+        + _FRACTION
+        + _ZONE,
+    ),
+    _layout(
+        "MMM dd yyyy HH:mm:ss",
+        _MON + r" +(?P<day>\d{1,2}),? (?P<year>\d{4}),? " + _HMS + _FRACTION + _ZONE,
+    ),
+    _layout(
+        "MMM dd HH:mm:ss",
+        r"(?<![A-Za-z])"
+        + _MON
+        + r" +(?P<day>\d{1,2}) "
+        + _HMS
+        + _FRACTION
+        + r"(?: (?P<year>\d{4})(?!\d))?",
+    ),
+    _layout(
+        "MM/dd/yyyy HH:mm:ss",
+        r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second_part>\d{1,2})(?P=sep)"
+        r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - )\s?"
+        + _HMS
+        + _FRACTION
+        + r"(?: ?(?P<ampm>[AaPp][Mm]))?"
+        + _ZONE,
+    ),
+    _layout(
+        "glog Lmmdd HH:mm:ss",
+        r"(?P<glog>[IWEF])(?P<month>\d\d)(?P<day>\d\d) " + _HMS + _FRACTION,
+        max_offset=0,
+    ),
+    _layout(
+        "MM.dd HH:mm:ss",
+        r"(?<![\d.])(?P<month>\d\d)[.-](?P<day>\d\d) " + _HMS + _FRACTION,
+    ),
+    _layout("epoch_ms", r"(?<![\d.])(?P<epoch_ms>1\d{12})(?![\d.])", max_offset=80, fallback=True),
+    _layout(
+        "epoch",
+        r"(?<![\d.])(?P<epoch>1\d{9})(?:\.(?P<fraction>\d{1,9}))?(?![\d.])",
+        max_offset=80,
+        fallback=True,
+    ),
+)
+
+#: Window at the start of a line where a timestamp is looked for.
+SEARCH_WINDOW = 160
+
+
+@lru_cache(maxsize=256)
+def _offset_zone(text: str) -> tzinfo:
+    if text == "Z":
+        return UTC
+    if text in ZONE_NAMES:
+        return timezone(timedelta(minutes=ZONE_NAMES[text]))
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+
+
+def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = False) -> Stamp:
+    """The instant of a match's named date parts; :class:`TimestampError` if there is none.
+
+    ``day_first``: the source's ``a/b/yyyy`` dates were seen with ``a`` above 12.
+    """
+    epoch = parts.get("epoch")
+    if epoch:
+        return from_epoch(int(epoch), micros(parts.get("fraction")))
+    epoch_ms = parts.get("epoch_ms")
+    if epoch_ms:
+        return from_epoch(int(epoch_ms) / 1000.0)
+    zone_text = (parts.get("tz") or "").strip()
+    tz = _offset_zone(zone_text) if zone_text else ctx.tz
+    month, day = _month_day(parts, day_first)
+    hour = int(parts.get("hour") or parts.get("hh") or 0)
+    ampm = (parts.get("ampm") or "").lower()
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    minute = int(parts.get("minute") or parts.get("mm") or 0)
+    second = int(parts.get("second") or parts.get("ss") or 0)
+    fraction = micros(parts.get("fraction"))
+    year_text = parts.get("year")
+    if not year_text:
+        return infer_year(month, day, hour, minute, second, fraction, tz, ctx.now, ctx.max_future_s)
+    year = int(year_text)
+    return build(
+        year + 2000 if year < 100 else year, month, day, hour, minute, second, fraction, tz
+    )
+
+
+def _month_day(parts: dict[str, str | None], day_first: bool) -> tuple[int, int]:
+    """Month and day; ``a/b/yyyy`` is month first unless the source is known to be day first
+    or ``a`` cannot be a month."""
+    name = parts.get("mon")
+    if name:
+        return MONTHS[name[:3]], int(parts["day"] or 0)
+    first = parts.get("first")
+    if first:
+        a, b = int(first), int(parts["second_part"] or 0)
+        return (b, a) if (day_first or a > 12) and b <= 12 else (a, b)
+    if parts.get("month") is None:
+        raise TimestampError("no date in the match")
+    return int(parts["month"] or 0), int(parts["day"] or 0)
+
+
+def find(text: str) -> tuple[StampLayout, re.Match[str]] | None:
+    """The candidate that matches closest to the line start (the earlier on a tie)."""
+    window = text[:SEARCH_WINDOW]
+    best: tuple[StampLayout, re.Match[str]] | None = None
+    for layout in LAYOUTS:
+        if layout.fallback and best is not None:
+            break
+        found = layout.pattern.search(window)
+        if found is None or found.start() > layout.max_offset:
+            continue
+        if best is None or found.start() < best[1].start():
+            best = (layout, found)
+            if found.start() == 0:
+                break
+    return best
+
+
+def parse_value(text: str, ctx: Context) -> Stamp:
+    """The timestamp of a captured field (declared formats): the first layout that reads it."""
+    found = find(text.strip())
+    if found is None:
+        raise TimestampError(f"no known timestamp layout in {text[:64]!r}")
+    return stamp_of(found[1].groupdict(), ctx)

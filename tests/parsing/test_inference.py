@@ -1,0 +1,209 @@
+"""Structure inference on layouts logwarden has no detector for (tests/parsing/data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from classifiers.parsing import ParseFailure, ParseOptions, infer, parse
+from classifiers.parsing.events import Context
+from classifiers.parsing.timeparse import to_iso
+
+UNSEEN = Path(__file__).parent / "data" / "unseen_layouts.tsv"
+NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
+
+
+def unseen_rows() -> list[tuple[str, str, str, str]]:
+    rows = []
+    for line in UNSEEN.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            layout, stamp, level, text = line.split("\t", 3)
+            rows.append((layout, stamp, level, text.replace("\\t", "\t")))
+    return rows
+
+
+@pytest.fixture(autouse=True)
+def fresh_layouts() -> Iterator[None]:
+    infer.forget()
+    yield
+    infer.forget()
+
+
+def _parsed(text: str, source: str = "test") -> dict:
+    result = parse(text, ParseOptions(now=NOW, source=source))
+    assert not isinstance(result, ParseFailure), result
+    return result
+
+
+def test_unseen_layouts_keep_their_time_and_level() -> None:
+    """The issue's target: >= 95% of lines keep their own time, and their level if they have one.
+
+    Each layout is its own source, as a file or topic would be.
+    """
+    rows = unseen_rows()
+    assert len({row[0] for row in rows}) >= 10
+    timed = leveled = with_level = 0
+    misses = []
+    for layout, stamp, level, text in rows:
+        event = _parsed(text, source=layout)
+        if event["@timestamp"] == stamp:
+            timed += 1
+        else:
+            misses.append((layout, "time", event["@timestamp"], stamp))
+        if level != "-":
+            with_level += 1
+            got = event.get("log", {}).get("level")
+            if got == level:
+                leveled += 1
+            else:
+                misses.append((layout, "level", got, level))
+    time_share, level_share = timed / len(rows), leveled / with_level
+    print(f"own time {timed}/{len(rows)} = {time_share:.3f}; "
+          f"level {leveled}/{with_level} = {level_share:.3f}; misses {misses}")  # fmt: skip
+    assert time_share >= 0.95, misses
+    assert level_share >= 0.95, misses
+
+
+def test_openstack_line_gets_time_pid_and_level() -> None:
+    event = _parsed(
+        "2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server "
+        '[req-38101a0b] 10.11.10.1 "GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail '
+        'HTTP/1.1" status: 200 len: 1893 time: 0.2477829'
+    )
+    assert event["@timestamp"] == "2017-05-16T00:00:00.008Z"
+    assert event["process"] == {"pid": 25746}
+    assert event["log"]["level"] == "info"
+    assert event["logwarden"]["parse"]["format"] == "inferred"
+    assert event["message"].startswith("nova.osapi_compute.wsgi.server [req-38101a0b]")
+
+
+def test_layout_is_learned_once_per_source_and_reused() -> None:
+    lines = [
+        f"2026-12-04 10:11:{second:02d},000 - app - {level} - message {second}"
+        for second, level in ((1, "INFO"), (2, "ERROR"), (3, "DEBUG"))
+    ]
+    for text in lines:
+        _parsed(text, source="app.log")
+    layouts = infer.learned("app.log")
+    assert len(layouts) == 1
+    assert layouts[0].hits == 3
+    assert layouts[0].fields == ("level",)
+    assert infer.learned("other.log") == []
+
+
+def test_sources_learn_separately() -> None:
+    _parsed("2026-12-04 10:11:12,000 - app - INFO - one", source="a")
+    _parsed("[2026-12-04 10:11:12,345] WARN [x] two", source="b")
+    assert [layout.stamp.name for layout in infer.learned("a")] == ["ISO8601"]
+    assert [layout.stamp.name for layout in infer.learned("b")] == ["ISO8601"]
+    assert infer.learned("a")[0].pattern is not infer.learned("b")[0].pattern
+
+
+def test_a_line_of_another_layout_adds_a_layout() -> None:
+    _parsed("2026-12-04 10:11:12,000 - app - INFO - one")
+    event = _parsed("1:M 04 Dec 2026 10:11:12.123 # WARNING overcommit")
+    assert event["log"]["level"] == "warning"
+    assert len(infer.learned("test")) == 2
+
+
+def test_lines_without_time_stay_unparsed() -> None:
+    event = _parsed("just some words without a date")
+    assert event["logwarden"]["parse"]["format"] == "unparsed"
+    assert infer.learned("test") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stamp", "level", "pid"),
+    [
+        ("03-17 16:13:38.811  1702  2395 D WindowManager: printFreezingDisplayLogs",
+         "2026-03-17T16:13:38.811Z", "debug", 1702),
+        ("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating",
+         "2008-11-09T20:36:15.000Z", "info", 148),
+        ("460 node-246 unix.hw state_change.unavailable 1077804742 1 Component State Change",
+         "2004-02-26T14:12:22.000Z", None, None),
+        ("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
+         "2017-12-23T22:15:29.606Z", None, None),
+    ],
+)  # fmt: skip
+def test_inference_alone_on_detector_layouts(
+    text: str, stamp: str, level: str | None, pid: int | None
+) -> None:
+    """Layouts of Loghub systems, inferred as if no detector existed (HDFS, Android, HPC...).
+
+    Not held out: these gaps were found on the shared Loghub samples and fixed.
+    """
+    ctx = Context("auto", "scrubbed", 32, UTC, NOW.timestamp(), 86_400.0, "x")
+    event = infer.parse(text, ctx)
+    assert event is not None
+    assert to_iso(event["@timestamp"], NOW.timestamp(), 86_400.0) == stamp
+    assert event.get("log", {}).get("level") == level
+    assert event.get("process", {}).get("pid") == pid
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("05/12/2026 10:11:12 x", "2026-05-12T10:11:12.000Z"),  # month first by default
+        ("25/11/2026 10:11:12 x", "2026-11-25T10:11:12.000Z"),  # 25 cannot be a month
+        ("[12.03 10:11:12] proxy.exe - open through proxy", "2026-12-03T10:11:12.000Z"),
+        ("2026.12.03 10:11:12 x", "2026-12-03T10:11:12.000Z"),
+        ("20261203-10:11:12:123|Step|30002312|onStandStepChanged", "2026-12-03T10:11:12.123Z"),
+        ("Dec 31 23:59:59 no-host-tag here", "2025-12-31T23:59:59.000Z"),  # year inference
+    ],
+)
+def test_timestamp_candidates(text: str, expected: str) -> None:
+    assert _parsed(text)["@timestamp"] == expected
+
+
+def test_host_and_program_before_the_message() -> None:
+    first = _parsed("[2026-12-04 10:11:12] web-1 app[42]: started worker")
+    second = _parsed("[2026-12-04 10:11:13] web-2 app[43]: stopped")
+    assert first["host"] == {"hostname": "web-1"} and second["host"] == {"hostname": "web-2"}
+    assert second["process"] == {"pid": 43, "name": "app"}
+    assert second["message"] == "stopped"
+    assert [layout.fields for layout in infer.learned("test")] == [("host", "pid")]
+
+
+def test_day_first_is_learned_for_the_source() -> None:
+    assert _parsed("03/11/2026 10:11:12 INFO a")["@timestamp"] == "2026-03-11T10:11:12.000Z"
+    assert _parsed("25/11/2026 10:11:12 INFO b")["@timestamp"] == "2026-11-25T10:11:12.000Z"
+    # the source writes the day first: 03/11 is now the 3rd of November
+    assert _parsed("03/11/2026 10:11:13 INFO c")["@timestamp"] == "2026-11-03T10:11:13.000Z"
+    assert _parsed("03/11/2026 10:11:14 INFO d", source="us")["@timestamp"].startswith("2026-03-11")
+
+
+def test_a_source_keeps_a_bounded_number_of_layouts() -> None:
+    lines = [
+        "2026-12-04 10:11:12 INFO a", "[2026-12-04 10:11:12] WARN b",
+        "1:M 04 Dec 2026 10:11:12.1 * c", "I1204 10:11:12.1 1 x.go:1] d",
+        "04-Dec-2026 10:11:12.1 INFO [m] e", "12/04/2026 10:11:12 f", "20261204-10:11:12:1|g|1|h",
+        "2026.12.04 10:11:12 i", "Dec  4 10:11:12 2026 (j) k", "<l> 2026-12-04T10:11:12Z m",
+    ]  # fmt: skip
+    for text in lines:
+        assert _parsed(text)["@timestamp"].startswith("2026-12-04T10:11:12")
+    assert len(infer.learned("test")) <= 8
+
+
+@pytest.mark.data
+@pytest.mark.parametrize(
+    "system",
+    ["Android", "Apache", "BGL", "HDFS", "HPC", "Hadoop", "HealthApp", "Linux", "Mac", "OpenSSH",
+     "Spark", "Windows", "Zookeeper"],
+)  # fmt: skip
+def test_inference_alone_keeps_the_own_time_of_loghub_lines(shared_data: Path, system: str) -> None:
+    """As if no detector existed: every Loghub sample line gets a time from its own text.
+
+    Not held out (the gaps this found were fixed on these samples); the held-out figure is
+    the unseen-layout set above.
+    """
+    name = "BGL_dev.log" if system == "BGL" else f"{system}_2k.log"
+    path = shared_data / "loghub" / system / name
+    if not path.exists():
+        pytest.skip(f"{path} absent")
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()[:2000]
+    ctx = Context("auto", "scrubbed", 32, UTC, NOW.timestamp(), 86_400.0, system)
+    timed = sum(infer.parse(line.strip(), ctx) is not None for line in lines if line.strip())
+    assert timed == sum(1 for line in lines if line.strip())
