@@ -27,6 +27,7 @@ from classifiers.logs.lru import Lru
 from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.taxonomy import BENIGN, label_info
 from classifiers.logs.templates import TemplateMatch, TemplateTracker, mask_for_model
+from classifiers.web.view import model_message as web_model_message
 
 _EXPLANATION_TOKENS = 3
 _MIN_OCCLUSION_DROP = 0.02
@@ -75,11 +76,24 @@ def event_message(event: Mapping[str, Any]) -> str:
     return message if isinstance(message, str) else str(message)
 
 
+def model_message(event: Mapping[str, Any]) -> str:
+    """The message as the model reads it before masking: :func:`event_message`, with a web
+    request's ordinary parameter values masked (see :mod:`classifiers.web.view` for why)."""
+    return web_model_message(event, event_message(event))
+
+
+def parser_label(event: Mapping[str, Any]) -> str | None:
+    """The label a parser pinned (``logwarden.parser.label``), or None."""
+    verdict = _field(event, "logwarden", "parser")
+    label = verdict.get("label") if isinstance(verdict, Mapping) else None
+    return label if isinstance(label, str) else None
+
+
 def model_text(event: Mapping[str, Any], masked: str | None = None) -> str:
-    """What the classifier reads: ``<process> <LEVEL>: <masked message>`` (``masked``: the
-    message already through :func:`mask_for_model`, when the caller has it)."""
+    """What the classifier reads: ``<process> <LEVEL>: <masked message>`` (``masked``:
+    :func:`model_message` already through :func:`mask_for_model`, when the caller has it)."""
     if masked is None:
-        masked = mask_for_model(event_message(event))
+        masked = mask_for_model(model_message(event))
     return with_prefix(model_prefix(event), masked)
 
 
@@ -310,6 +324,25 @@ def _is_placeholder(word: str) -> bool:
     return not any(c.isalnum() for c in _MASKS.sub("", word))
 
 
+def _pin(
+    pinned: Sequence[int | None], predictions: list[Prediction], probabilities: np.ndarray
+) -> tuple[list[Prediction], np.ndarray]:
+    """Predictions and probabilities with each pinned event's row replaced by certainty in its
+    pinned label: a parser that knows what a record means (a web request with attack evidence,
+    a Windows event id) decides its label, and the model's is used only where none does. A
+    label the model does not know is not pinned (the model's answer stands)."""
+    probabilities = probabilities.copy()  # rows may be views of cached predictions
+    predictions = list(predictions)
+    for position, index in enumerate(pinned):
+        if index is None:
+            continue
+        row = np.zeros_like(probabilities[position])
+        row[index] = 1.0
+        probabilities[position] = row
+        predictions[position] = Prediction(row, ((index, 1.0),))
+    return predictions, probabilities
+
+
 class LogScorer:
     """Template mining + cached classification + novelty + risk for batches of events."""
 
@@ -342,6 +375,7 @@ class LogScorer:
         self.rows_settled = 0
         self.label_names = list(model.label_names)
         self._labels = [label_info(name) for name in self.label_names]
+        self._label_index = {name: i for i, name in enumerate(self.label_names)}
         # About half of real messages repeat exactly (half of the Loghub samples' lines), and
         # masking them costs more than a lookup. The scorer owns this memo so that a fresh
         # scorer starts cold, as the result cache does.
@@ -352,7 +386,7 @@ class LogScorer:
         if not events:
             return []
         prefixes = [model_prefix(event) for event in events]
-        masked = [self._mask(event_message(event)) for event in events]
+        masked = [self._mask(model_message(event)) for event in events]
         texts = [with_prefix(p, m) for p, m in zip(prefixes, masked, strict=True)]
         matches = [
             self.tracker.observe_masked(m, window_key(e))
@@ -362,11 +396,14 @@ class LogScorer:
         # the GIL between model calls, and a thread busy in drain3 holds it for up to the switch
         # interval each time (measured: ~20% fewer events/s with the overlap).
         predictions, probabilities = self._predict(texts)
+        pinned = [self._label_index.get(parser_label(event) or "") for event in events]
+        if any(index is not None for index in pinned):
+            predictions, probabilities = _pin(pinned, predictions, probabilities)
         risks = self.policy.risk_scores(
             probabilities, self.label_names, np.array([m.novelty for m in matches])
         )
         explanations = (
-            self._explain(texts, prefixes, matches, probabilities, risks)
+            self._explain(texts, prefixes, matches, probabilities, risks, pinned=pinned)
             if self.explain
             else [()] * len(texts)
         )
@@ -384,19 +421,22 @@ class LogScorer:
         matches: Sequence[TemplateMatch],
         probabilities: np.ndarray,
         risks: np.ndarray,
+        *,
+        pinned: Sequence[int | None],
     ) -> list[tuple[str, ...]]:
-        """The explanation of every alerting event (empty for the others): from the explanation
-        cache, else computed once per distinct (template in model form, label) of the batch on
-        the template's first line, occluding only the template's constant words."""
+        """The explanation of every alerting event the model labelled (empty for the others: a
+        pinned label is explained by the parser's ``rule.*``): from the explanation cache, else
+        computed once per distinct (template in model form, label) of the batch on the
+        template's first line, occluding only the template's constant words."""
         keys: list[tuple[str, int] | None] = []
         found: dict[tuple[str, int], tuple[str, ...]] = {}
         pending: dict[tuple[str, int], OcclusionItem] = {}
         labels = probabilities.argmax(axis=1).tolist()
         alerts = [self.policy.is_alert(risk) for risk in risks.tolist()]
-        for text, prefix, match, row, label, alert in zip(
-            texts, prefixes, matches, probabilities, labels, alerts, strict=True
+        for text, prefix, match, row, label, alert, pin in zip(
+            texts, prefixes, matches, probabilities, labels, alerts, pinned, strict=True
         ):
-            if not alert:
+            if not alert or pin is not None:
                 keys.append(None)
                 continue
             template = with_prefix(prefix, match.text)

@@ -1,0 +1,138 @@
+"""The attack families and the small, precise rule set beside libinjection.
+
+libinjection (the detector inside ModSecurity) judges SQL injection and XSS; it misses some
+time-based and stacked SQL (``1");(select * from (select(sleep(5)))a)#``) and says nothing
+about the other families. Each rule below is Sigma-like: one documented pattern for one
+technique, matched on a decoded, lower-cased value, written so that ordinary input (names,
+addresses, free text, relative links) does not match. Every family maps to ATT&CK T1190
+(Exploit Public-Facing Application), tactic TA0001 (Initial Access).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Family:
+    """One kind of web attack as it lands in ECS ``rule.*``."""
+
+    id: str
+    rule_name: str
+
+
+SQLI = Family("sqli", "Web SQL injection attempt")
+XSS = Family("xss", "Web cross-site scripting attempt")
+TRAVERSAL = Family("path_traversal", "Web path traversal attempt")
+COMMAND = Family("command_injection", "Web command injection attempt")
+SSRF = Family("ssrf", "Web server-side request forgery attempt")
+JNDI = Family("jndi", "Web JNDI lookup (Log4Shell) attempt")
+FAMILIES: tuple[Family, ...] = (SQLI, XSS, TRAVERSAL, COMMAND, SSRF, JNDI)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named pattern for one technique of one family."""
+
+    name: str
+    family: Family
+    pattern: re.Pattern[str]
+
+
+_SHELL_COMMANDS = (
+    r"(?:cat|id|uname|whoami|wget|curl|nc|ncat|netcat|bash|sh|zsh|ping|ls|echo|sleep|rm|chmod"
+    r"|python[23]?|perl|php|ruby|ifconfig|ipconfig|netstat|ps|pwd|hostname|nslookup|dig|telnet"
+    r"|type|dir|powershell|cmd|certutil|bitsadmin|busybox|tftp|base64|env|set|ver|systeminfo)"
+)
+
+RULES: tuple[Rule, ...] = (
+    # SQL that libinjection's fingerprints miss: delays and CPU burners (blind, time-based),
+    # a second statement after a closing quote or bracket (stacked), UNION-based reads.
+    Rule(
+        "sql-time-delay",
+        SQLI,
+        re.compile(
+            r"\b(?:sleep|benchmark|pg_sleep|dbms_pipe\.receive_message)\s*\(|waitfor\s+delay\s+'"
+        ),
+    ),
+    Rule(
+        "sql-stacked-query",
+        SQLI,
+        re.compile(
+            r"['\")]\s*\)*\s*;\s*\(*\s*(?:select|drop|insert|update|delete|exec|declare|shutdown)\b"
+        ),
+    ),
+    Rule("sql-union-select", SQLI, re.compile(r"\bunion(?:\s+all|\s+distinct)?\s+\(?\s*select\b")),
+    # Script in markup: an element with an event handler or a script URL, or a script element.
+    Rule("xss-script-tag", XSS, re.compile(r"<\s*/?\s*script\b")),
+    Rule("xss-event-handler", XSS, re.compile(r"<\s*[a-z][a-z0-9]*\b[^>]*?\bon[a-z]{3,}\s*=")),
+    Rule("xss-script-url", XSS, re.compile(r"(?:^|[\s\"'=(<])(?:javascript|vbscript)\s*:")),
+    # Climbing out of the web root: two or more "../" (either slash), the "....//" and "..;/"
+    # filter evasions, a well-known sensitive file, or the servlet deployment descriptor.
+    Rule("traversal-climb", TRAVERSAL, re.compile(r"(?:\.\.[/\\]+){2,}|(?:^|[/\\])\.\.[/\\]+\.\.")),
+    Rule("traversal-dot-evasion", TRAVERSAL, re.compile(r"\.{3,}[/\\]|\.\.(?:[/\\]{2,}|;/)")),
+    Rule(
+        "traversal-sensitive-file",
+        TRAVERSAL,
+        re.compile(
+            r"(?:^|[/\\])(?:etc[/\\](?:passwd|shadow|hosts|group)|win\.ini|boot\.ini"
+            r"|proc[/\\]self[/\\]|web-inf[/\\]?web\.xml|windows[/\\]system32[/\\])"
+        ),
+    ),
+    Rule("traversal-web-inf", TRAVERSAL, re.compile(r"web-?inf\W*web\.xml")),
+    # A second command: shell substitution anywhere, or a separator (;, |, &&, ||, newline)
+    # followed by a command name; a value that starts with a separator and a word.
+    Rule("command-substitution", COMMAND, re.compile(r"`[^`]*[a-z][^`]*`|\$\([^)]*[a-z]")),
+    Rule(
+        "command-chained",
+        COMMAND,
+        re.compile(rf"(?:[;|\n]|&&)\s*{_SHELL_COMMANDS}(?:\s|$|[;|&<>]|\$\{{ifs\}})"),
+    ),
+    Rule("command-leading-separator", COMMAND, re.compile(r"^\s*(?:[;|]|&&)\s*[a-z]")),
+    Rule("command-shellshock", COMMAND, re.compile(r"\(\)\s*\{\s*:?\s*;\s*\}\s*;")),
+    Rule("command-ifs", COMMAND, re.compile(r"\$\{ifs\}|\$ifs\b")),
+    # Requests the server would make for the attacker: cloud metadata, loopback, or a URL
+    # scheme a web client never needs.
+    Rule(
+        "ssrf-internal-target",
+        SSRF,
+        re.compile(
+            r"^(?:https?|ftp)://(?:169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200"
+            r"|localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1?\]|0x7f[0-9a-f]*|2130706433)(?:[:/]|$)"
+        ),
+    ),
+    Rule(
+        "ssrf-scheme",
+        SSRF,
+        re.compile(
+            r"^(?:file|gopher|dict|ldap|tftp|jar|netdoc|php|expect|phar|data):(?://|[a-z/])"
+        ),
+    ),
+    Rule(
+        "jndi-lookup",
+        JNDI,
+        re.compile(r"\$\{jndi:(?:ldaps?|rmi|dns|iiop|https?|nis|nds|corba)\b"),
+    ),
+)
+
+# Log4Shell obfuscation: ${lower:j}, ${upper:N}, ${::-d}, ${env:X:-i} all spell one letter.
+_LOOKUP = re.compile(r"\$\{(?:lower|upper|::|[a-z]+:[^:}]*:)-?([^}]?)\}")
+
+
+def normalised(text: str) -> str:
+    """``text`` lower-cased, with Log4j's one-letter lookups resolved."""
+    text = text.lower()
+    if "${" in text:
+        previous = None
+        while previous != text:
+            previous, text = text, _LOOKUP.sub(r"\1", text)
+    return text
+
+
+def matching_rule(text: str) -> Rule | None:
+    """The first rule that matches a normalised value, or None."""
+    for rule in RULES:
+        if rule.pattern.search(text):
+            return rule
+    return None
