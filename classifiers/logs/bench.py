@@ -14,6 +14,9 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
   ``scoring_uncached_transformer_on_every_event`` turns that off. Explanations keep their own
   cache (by template and label) in every row: occlusion costs a model pass per constant word of a
   template, once;
+* ``web_evaluation``: per web attack family and for normal requests, the share the full scorer
+  flags (recall; false-positive rate for ``normal``) next to libinjection alone, on held-out
+  requests (:mod:`classifiers.logs.web_evaluation`);
 * ``heldout_systems``: per-system false-positive rate of a model trained without any Loghub
   background system (a stricter leave-one-system-out: all twelve are left out at once), when
   that model's directory exists in the training work dir;
@@ -55,6 +58,7 @@ from classifiers.logs.evaluation import (
 )
 from classifiers.logs.model import HELDOUT_MODEL, SHIPPED_LOG_MODEL, load_log_model
 from classifiers.logs.risk import RiskPolicy
+from classifiers.logs.web_evaluation import web_evaluation
 from classifiers.runtime.bundle import directory_size_mb
 
 log = logging.getLogger(__name__)
@@ -114,6 +118,7 @@ def log_figures(
     student["fp_rate_max_seen_systems"] = max(r["fp_rate"] for r in seen.values())
     student["fp_rates_seen_systems"] = seen
     figures["student_int8"] = student
+    figures["web_evaluation"] = web_evaluation(model, policy)
 
     events = parse_lines(all_system_lines())
     for name, cache_size, explain, settle in (

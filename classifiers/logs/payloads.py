@@ -19,9 +19,10 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Callable
-from urllib.parse import quote, quote_plus
 
 from faker import Faker
+
+from classifiers.web.decode import percent_encoded
 
 ENDPOINTS = (
     "/products",
@@ -274,7 +275,7 @@ def ordinary_value(rng: random.Random) -> tuple[str, str]:
 
 def _encoded_value(rng: random.Random, value: str) -> str:
     """``value`` percent-encoded as browsers send it (``+`` or ``%20`` for spaces)."""
-    return quote_plus(value) if rng.random() < 0.6 else quote(value, safe="")
+    return percent_encoded(value, "+" if rng.random() < 0.6 else "%20")
 
 
 def endpoint(rng: random.Random) -> str:
@@ -282,7 +283,7 @@ def endpoint(rng: random.Random) -> str:
     if rng.random() < 0.3:
         return rng.choice(ENDPOINTS)
     fake = _fake(rng)
-    words = [quote(fake.word().lower()) for _ in range(rng.randint(1, 3))]
+    words = [percent_encoded(fake.word().lower()) for _ in range(rng.randint(1, 3))]
     return "/" + "/".join(words) + rng.choice(_PAGE_SUFFIXES)
 
 
@@ -341,7 +342,7 @@ def command_injection(rng: random.Random) -> str:
 
 def server_side_request_forgery(rng: random.Random) -> str:
     target = rng.choice(_SSRF).format(port=rng.choice((80, 8080, 6379, 9200, 2375)))
-    return _url(rng, quote(target, safe="") if rng.random() < 0.5 else target)
+    return _url(rng, percent_encoded(target) if rng.random() < 0.5 else target)
 
 
 def cross_site_scripting(rng: random.Random) -> str:

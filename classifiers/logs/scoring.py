@@ -330,9 +330,8 @@ def _pin(
     """Predictions and probabilities with each pinned event's row replaced by certainty in its
     pinned label: a parser that knows what a record means (a web request with attack evidence,
     a Windows event id) decides its label, and the model's is used only where none does. A
-    label the model does not know is not pinned (the model's answer stands)."""
-    probabilities = probabilities.copy()  # rows may be views of cached predictions
-    predictions = list(predictions)
+    label the model does not know is not pinned (the model's answer stands). Both are the
+    batch's own (cached predictions are stacked into a new array), so they change in place."""
     for position, index in enumerate(pinned):
         if index is None:
             continue

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import libinjection
 from faker import Faker
@@ -29,6 +28,7 @@ from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.scoring import LogScorer, ProbabilityModel
 from classifiers.logs.taxonomy import BENIGN
 from classifiers.parsing import ParseFailure, parse
+from classifiers.web.decode import percent_encoded
 
 WEB_ATTACKS = Path(__file__).resolve().parents[2] / "tests" / "logs" / "web_attacks.tsv"
 #: Not the training generator's locales (classifiers.logs.payloads).
@@ -109,8 +109,8 @@ def normal_cases(count: int = 2000, seed: int = EVALUATION_SEED) -> list[list[tu
 
 def access_line(params: Sequence[tuple[str, str]], rng: random.Random) -> str:
     """An nginx combined access line requesting a page with ``params`` (URL-encoded)."""
-    encode = quote_plus if rng.random() < 0.5 else (lambda v: quote(v, safe=""))
-    query = "&".join(f"{name}={encode(value)}" for name, value in params)
+    space = "+" if rng.random() < 0.5 else "%20"
+    query = "&".join(f"{name}={percent_encoded(value, space)}" for name, value in params)
     return (
         f"203.0.113.{rng.randint(1, 254)} - - [04/Dec/2026:10:{rng.randint(10, 59)}:00 +0000] "
         f'"GET {rng.choice(_PAGES)}?{query} HTTP/1.1" {rng.choice((200, 200, 302, 404))} '
@@ -130,8 +130,9 @@ def web_evaluation(
     attacks: Sequence[WebCase] | None = None,
     normal_count: int = 2000,
 ) -> dict[str, Any]:
-    """Per family: requests, recall (flagged share) of the full scorer and of libinjection alone;
-    for normal requests the same shares are false-positive rates."""
+    """Per family: requests and the share flagged (recall; for normal requests the
+    false-positive rate) by the full scorer, by its web evidence alone and by libinjection
+    alone, with up to five lines the scorer got wrong."""
     rng = random.Random(EVALUATION_SEED)
     attack_cases = list(attacks if attacks is not None else read_web_attacks())
     cases: list[tuple[str, str, tuple[str, ...]]] = []  # family, line, values judged
@@ -149,23 +150,25 @@ def web_evaluation(
             raise ValueError(f"evaluation line did not parse: {event.reason}: {line}")
         events.append(event)
     scores = score_all(LogScorer(model, policy or RiskPolicy(), cache_size=0), events)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     missed: dict[str, list[str]] = defaultdict(list)
-    for (family, line, values), score in zip(cases, scores, strict=True):
+    for (family, line, values), event, score in zip(cases, events, scores, strict=True):
         flagged = score.label != BENIGN
         reference = any(_libinjection(value) for value in values)
         total = counts[family]
         total[0] += 1
         total[1] += flagged
         total[2] += reference
+        total[3] += "web" in event["logwarden"]
         if flagged != (family != NORMAL) and len(missed[family]) < 5:
             missed[family].append(line)
     return {
         family: {
             "requests": n,
             "flagged": round(hits / n, 4),
+            "evidence_flagged": round(evidence / n, 4),
             "libinjection_flagged": round(reference / n, 4),
             "errors": missed.get(family, []),
         }
-        for family, (n, hits, reference) in sorted(counts.items())
+        for family, (n, hits, reference, evidence) in sorted(counts.items())
     }

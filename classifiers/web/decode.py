@@ -13,13 +13,36 @@ import base64
 import binascii
 import html
 import re
-from urllib.parse import unquote, unquote_plus
 
 _URL_PASSES = 3
 # Overlong UTF-8 for "." and "/" (IIS-era traversal): unquote would turn them into U+FFFD.
 _OVERLONG = re.compile(r"%(?:c0%ae|e0%80%ae|c0%2e)|%(?:c0%af|e0%80%af|c1%9c)", re.IGNORECASE)
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_-]{16,}={0,2}")
 _MIN_PRINTABLE = 0.95
+_PERCENT = re.compile(rb"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def percent_decoded(text: str, plus_is_space: bool = True) -> str:
+    """One pass of URL decoding (invalid UTF-8 becomes U+FFFD). Written here rather than taken
+    from ``urllib.parse``: classifiers import nothing from network packages (architecture test)."""
+    if plus_is_space:
+        text = text.replace("+", " ")
+    raw = _PERCENT.sub(lambda m: bytes((int(m.group(1), 16),)), text.encode("utf-8", "replace"))
+    return raw.decode("utf-8", "replace")
+
+
+def percent_encoded(text: str, space: str = "%20") -> str:
+    """``text`` URL-encoded as a browser sends a parameter value (``space``: ``+`` or ``%20``)."""
+    out = []
+    for byte in text.encode("utf-8"):
+        if byte in _UNRESERVED:
+            out.append(chr(byte))
+        elif byte == 0x20:
+            out.append(space)
+        else:
+            out.append(f"%{byte:02X}")
+    return "".join(out)
 
 
 def _overlong(match: re.Match[str]) -> str:
@@ -30,11 +53,10 @@ def _overlong(match: re.Match[str]) -> str:
 def url_decoded(value: str, plus_is_space: bool = True) -> str:
     """``value`` URL-decoded until it stops changing (double and triple encoding included)."""
     text = _OVERLONG.sub(_overlong, value) if "%" in value else value
-    step = unquote_plus if plus_is_space else unquote
     for _ in range(_URL_PASSES):
         if "%" not in text and not (plus_is_space and "+" in text):
             break
-        decoded = step(text, errors="replace")
+        decoded = percent_decoded(text, plus_is_space)
         if decoded == text:
             break
         text = _OVERLONG.sub(_overlong, decoded) if "%" in decoded else decoded
