@@ -337,7 +337,11 @@ def command_injection(rng: random.Random) -> str:
         cmd=rng.choice(_SHELL).format(ip=ip),
         q="{q}",
     )
-    return _url(rng, _encode(rng, value))
+    # Shell words split on spaces or $IFS (SQL's /**/ is no shell space); "&" must be encoded
+    # to stay inside the value (a raw one starts the next parameter).
+    space = rng.choice(("+", "%20", "%20", "${IFS}"))
+    value = value.replace("{q}", rng.choice(("'", "%27", '"'))).replace(" ", space)
+    return _url(rng, value.replace("&", "%26"))
 
 
 def server_side_request_forgery(rng: random.Random) -> str:

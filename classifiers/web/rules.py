@@ -117,7 +117,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 # Log4Shell obfuscation: ${lower:j}, ${upper:N}, ${::-d}, ${env:X:-i} all spell one letter.
-_LOOKUP = re.compile(r"\$\{(?:lower|upper|::|[a-z]+:[^:}]*:)-?([^}]?)\}")
+_LOOKUP = re.compile(r"\$\{(?:(?:lower|upper):|::-|[a-z]+:[^:}]*:-)([^}]?)\}")
 
 
 def normalised(text: str) -> str:

@@ -4,12 +4,15 @@ fields, libinjection agreement, and what the model reads of an access line."""
 from __future__ import annotations
 
 import base64
+import random
 from urllib.parse import quote
 
 import libinjection
 import numpy as np
 import pytest
 
+from classifiers.logs import payloads
+from classifiers.logs.model import load_log_model
 from classifiers.logs.scoring import LogScorer, model_text
 from classifiers.logs.web_evaluation import normal_cases, read_web_attacks
 from classifiers.parsing import ParseFailure, parse
@@ -164,3 +167,30 @@ def test_scorer_keeps_a_pinned_label_and_leaves_the_cached_prediction_alone() ->
     first, second = scorer.score_batch([pinned, normal])
     assert (first.label, second.label) == ("intrusion_attempt", "benign")
     assert scorer.score_batch([normal])[0].label == "benign"
+
+
+def _request(target: str) -> dict:
+    path, _, query = target.partition("?")
+    return {"url": {"path": path, "query": query}} if query else {"url": {"path": path}}
+
+
+def test_generator_normal_requests_carry_no_evidence_and_its_attacks_do() -> None:
+    rng = random.Random(5)
+    normal = [payloads.benign_path(rng) for _ in range(500)]
+    assert [t for t in normal if find(_request(t)) is not None] == []
+    for family in (
+        payloads.sql_injection,
+        payloads.cross_site_scripting,
+        payloads.path_traversal,
+        payloads.command_injection,
+        payloads.server_side_request_forgery,
+    ):
+        attacks = [family(rng) for _ in range(200)]
+        missed = [t for t in attacks if find(_request(t)) is None]
+        assert len(missed) <= 4, (family.__name__, missed)
+
+
+def test_shipped_model_leaves_the_issue_normal_requests_benign() -> None:
+    scorer = LogScorer(load_log_model())
+    scores = scorer.score_batch([parsed(access_line(value)) for value in ISSUE_NORMAL])
+    assert [s.label for s in scores] == ["benign"] * len(ISSUE_NORMAL)
