@@ -64,7 +64,7 @@ def _loso_full_text(full: dict[str, Any] | None) -> str:
     return (
         _fp_table(full["fp_rates"])
         + f"\n\nWorst system: {full['fp_rate_max']:.2%} (target <= 2%). Student epochs per run:"
-        f" {', '.join(str(e) for e in epochs)} (the shipped recipe has 8)."
+        f" {', '.join(str(e) for e in epochs)} (1.2.0's recipe had 8; 1.3.0's has 4)."
         + (f" Not run: {', '.join(missing)}." if missing else "")
     )
 

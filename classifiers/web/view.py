@@ -13,15 +13,13 @@ judged after decoding by :mod:`classifiers.web.evidence`. Training reads the sam
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from classifiers.web.decode import url_decoded
+from classifiers.web.rules import is_ordinary
 
 PLACEHOLDER = "<*>"
-# Letters and digits of any script, spaces, and . , @ : / + ? ! ~ _ - ; not "..".
-_PLAIN = re.compile(r"[\w\s.,@:/+?!~-]*")
 
 
 def masked_query(query: str) -> str:
@@ -34,8 +32,7 @@ def masked_query(query: str) -> str:
             parts.append(part)
             continue
         text = url_decoded(value)
-        plain = _PLAIN.fullmatch(text) is not None and ".." not in text
-        parts.append(f"{name}={PLACEHOLDER if plain else text}")
+        parts.append(f"{name}={PLACEHOLDER if is_ordinary(text) else text}")
     return "&".join(parts)
 
 
