@@ -46,74 +46,50 @@ _SHELL_COMMANDS = (
     r"|type|dir|powershell|cmd|certutil|bitsadmin|busybox|tftp|base64|env|set|ver|systeminfo)"
 )
 
-RULES: tuple[Rule, ...] = (
+_TIME_DELAY = r"\b(?:sleep|benchmark|pg_sleep|dbms_pipe\.receive_message)\s*\(|waitfor\s+delay\s+'"
+_STACKED = r"['\")]\s*\)*\s*;\s*\(*\s*(?:select|drop|insert|update|delete|exec|declare|shutdown)\b"
+_SENSITIVE_FILE = (
+    r"(?:^|[/\\])(?:etc[/\\](?:passwd|shadow|hosts|group)|win\.ini|boot\.ini"
+    r"|proc[/\\]self[/\\]|web-inf[/\\]?web\.xml|windows[/\\]system32[/\\])"
+)
+_CHAINED = rf"(?:[;|\n]|&&)\s*{_SHELL_COMMANDS}(?:\s|$|[;|&<>]|\$\{{ifs\}})"
+_INTERNAL_TARGET = (
+    r"^(?:https?|ftp)://(?:169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200"
+    r"|localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1?\]|0x7f[0-9a-f]*|2130706433)(?:[:/]|$)"
+)
+_SCHEME = r"^(?:file|gopher|dict|ldap|tftp|jar|netdoc|php|expect|phar|data):(?://|[a-z/])"
+
+_TABLE: tuple[tuple[str, Family, str], ...] = (
     # SQL that libinjection's fingerprints miss: delays and CPU burners (blind, time-based),
     # a second statement after a closing quote or bracket (stacked), UNION-based reads.
-    Rule(
-        "sql-time-delay",
-        SQLI,
-        re.compile(
-            r"\b(?:sleep|benchmark|pg_sleep|dbms_pipe\.receive_message)\s*\(|waitfor\s+delay\s+'"
-        ),
-    ),
-    Rule(
-        "sql-stacked-query",
-        SQLI,
-        re.compile(
-            r"['\")]\s*\)*\s*;\s*\(*\s*(?:select|drop|insert|update|delete|exec|declare|shutdown)\b"
-        ),
-    ),
-    Rule("sql-union-select", SQLI, re.compile(r"\bunion(?:\s+all|\s+distinct)?\s+\(?\s*select\b")),
+    ("sql-time-delay", SQLI, _TIME_DELAY),
+    ("sql-stacked-query", SQLI, _STACKED),
+    ("sql-union-select", SQLI, r"\bunion(?:\s+all|\s+distinct)?\s+\(?\s*select\b"),
     # Script in markup: an element with an event handler or a script URL, or a script element.
-    Rule("xss-script-tag", XSS, re.compile(r"<\s*/?\s*script\b")),
-    Rule("xss-event-handler", XSS, re.compile(r"<\s*[a-z][a-z0-9]*\b[^>]*?\bon[a-z]{3,}\s*=")),
-    Rule("xss-script-url", XSS, re.compile(r"(?:^|[\s\"'=(<])(?:javascript|vbscript)\s*:")),
+    ("xss-script-tag", XSS, r"<\s*/?\s*script\b"),
+    ("xss-event-handler", XSS, r"<\s*[a-z][a-z0-9]*\b[^>]*?\bon[a-z]{3,}\s*="),
+    ("xss-script-url", XSS, r"(?:^|[\s\"'=(<])(?:javascript|vbscript)\s*:"),
     # Climbing out of the web root: two or more "../" (either slash), the "....//" and "..;/"
     # filter evasions, a well-known sensitive file, or the servlet deployment descriptor.
-    Rule("traversal-climb", TRAVERSAL, re.compile(r"(?:\.\.[/\\]+){2,}|(?:^|[/\\])\.\.[/\\]+\.\.")),
-    Rule("traversal-dot-evasion", TRAVERSAL, re.compile(r"\.{3,}[/\\]|\.\.(?:[/\\]{2,}|;/)")),
-    Rule(
-        "traversal-sensitive-file",
-        TRAVERSAL,
-        re.compile(
-            r"(?:^|[/\\])(?:etc[/\\](?:passwd|shadow|hosts|group)|win\.ini|boot\.ini"
-            r"|proc[/\\]self[/\\]|web-inf[/\\]?web\.xml|windows[/\\]system32[/\\])"
-        ),
-    ),
-    Rule("traversal-web-inf", TRAVERSAL, re.compile(r"web-?inf\W*web\.xml")),
+    ("traversal-climb", TRAVERSAL, r"(?:\.\.[/\\]+){2,}|(?:^|[/\\])\.\.[/\\]+\.\."),
+    ("traversal-dot-evasion", TRAVERSAL, r"\.{3,}[/\\]|\.\.(?:[/\\]{2,}|;/)"),
+    ("traversal-sensitive-file", TRAVERSAL, _SENSITIVE_FILE),
+    ("traversal-web-inf", TRAVERSAL, r"web-?inf\W*web\.xml"),
     # A second command: shell substitution anywhere, or a separator (;, |, &&, ||, newline)
     # followed by a command name; a value that starts with a separator and a word.
-    Rule("command-substitution", COMMAND, re.compile(r"`[^`]*[a-z][^`]*`|\$\([^)]*[a-z]")),
-    Rule(
-        "command-chained",
-        COMMAND,
-        re.compile(rf"(?:[;|\n]|&&)\s*{_SHELL_COMMANDS}(?:\s|$|[;|&<>]|\$\{{ifs\}})"),
-    ),
-    Rule("command-leading-separator", COMMAND, re.compile(r"^\s*(?:[;|]|&&)\s*[a-z]")),
-    Rule("command-shellshock", COMMAND, re.compile(r"\(\)\s*\{\s*:?\s*;\s*\}\s*;")),
-    Rule("command-ifs", COMMAND, re.compile(r"\$\{ifs\}|\$ifs\b")),
+    ("command-substitution", COMMAND, r"`[^`]*[a-z][^`]*`|\$\([^)]*[a-z]"),
+    ("command-chained", COMMAND, _CHAINED),
+    ("command-leading-separator", COMMAND, r"^\s*(?:[;|]|&&)\s*[a-z]"),
+    ("command-shellshock", COMMAND, r"\(\)\s*\{\s*:?\s*;\s*\}\s*;"),
+    ("command-ifs", COMMAND, r"\$\{ifs\}|\$ifs\b"),
     # Requests the server would make for the attacker: cloud metadata, loopback, or a URL
     # scheme a web client never needs.
-    Rule(
-        "ssrf-internal-target",
-        SSRF,
-        re.compile(
-            r"^(?:https?|ftp)://(?:169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200"
-            r"|localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1?\]|0x7f[0-9a-f]*|2130706433)(?:[:/]|$)"
-        ),
-    ),
-    Rule(
-        "ssrf-scheme",
-        SSRF,
-        re.compile(
-            r"^(?:file|gopher|dict|ldap|tftp|jar|netdoc|php|expect|phar|data):(?://|[a-z/])"
-        ),
-    ),
-    Rule(
-        "jndi-lookup",
-        JNDI,
-        re.compile(r"\$\{jndi:(?:ldaps?|rmi|dns|iiop|https?|nis|nds|corba)\b"),
-    ),
+    ("ssrf-internal-target", SSRF, _INTERNAL_TARGET),
+    ("ssrf-scheme", SSRF, _SCHEME),
+    ("jndi-lookup", JNDI, r"\$\{jndi:(?:ldaps?|rmi|dns|iiop|https?|nis|nds|corba)\b"),
+)
+RULES: tuple[Rule, ...] = tuple(
+    Rule(name, family, re.compile(pattern)) for name, family, pattern in _TABLE
 )
 
 # Log4Shell obfuscation: ${lower:j}, ${upper:N}, ${::-d}, ${env:X:-i} all spell one letter.
@@ -130,16 +106,16 @@ def normalised(text: str) -> str:
     return text
 
 
-# Letters and digits of any script, spaces, and . , @ : / + ? ! ~ _ - (not ".."): the characters
-# of names, addresses, emails, dates and URLs. SQL and markup need others (quotes, brackets,
-# operators, comment marks), so libinjection judges only values with some; the rules above still
-# read every value (an SSRF URL or "/etc/passwd" is ordinary text).
+# Letters and digits of any script, spaces, and . , @ : / + ? ! ~ _ - (not ".." nor the SQL
+# comment "--"): the characters of names, addresses, emails, dates and URLs. SQL and markup need
+# others (quotes, brackets, operators, comment marks), so libinjection judges only values with
+# some; the rules above still read every value (an SSRF URL or "/etc/passwd" is ordinary text).
 _ORDINARY = re.compile(r"[\w\s.,@:/+?!~-]*")
 
 
 def is_ordinary(text: str) -> bool:
     """True when decoded ``text`` holds only the ordinary characters above."""
-    return _ORDINARY.fullmatch(text) is not None and ".." not in text
+    return _ORDINARY.fullmatch(text) is not None and ".." not in text and "--" not in text
 
 
 # Something every rule above needs (a metacharacter, "..", or one of four words): most
