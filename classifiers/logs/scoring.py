@@ -89,6 +89,13 @@ def parser_label(event: Mapping[str, Any]) -> str | None:
     return label if isinstance(label, str) else None
 
 
+def parser_checked(event: Mapping[str, Any]) -> Sequence[str]:
+    """Labels a parser looked for and found no evidence of (``logwarden.parser.checked``)."""
+    verdict = _field(event, "logwarden", "parser")
+    checked = verdict.get("checked") if isinstance(verdict, Mapping) else None
+    return checked if isinstance(checked, list) else ()
+
+
 def model_text(event: Mapping[str, Any], masked: str | None = None) -> str:
     """What the classifier reads: ``<process> <LEVEL>: <masked message>`` (``masked``:
     :func:`model_message` already through :func:`mask_for_model`, when the caller has it)."""
@@ -375,6 +382,9 @@ class LogScorer:
         self.label_names = list(model.label_names)
         self._labels = [label_info(name) for name in self.label_names]
         self._label_index = {name: i for i, name in enumerate(self.label_names)}
+        #: The model's per-label precision thresholds, when it has them (see
+        #: :meth:`_overrule_unconfirmed`).
+        self._thresholds: Mapping[str, float] = getattr(model, "thresholds", {})
         # About half of real messages repeat exactly (half of the Loghub samples' lines), and
         # masking them costs more than a lookup. The scorer owns this memo so that a fresh
         # scorer starts cold, as the result cache does.
@@ -398,6 +408,7 @@ class LogScorer:
         pinned = [self._label_index.get(parser_label(event) or "") for event in events]
         if any(index is not None for index in pinned):
             predictions, probabilities = _pin(pinned, predictions, probabilities)
+        self._overrule_unconfirmed(events, predictions, probabilities)
         risks = self.policy.risk_scores(
             probabilities, self.label_names, np.array([m.novelty for m in matches])
         )
@@ -412,6 +423,30 @@ class LogScorer:
                 matches, predictions, risks.tolist(), explanations, strict=True
             )
         ]
+
+    def _overrule_unconfirmed(
+        self,
+        events: Sequence[Mapping[str, Any]],
+        predictions: list[Prediction],
+        probabilities: np.ndarray,
+    ) -> None:
+        """Where a parser checked for a label and found no evidence, the model's vote for it
+        counts only at or above the model's own threshold for that label (fitted on validation
+        for 95% precision); below, its probability goes to ``benign`` (in place: the arrays are
+        the batch's own)."""
+        if not self._thresholds:
+            return
+        for position, event in enumerate(events):
+            for label in parser_checked(event):
+                index = self._label_index.get(label)
+                row = probabilities[position]
+                if index is None or row.argmax() != index or row[index] >= self._thresholds[label]:
+                    continue
+                row = row.copy()
+                row[self._label_index[BENIGN]] += row[index]
+                row[index] = 0.0
+                probabilities[position] = row
+                predictions[position] = predictions_of(row[None, :])[0]
 
     def _explain(
         self,

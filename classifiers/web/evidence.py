@@ -6,7 +6,10 @@ parameters of ``http.request.referrer``. Each value is decoded (:mod:`classifier
 and judged by the rule set (:mod:`classifiers.web.rules`) and by libinjection's SQLi and XSS
 detectors. An event with evidence gets the parser-verdict contract: ``logwarden.parser.label``
 ``intrusion_attempt`` (the scorer never lowers it), ``rule.*`` naming the family, and
-``threat.*`` ATT&CK T1190 / TA0001.
+``threat.*`` ATT&CK T1190 / TA0001. One without gets ``logwarden.parser.checked:
+["intrusion_attempt"]``: the model alone then needs its validation-fitted 95%-precision
+threshold for that label (on held-out normal requests, its unsure intrusion votes, 0.5-0.8 on
+unfamiliar paths, parameter names and user agents, were the remaining false alarms).
 """
 
 from __future__ import annotations
@@ -137,11 +140,15 @@ def find(event: Mapping[str, Any]) -> Finding | None:
 
 def annotate(event: dict[str, Any]) -> Finding | None:
     """Pin ``intrusion_attempt`` on ``event`` when its request carries evidence (fields named in
-    the module docstring; an existing ``rule``/``threat`` of the source is kept)."""
+    the module docstring; an existing ``rule``/``threat`` of the source is kept); otherwise say
+    it was checked (``logwarden.parser.checked``)."""
     finding = find(event)
-    if finding is None:
-        return None
     own = event.setdefault("logwarden", {})
+    if finding is None:
+        # Looked for and not found: the scorer then takes the model's intrusion vote only at its
+        # validation-fitted precision threshold (see LogScorer).
+        own["parser"] = {"checked": [INTRUSION_LABEL]}
+        return None
     own["parser"] = {"label": INTRUSION_LABEL}
     own["web"] = {
         "family": finding.family.id,

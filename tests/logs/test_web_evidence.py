@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import random
+from typing import ClassVar
 from urllib.parse import quote
 
 import libinjection
@@ -57,7 +58,8 @@ def parsed(line: str) -> dict:
 def test_issue_normal_values_carry_no_evidence(value: str) -> None:
     event = parsed(access_line(value))
     assert find(event) is None
-    assert "parser" not in event["logwarden"] and "rule" not in event
+    assert event["logwarden"]["parser"] == {"checked": ["intrusion_attempt"]}
+    assert "rule" not in event and "threat" not in event
 
 
 @pytest.mark.parametrize(("family", "value"), ISSUE_ATTACKS)
@@ -194,3 +196,22 @@ def test_shipped_model_leaves_the_issue_normal_requests_benign() -> None:
     scorer = LogScorer(load_log_model())
     scores = scorer.score_batch([parsed(access_line(value)) for value in ISSUE_NORMAL])
     assert [s.label for s in scores] == ["benign"] * len(ISSUE_NORMAL)
+
+
+@pytest.mark.parametrize(("vote", "label"), [(0.7, "benign"), (0.95, "intrusion_attempt")])
+def test_model_intrusion_vote_without_evidence_needs_its_precision_threshold(
+    vote: float, label: str
+) -> None:
+    class Voting:
+        name, version, label_names = "stub", "0", ("benign", "intrusion_attempt")
+        thresholds: ClassVar[dict[str, float]] = {"benign": 0.5, "intrusion_attempt": 0.9}
+
+        def predict_proba(self, texts: list[str]) -> np.ndarray:
+            return np.tile(np.array([[1 - vote, vote]], dtype=np.float32), (len(texts), 1))
+
+    scorer = LogScorer(Voting())  # type: ignore[arg-type]
+    checked = parsed(access_line("gastn"))
+    unchecked = {"message": "some line the web evidence never saw"}
+    first, second = scorer.score_batch([checked, unchecked])
+    assert first.label == label and first.alert == (label != "benign")
+    assert second.label == "intrusion_attempt"  # no parser looked: the model's vote stands
