@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 from elastic_transport import ConnectionError as TransportConnectionError
@@ -25,14 +26,16 @@ from elasticsearch import (
     AuthorizationException,
     BadRequestError,
     Elasticsearch,
+    NotFoundError,
+    UnsupportedProductError,
 )
-from elasticsearch import __versionstr__ as CLIENT_VERSION  # noqa: N812
 from elasticsearch.serializer import OrjsonSerializer
 
 log = logging.getLogger(__name__)
 
 MINIMUM_VERSION = (8, 11)
 """Oldest Elasticsearch logwarden supports (data stream lifecycle, ECS 8.11 mappings)."""
+CLIENT_VERSION = version("elasticsearch")
 CLIENT_MAJOR = int(CLIENT_VERSION.split(".", 1)[0])
 _GRANTED_BY = re.compile(r"granted by the (cluster|index) privileges \[([^\]]*)\]")
 _ACTION = re.compile(r"action \[([^\]]+)\]")
@@ -56,6 +59,10 @@ class PrivilegeError(ClusterError):
 
 class UnreachableError(ClusterError):
     """Nothing answered at the URL (refused, timed out, TLS failure)."""
+
+
+class NotElasticsearchError(ClusterError):
+    """Something answered at the URL, but not Elasticsearch (a 404, another product)."""
 
 
 class VersionError(ClusterError):
@@ -168,6 +175,13 @@ def explained_errors(url: str) -> Iterator[None]:
         ) from exc
 
 
+def _answer(exc: ApiError) -> str:
+    status = exc.meta.status if exc.meta is not None else "?"
+    if isinstance(exc, UnsupportedProductError):
+        return f"HTTP {status} without the X-Elastic-Product header"
+    return f"HTTP {status}"
+
+
 def _reason(exc: ApiError) -> str:
     body = exc.body if isinstance(exc.body, Mapping) else {}
     error = body.get("error")
@@ -185,6 +199,11 @@ def check_cluster(client: Elasticsearch, url: str) -> ClusterInfo:
             if exc.error != "media_type_header_exception":
                 raise
             raise _version_error(url, _older_version(client), too_new_client=True) from exc
+        except (NotFoundError, UnsupportedProductError) as exc:
+            raise NotElasticsearchError(
+                f"{url} is not Elasticsearch ({_answer(exc)} for GET /): check "
+                "LOGWARDEN_ELASTICSEARCH_URL (the cluster's own URL, not Kibana's or a proxy path)"
+            ) from exc
     version = str(info["version"]["number"])
     parsed = _version_tuple(version)
     if parsed < MINIMUM_VERSION:

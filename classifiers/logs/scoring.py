@@ -10,10 +10,14 @@ bounded LRU, and the hit rate is reported. Explanations (occlusion on the studen
 when removed, lower the predicted label's probability most) are computed for alerts only and
 depend only on (model text, label), so they have their own bounded LRU under that key: it serves
 the lines of a template across batches even when the prediction cache is off.
+
+A parser verdict (``logwarden.parser``: a Windows event id, an IDS signature, a firewall's
+threat verdict) outranks the model: see :class:`ParserVerdict`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import threading
@@ -24,7 +28,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkabl
 import numpy as np
 
 from classifiers.logs.lru import Lru
-from classifiers.logs.risk import RiskPolicy
+from classifiers.logs.risk import RISK_STEP, RiskPolicy
 from classifiers.logs.taxonomy import BENIGN, label_info
 from classifiers.logs.templates import TemplateMatch, TemplateTracker, mask_for_model
 from classifiers.web.view import model_message as web_model_message
@@ -82,23 +86,15 @@ def model_message(event: Mapping[str, Any]) -> str:
     return web_model_message(event, event_message(event))
 
 
-def parser_label(event: Mapping[str, Any]) -> str | None:
-    """The label a parser pinned (``logwarden.parser.label``), or None."""
-    verdict = _field(event, "logwarden", "parser")
-    label = verdict.get("label") if isinstance(verdict, Mapping) else None
-    return label if isinstance(label, str) else None
-
-
-def parser_checked(event: Mapping[str, Any]) -> Sequence[str]:
-    """Labels a parser looked for and found no evidence of (``logwarden.parser.checked``)."""
-    verdict = _field(event, "logwarden", "parser")
-    checked = verdict.get("checked") if isinstance(verdict, Mapping) else None
+def checked_labels(event: Mapping[str, Any]) -> Sequence[str]:
+    """Labels a parser looked for and found no evidence of (``logwarden.checked``)."""
+    checked = _field(event, "logwarden", "checked")
     return checked if isinstance(checked, list) else ()
 
 
 def model_text(event: Mapping[str, Any], masked: str | None = None) -> str:
-    """What the classifier reads: ``<process> <LEVEL>: <masked message>`` (``masked``:
-    :func:`model_message` already through :func:`mask_for_model`, when the caller has it)."""
+    """What the classifier reads: ``<process> <LEVEL>: <masked message>`` (``masked``: the
+    message already through :func:`mask_for_model`, when the caller has it)."""
     if masked is None:
         masked = mask_for_model(model_message(event))
     return with_prefix(model_prefix(event), masked)
@@ -163,15 +159,18 @@ class LogScore:
     model_version: str
     category: list[str] = field(default_factory=list)
     type: list[str] = field(default_factory=list)
+    #: The label and alert decision are the parser's (``logwarden.parser``), not the model's.
+    pinned: bool = False
 
     def ecs_fields(self) -> dict[str, Any]:
-        """The ``logwarden.*`` and ``event.*`` fields to merge into the event document."""
+        """The ``logwarden.*`` and ``event.*`` fields to merge into the event document (a pinned
+        verdict keeps the parser's ``event.category``/``type``, which say more)."""
         event: dict[str, Any] = {
             "kind": "alert" if self.alert else "event",
             "risk_score": self.risk_score,
             "severity": self.severity,
         }
-        if self.label != BENIGN:
+        if self.label != BENIGN and not self.pinned:
             event["category"] = self.category
             event["type"] = self.type
         return {
@@ -195,6 +194,7 @@ class LogScore:
             "risk_score": self.risk_score,
             "severity": self.severity,
             "alert": self.alert,
+            "decided_by": "parser" if self.pinned else "model",
             "novelty": round(self.novelty, 4),
             "template": {"id": self.template.id, "text": self.template.text},
             "explanation": {"tokens": self.explanation, "top3": self.top3},
@@ -331,22 +331,58 @@ def _is_placeholder(word: str) -> bool:
     return not any(c.isalnum() for c in _MASKS.sub("", word))
 
 
-def _pin(
-    pinned: Sequence[int | None], predictions: list[Prediction], probabilities: np.ndarray
-) -> tuple[list[Prediction], np.ndarray]:
-    """Predictions and probabilities with each pinned event's row replaced by certainty in its
-    pinned label: a parser that knows what a record means (a web request with attack evidence,
-    a Windows event id) decides its label, and the model's is used only where none does. A
-    label the model does not know is not pinned (the model's answer stands). Both are the
-    batch's own (cached predictions are stacked into a new array), so they change in place."""
-    for position, index in enumerate(pinned):
-        if index is None:
-            continue
-        row = np.zeros_like(probabilities[position])
-        row[index] = 1.0
-        probabilities[position] = row
-        predictions[position] = Prediction(row, ((index, 1.0),))
-    return predictions, probabilities
+@dataclass(frozen=True, slots=True)
+class ParserVerdict:
+    """What the parser said about an event (``logwarden.parser``, see
+    ``classifiers.parsing.verdict``): it outranks the model. The pinned label replaces the
+    model's, the parser alone decides alert-or-signal (one failed logon must not alert however
+    sure the model is), and the vendor's ``event.severity`` is a floor for the severity."""
+
+    label: str | None
+    alert: bool
+    severity: int | None
+    reason: str
+
+    @classmethod
+    def of(cls, event: Mapping[str, Any]) -> ParserVerdict | None:
+        own = event.get("logwarden")
+        parser = own.get("parser") if isinstance(own, Mapping) else None
+        if not isinstance(parser, Mapping):
+            return None
+        label = parser.get("label")
+        severity = _field(event, "event", "severity")
+        return cls(
+            label if isinstance(label, str) else None,
+            parser.get("alert") is True,
+            severity if isinstance(severity, int) and not isinstance(severity, bool) else None,
+            str(parser.get("reason") or ""),
+        )
+
+    def pin(self, score: LogScore, policy: RiskPolicy) -> None:
+        """Overrule ``score`` where the parser knows better; never lower what it said. Without
+        a (taxonomy) label the verdict is severity-only: the model's label stands and either
+        side's alert counts."""
+        info = None
+        if self.label is not None:
+            with contextlib.suppress(KeyError):  # not a taxonomy label: treat as severity-only
+                info = label_info(self.label)
+        floor = self.severity or 0
+        if info is not None:
+            score.label = info.name
+            score.probability = 1.0  # the record says what it is; the model's view is in top3
+            score.category, score.type = list(info.ecs_category), list(info.ecs_type)
+            score.pinned = True
+            alert = self.alert
+        else:
+            alert = self.alert or score.alert
+        if alert:
+            score.risk_score = max(score.risk_score, float(floor), policy.alert_min_risk)
+            if self.reason and (info is not None or not score.explanation):
+                score.explanation = [self.reason]  # a pinned alert is explained by its rule
+        else:
+            score.risk_score = min(score.risk_score, max(0.0, policy.alert_min_risk - RISK_STEP))
+        score.alert = alert
+        score.severity = max(policy.severity(score.risk_score), floor)
 
 
 class LogScorer:
@@ -405,24 +441,26 @@ class LogScorer:
         # the GIL between model calls, and a thread busy in drain3 holds it for up to the switch
         # interval each time (measured: ~20% fewer events/s with the overlap).
         predictions, probabilities = self._predict(texts)
-        pinned = [self._label_index.get(parser_label(event) or "") for event in events]
-        if any(index is not None for index in pinned):
-            predictions, probabilities = _pin(pinned, predictions, probabilities)
         self._overrule_unconfirmed(events, predictions, probabilities)
         risks = self.policy.risk_scores(
             probabilities, self.label_names, np.array([m.novelty for m in matches])
         )
         explanations = (
-            self._explain(texts, prefixes, matches, probabilities, risks, pinned=pinned)
+            self._explain(texts, prefixes, matches, probabilities, risks)
             if self.explain
             else [()] * len(texts)
         )
-        return [
+        scores = [
             self._score(match, prediction, risk, explanation)
             for match, prediction, risk, explanation in zip(
                 matches, predictions, risks.tolist(), explanations, strict=True
             )
         ]
+        for event, score in zip(events, scores, strict=True):
+            verdict = ParserVerdict.of(event)
+            if verdict is not None:
+                verdict.pin(score, self.policy)
+        return scores
 
     def _overrule_unconfirmed(
         self,
@@ -430,14 +468,14 @@ class LogScorer:
         predictions: list[Prediction],
         probabilities: np.ndarray,
     ) -> None:
-        """Where a parser checked for a label and found no evidence, the model's vote for it
-        counts only at or above the model's own threshold for that label (fitted on validation
-        for 95% precision); below, its probability goes to ``benign`` (in place: the arrays are
-        the batch's own)."""
+        """Where a parser checked for a label and found no evidence (the web evidence on a
+        request), the model's vote for it counts only at or above the model's own threshold
+        for that label (fitted on validation for 95% precision); below, its probability goes to
+        ``benign``. In place: the arrays are the batch's own (cached rows are copied first)."""
         if not self._thresholds:
             return
         for position, event in enumerate(events):
-            for label in parser_checked(event):
+            for label in checked_labels(event):
                 index = self._label_index.get(label)
                 row = probabilities[position]
                 if index is None or row.argmax() != index or row[index] >= self._thresholds[label]:
@@ -455,22 +493,19 @@ class LogScorer:
         matches: Sequence[TemplateMatch],
         probabilities: np.ndarray,
         risks: np.ndarray,
-        *,
-        pinned: Sequence[int | None],
     ) -> list[tuple[str, ...]]:
-        """The explanation of every alerting event the model labelled (empty for the others: a
-        pinned label is explained by the parser's ``rule.*``): from the explanation cache, else
-        computed once per distinct (template in model form, label) of the batch on the
-        template's first line, occluding only the template's constant words."""
+        """The explanation of every alerting event (empty for the others): from the explanation
+        cache, else computed once per distinct (template in model form, label) of the batch on
+        the template's first line, occluding only the template's constant words."""
         keys: list[tuple[str, int] | None] = []
         found: dict[tuple[str, int], tuple[str, ...]] = {}
         pending: dict[tuple[str, int], OcclusionItem] = {}
         labels = probabilities.argmax(axis=1).tolist()
         alerts = [self.policy.is_alert(risk) for risk in risks.tolist()]
-        for text, prefix, match, row, label, alert, pin in zip(
-            texts, prefixes, matches, probabilities, labels, alerts, pinned, strict=True
+        for text, prefix, match, row, label, alert in zip(
+            texts, prefixes, matches, probabilities, labels, alerts, strict=True
         ):
-            if not alert or pin is not None:
+            if not alert:
                 keys.append(None)
                 continue
             template = with_prefix(prefix, match.text)

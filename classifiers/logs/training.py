@@ -3,8 +3,8 @@
 The corpus comes from :func:`classifiers.logs.dataset.build_corpus` (its own split: a BGL test
 part and a generated test part never trained on); training itself is the ticket machinery
 (:func:`classifiers.training.pipeline.run_training`): texts are short log lines, so the student
-reads 64 tokens for 4 epochs (10-40 minutes on a shared 2-core CPU). Since 1.3.0 no teacher is trained
-(see :func:`log_pipeline_options`). The full figures come from ``logwarden bench classifier
+reads 64 tokens for 4 epochs (10-40 minutes on a shared 2-core CPU). Since 1.3.0 no teacher is
+trained (see :func:`log_pipeline_options`). The full figures come from ``logwarden bench classifier
 --task logs``.
 
 ``logwarden train logs --leave-one-system-out`` runs the same pipeline once per Loghub system

@@ -16,7 +16,7 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
-from classifiers.runtime.backends import LogitBackend, OnnxBackend, TorchBackend
+from classifiers.runtime.backends import LogitBackend, OnnxBackend
 from classifiers.runtime.batching import encode, iter_padded, load_tokenizer
 from classifiers.runtime.bundle import (
     ONNX_FILE,
@@ -77,7 +77,8 @@ def coerce_text(value: object) -> str:
 def softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+    probabilities: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
+    return probabilities
 
 
 @dataclass
@@ -120,11 +121,13 @@ class TextClassifier:
         """
         path = Path(directory)
         metadata = ModelMetadata.read(path)
-        chosen: LogitBackend = (
-            OnnxBackend(onnx_file or require_file(path, ONNX_FILE), threads)
-            if backend == "onnx"
-            else TorchBackend(path, metadata, threads, device)
-        )
+        chosen: LogitBackend
+        if backend == "onnx":
+            chosen = OnnxBackend(onnx_file or require_file(path, ONNX_FILE), threads)
+        else:  # opt-in (model_backend=torch): needs the train extra
+            from classifiers.training.torch_backend import TorchBackend
+
+            chosen = TorchBackend(path, metadata, threads, device)
         head = None
         if metadata.tfidf_head:
             head = SparseLinearHead.load(require_file(path, metadata.tfidf_head))

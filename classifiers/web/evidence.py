@@ -6,7 +6,7 @@ parameters of ``http.request.referrer``. Each value is decoded (:mod:`classifier
 and judged by the rule set (:mod:`classifiers.web.rules`) and by libinjection's SQLi and XSS
 detectors. An event with evidence gets the parser-verdict contract: ``logwarden.parser.label``
 ``intrusion_attempt`` (the scorer never lowers it), ``rule.*`` naming the family, and
-``threat.*`` ATT&CK T1190 / TA0001. One without gets ``logwarden.parser.checked:
+``threat.*`` ATT&CK T1190 / TA0001. One without gets ``logwarden.checked:
 ["intrusion_attempt"]``: the model alone then needs its validation-fitted 95%-precision
 threshold for that label (on held-out normal requests, its unsure intrusion votes, 0.5-0.8 on
 unfamiliar paths, parameter names and user agents, were the remaining false alarms).
@@ -22,20 +22,12 @@ from typing import Any
 import libinjection
 import orjson
 
+from classifiers.parsing.verdict import HIGH, Verdict
 from classifiers.web.decode import decoded_forms
 from classifiers.web.rules import SQLI, XSS, Family, is_ordinary, matching_rule, normalised
 
 INTRUSION_LABEL = "intrusion_attempt"
 _SHOWN_CHARS = 200
-
-
-def threat() -> dict[str, Any]:
-    """ECS ``threat.*`` of every web attack (a fresh dict: events are merged into in place)."""
-    return {
-        "framework": "MITRE ATT&CK",
-        "tactic": {"id": "TA0001", "name": "Initial Access"},
-        "technique": {"id": "T1190", "name": "Exploit Public-Facing Application"},
-    }
 
 
 @dataclass(frozen=True)
@@ -139,18 +131,25 @@ def find(event: Mapping[str, Any]) -> Finding | None:
 
 
 def annotate(event: dict[str, Any]) -> Finding | None:
-    """Pin ``intrusion_attempt`` on ``event`` when its request carries evidence (fields named in
-    the module docstring; an existing ``rule``/``threat`` of the source is kept); otherwise say
-    it was checked (``logwarden.parser.checked``)."""
+    """Pin ``intrusion_attempt`` on ``event`` (a parser verdict that alerts, severity high,
+    ATT&CK T1190) when its request carries evidence, with ``rule.*`` naming the family (an
+    existing ``rule`` of the source is kept); otherwise record that it was checked
+    (``logwarden.checked``)."""
     finding = find(event)
-    own = event.setdefault("logwarden", {})
     if finding is None:
         # Looked for and not found: the scorer then takes the model's intrusion vote only at its
         # validation-fitted precision threshold (see LogScorer).
-        own["parser"] = {"checked": [INTRUSION_LABEL]}
+        event.setdefault("logwarden", {})["checked"] = [INTRUSION_LABEL]
         return None
-    own["parser"] = {"label": INTRUSION_LABEL}
-    own["web"] = {
+    Verdict(
+        INTRUSION_LABEL,
+        alert=True,
+        severity=HIGH,
+        reason=f"{finding.family.rule_name} ({finding.detector} in {finding.field})",
+        tactic="Initial Access",
+        technique="T1190 Exploit Public-Facing Application",
+    ).apply(event)
+    event["logwarden"]["web"] = {
         "family": finding.family.id,
         "field": finding.field,
         "detector": finding.detector,
@@ -165,5 +164,4 @@ def annotate(event: dict[str, Any]) -> Finding | None:
             "ruleset": "logwarden-web",
         },
     )
-    event.setdefault("threat", threat())
     return finding

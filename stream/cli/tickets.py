@@ -1,4 +1,4 @@
-"""Ticket classifier commands: ``train tickets``, ``classify tickets``, ``bench classifier``.
+"""Ticket classifier commands: ``train tickets`` and ``classify tickets``.
 
 Thin wrappers: training lives in ``classifiers.training``, serving in ``classifiers.runtime``.
 """
@@ -7,34 +7,27 @@ from __future__ import annotations
 
 import itertools
 import logging
-import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-import classifiers
-from stream.cli.apps import bench_app, classify_app, train_app
-
-if TYPE_CHECKING:
-    from classifiers.benchmark import BenchOptions, BenchRow
+from classifiers.paths import SHIPPED_TICKET_MODEL, TICKET_WORK_DIR
+from stream.cli.apps import classify_app, train_app
+from stream.cli.streams import open_input, output
 
 console = Console(stderr=True)
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "tickets"
-
-
-TICKET_MODEL_DIR = Path(classifiers.__file__).resolve().parent / "models" / "tickets"
 
 
 @train_app.command("tickets")
 def train_tickets(
     *,
-    output: Annotated[Path, typer.Option(help="Model directory to write.")] = TICKET_MODEL_DIR,
+    output: Annotated[Path, typer.Option(help="Model directory to write.")] = SHIPPED_TICKET_MODEL,
     work_dir: Annotated[
         Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
-    ] = DEFAULT_WORK_DIR,
+    ] = TICKET_WORK_DIR,
     seed: Annotated[int, typer.Option(help="Seed of the split and all training.")] = 13,
     limit: Annotated[int | None, typer.Option(help="Use only N tickets (quick runs).")] = None,
     student_epochs: Annotated[float, typer.Option(help="Student epochs.")] = 3.0,
@@ -118,7 +111,7 @@ def classify_tickets(
         ),
     ] = None,
     text: Annotated[str | None, typer.Option(help="Classify this one ticket.")] = None,
-    model: Annotated[Path, typer.Option(help="Model directory.")] = TICKET_MODEL_DIR,
+    model: Annotated[Path, typer.Option(help="Model directory.")] = SHIPPED_TICKET_MODEL,
     threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads.")] = 2,
     batch_size: Annotated[int, typer.Option(help="Tickets per model batch.")] = 64,
 ) -> None:
@@ -126,7 +119,7 @@ def classify_tickets(
     import orjson
 
     from classifiers.runtime import ModelDirError, TextClassifier
-    from classifiers.runtime.records import (
+    from classifiers.runtime.input_lines import (
         InputRecord,
         classify_records,
         looks_like_csv,
@@ -142,87 +135,10 @@ def classify_tickets(
     if text is not None:
         records: Iterable[InputRecord] = [InputRecord(0, text)]
     else:
-        handle = sys.stdin.buffer if source is None or source == "-" else _open_or_exit(source)
+        handle = open_input(source)
         first = handle.readline()
         lines = itertools.chain([first], handle)
         records = parse_csv(lines) if looks_like_csv(first) else parse_json_lines(lines)
-    out = sys.stdout.buffer
-    for result in classify_records(classifier, records):
-        out.write(orjson.dumps(result) + b"\n")
-    out.flush()
-
-
-def _open_or_exit(source: str) -> BinaryIO:
-    try:
-        return Path(source).open("rb")
-    except OSError as error:
-        console.print(f"[red]cannot read {source}: {error}[/red]")
-        raise typer.Exit(2) from error
-
-
-@bench_app.command("classifier")
-def bench_classifier(
-    *,
-    task: Annotated[str, typer.Option(help="Task whose models to compare (tickets, ...).")] = (
-        "tickets"
-    ),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
-    batch_size: Annotated[int, typer.Option(help="Items per batch.")] = 64,
-    threads: Annotated[int, typer.Option(help="Model calls side by side.")] = 2,
-    limit: Annotated[int | None, typer.Option(help="Only the first N test items.")] = None,
-    skip: Annotated[
-        list[str] | None,
-        typer.Option(help="Leave out this row (repeatable), e.g. teacher (10-15 min on 2 cores)."),
-    ] = None,
-    card: Annotated[
-        bool, typer.Option(help="Also write the figures into the shipped model's card.")
-    ] = False,
-) -> None:
-    """Quality and speed of baseline, teacher, student fp32 and student int8, in one run."""
-    import orjson
-    from rich.table import Table
-
-    from classifiers.benchmark import ROW_KEYS, BenchOptions, run_bench
-
-    logging.basicConfig(level=logging.WARNING)
-    try:
-        options = BenchOptions(
-            batch_size=batch_size, limit=limit, threads=threads, skip=tuple(skip or ())
-        )
-        rows = _log_card_rows(options) if card and task == "logs" else run_bench(task, options)
-    except (KeyError, FileNotFoundError) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from error
-    if card and task == "tickets":
-        from classifiers.runtime import ModelMetadata
-        from classifiers.training.model_card import write_model_card
-
-        metrics = ModelMetadata.read(TICKET_MODEL_DIR).metrics
-        write_model_card(TICKET_MODEL_DIR, metrics, [row.as_row() for row in rows])
-    if as_json:
-        payload = {row.model: row.metrics() for row in rows}
-        typer.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
-        return
-    table = Table(title=f"classifier benchmark: {task} (batch {batch_size}, {threads} threads)")
-    table.add_column("model")
-    columns = (*ROW_KEYS, "cpu_s_per_1k")
-    for key in columns:
-        table.add_column(key, justify="right")
-    for row in rows:
-        values = row.as_row()
-        table.add_row(row.model, *(f"{values[key]:g}" for key in columns))
-    Console().print(table)
-
-
-def _log_card_rows(options: BenchOptions) -> list[BenchRow]:
-    """Measure the shipped log model's figures once, rewrite its card with them (the training
-    report stored in its metadata supplies the rest) and return them as rows."""
-    from classifiers.logs.bench import figure_rows, log_figures
-    from classifiers.logs.model import SHIPPED_LOG_MODEL
-    from classifiers.logs.model_card import write_log_model_card
-    from classifiers.runtime import ModelMetadata
-
-    figures = log_figures(options)
-    report = ModelMetadata.read(SHIPPED_LOG_MODEL).metrics
-    write_log_model_card(SHIPPED_LOG_MODEL, report, figures=figures)
-    return figure_rows(figures)
+    with output() as out:
+        for result in classify_records(classifier, records):
+            out.write(orjson.dumps(result) + b"\n")

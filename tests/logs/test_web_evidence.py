@@ -58,23 +58,29 @@ def parsed(line: str) -> dict:
 def test_issue_normal_values_carry_no_evidence(value: str) -> None:
     event = parsed(access_line(value))
     assert find(event) is None
-    assert event["logwarden"]["parser"] == {"checked": ["intrusion_attempt"]}
+    assert event["logwarden"]["checked"] == ["intrusion_attempt"]
+    assert "parser" not in event["logwarden"]
     assert "rule" not in event and "threat" not in event
 
 
 @pytest.mark.parametrize(("family", "value"), ISSUE_ATTACKS)
 def test_issue_attacks_pin_intrusion_with_their_family(family: str, value: str) -> None:
     event = parsed(access_line(value))
-    assert event["logwarden"]["parser"] == {"label": "intrusion_attempt"}
+    verdict = event["logwarden"]["parser"]
+    assert (verdict["label"], verdict["alert"], event["event"]["severity"]) == (
+        "intrusion_attempt",
+        True,
+        73,
+    )
     assert event["logwarden"]["web"]["family"] == family
     assert event["logwarden"]["web"]["field"] == "url.query.id"
     assert event["rule"]["id"] == f"logwarden-web-{family}"
     assert event["rule"]["name"].startswith("Web ")
     assert event["threat"]["technique"] == {
-        "id": "T1190",
-        "name": "Exploit Public-Facing Application",
+        "id": ["T1190"],
+        "name": ["Exploit Public-Facing Application"],
     }
-    assert event["threat"]["tactic"] == {"id": "TA0001", "name": "Initial Access"}
+    assert event["threat"]["tactic"] == {"id": ["TA0001"], "name": ["Initial Access"]}
 
 
 @pytest.mark.parametrize(
@@ -159,7 +165,8 @@ def test_scorer_keeps_a_pinned_label_and_leaves_the_cached_prediction_alone() ->
     attack, normal = parsed(access_line("|nid")), parsed(access_line("gastn"))
     scores = scorer.score_batch([attack, normal, attack])
     assert [s.label for s in scores] == ["intrusion_attempt", "benign", "intrusion_attempt"]
-    assert scores[0].alert and scores[0].risk_score >= 47 and scores[0].explanation == []
+    assert scores[0].alert and scores[0].risk_score >= 47
+    assert scores[0].explanation[0].startswith("Web command injection attempt")
     assert not scores[1].alert
     # A pinned event and an unpinned one with the same model text: the pin must not leak
     # into the cached prediction both share.

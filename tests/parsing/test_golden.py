@@ -245,7 +245,7 @@ def test_nginx_access_combined(options: ParseOptions) -> None:
         "related": {"ip": ["203.0.113.7"], "user": ["alice"]},
         # The web evidence looked for an attack in the request and found none.
         "logwarden": {"parse": {"format": "nginx", "status": "parsed"}, "scrubbed": {"count": 0},
-                      "parser": {"checked": ["intrusion_attempt"]}},
+                      "checked": ["intrusion_attempt"]},
     }  # fmt: skip
 
 
@@ -284,7 +284,8 @@ def test_cef(options: ParseOptions) -> None:
         "msg=Worm stopped\\=done suser=bob"
     )
     assert _parsed(line, options) == {
-        **_common(line, "cef", "cef", action="blocked", code="100", severity=99),
+        **_common(line, "cef", "cef", action="blocked", code="100", severity=99,
+                  category=["network"], type=["denied"]),
         "@timestamp": "2024-03-03T10:15:01.000Z",
         "message": "Worm stopped=done",
         "observer": {"vendor": "Security", "product": "threatmanager", "version": "1.0"},
@@ -296,6 +297,8 @@ def test_cef(options: ParseOptions) -> None:
         "logwarden": {
             "parse": {"format": "cef", "status": "parsed"},
             "scrubbed": {"count": 0},
+            # a block is a signal; the vendor's severity 10 makes it an alert
+            "parser": {"label": "intrusion_attempt", "alert": True, "reason": "firewall block"},
             "cef": {
                 "version": "0", "name": "worm successfully stopped", "severity": "10",
                 "extensions": {

@@ -17,6 +17,9 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
 * ``web_evaluation``: per web attack family and for normal requests, the share the full scorer
   flags (recall; false-positive rate for ``normal``) next to libinjection alone, on held-out
   requests (:mod:`classifiers.logs.web_evaluation`);
+* ``detection_families``: Windows attack recordings per tactic (development and held-out
+  tactics), alerts per 1,000 generated ordinary Windows events, and recall / false positives
+  of the hand-written firewall and IDS set (:mod:`classifiers.logs.detection_eval`);
 * ``heldout_systems``: per-system false-positive rate of a model trained without any Loghub
   background system (a stricter leave-one-system-out: all twelve are left out at once), when
   that model's directory exists in the training work dir;
@@ -34,7 +37,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from classifiers.benchmark import BenchOptions, BenchRow, Timing, time_batches
+from benches.classifier import BenchOptions, BenchRow, Timing, time_batches
 from classifiers.logs.dataset import (
     BACKGROUND_SYSTEMS,
     LabelledLine,
@@ -43,6 +46,7 @@ from classifiers.logs.dataset import (
     build_corpus,
     texts_of,
 )
+from classifiers.logs.detection_eval import detection_figures
 from classifiers.logs.evaluation import (
     LOSO_FILE,
     LOSO_FULL_FILE,
@@ -56,13 +60,13 @@ from classifiers.logs.evaluation import (
     read_hand_labelled,
     scoring_throughput,
 )
-from classifiers.logs.model import HELDOUT_MODEL, SHIPPED_LOG_MODEL, load_log_model
+from classifiers.logs.model import HELDOUT_MODEL, load_log_model
 from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.web_evaluation import web_evaluation
+from classifiers.paths import LOG_WORK_DIR, SHIPPED_LOG_MODEL
 from classifiers.runtime.bundle import directory_size_mb
 
 log = logging.getLogger(__name__)
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
 HAND_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "logs" / "hand_labelled.tsv"
 NAN = float("nan")
 LOSO_FULL_COMMAND = "train logs --leave-one-system-out"
@@ -79,7 +83,7 @@ def all_system_lines() -> list[LabelledLine]:
 def log_figures(
     options: BenchOptions,
     model_dir: Path | None = None,
-    work_dir: Path = DEFAULT_WORK_DIR,
+    work_dir: Path = LOG_WORK_DIR,
 ) -> dict[str, dict[str, Any]]:
     """model row name -> metrics (contract keys where they apply, plus extras)."""
     directory = model_dir or SHIPPED_LOG_MODEL
@@ -137,6 +141,8 @@ def log_figures(
             "settled_share": result.settled_share,
             "load_average": round(os.getloadavg()[0], 2),
         }
+
+    figures["detection_families"] = detection_figures(model)
 
     heldout = work_dir / HELDOUT_MODEL
     if (heldout / "metadata.json").exists():
