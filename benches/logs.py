@@ -67,7 +67,7 @@ from classifiers.paths import LOG_WORK_DIR, SHIPPED_LOG_MODEL
 from classifiers.runtime.bundle import directory_size_mb
 
 log = logging.getLogger(__name__)
-HAND_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "logs" / "hand_labelled.tsv"
+HAND_LABELLED = Path(__file__).resolve().parents[1] / "tests" / "logs" / "hand_labelled.tsv"
 NAN = float("nan")
 LOSO_FULL_COMMAND = "train logs --leave-one-system-out"
 
