@@ -14,6 +14,9 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
   ``scoring_uncached_transformer_on_every_event`` turns that off. Explanations keep their own
   cache (by template and label) in every row: occlusion costs a model pass per constant word of a
   template, once;
+* ``web_evaluation``: per web attack family and for normal requests, the share the full scorer
+  flags (recall; false-positive rate for ``normal``) next to libinjection alone, on held-out
+  requests (:mod:`classifiers.logs.web_evaluation`);
 * ``detection_families``: Windows attack recordings per tactic (development and held-out
   tactics), alerts per 1,000 generated ordinary Windows events, and recall / false positives
   of the hand-written firewall and IDS set (:mod:`classifiers.logs.detection_eval`);
@@ -59,11 +62,12 @@ from classifiers.logs.evaluation import (
 )
 from classifiers.logs.model import HELDOUT_MODEL, load_log_model
 from classifiers.logs.risk import RiskPolicy
+from classifiers.logs.web_evaluation import web_evaluation
 from classifiers.paths import LOG_WORK_DIR, SHIPPED_LOG_MODEL
 from classifiers.runtime.bundle import directory_size_mb
 
 log = logging.getLogger(__name__)
-HAND_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "logs" / "hand_labelled.tsv"
+HAND_LABELLED = Path(__file__).resolve().parents[1] / "tests" / "logs" / "hand_labelled.tsv"
 NAN = float("nan")
 LOSO_FULL_COMMAND = "train logs --leave-one-system-out"
 
@@ -118,6 +122,7 @@ def log_figures(
     student["fp_rate_max_seen_systems"] = max(r["fp_rate"] for r in seen.values())
     student["fp_rates_seen_systems"] = seen
     figures["student_int8"] = student
+    figures["web_evaluation"] = web_evaluation(model, policy)
 
     events = parse_lines(all_system_lines())
     for name, cache_size, explain, settle in (

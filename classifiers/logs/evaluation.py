@@ -36,7 +36,7 @@ from classifiers.logs.dataset import (
     texts_of,
 )
 from classifiers.logs.risk import RiskPolicy
-from classifiers.logs.scoring import LogScore, LogScorer, ProbabilityModel, event_message
+from classifiers.logs.scoring import LogScore, LogScorer, ProbabilityModel, model_message
 from classifiers.logs.taxonomy import BENIGN, LABELS
 from classifiers.logs.templates import TemplateTracker
 from classifiers.parsing import ParseOptions
@@ -92,7 +92,7 @@ def bgl_alert_detection(
     )
     tracker = TemplateTracker()
     for event in parse_lines([*train, *val]):
-        tracker.observe(event_message(event), "warmup")
+        tracker.observe(model_message(event), "warmup")
     scorer = LogScorer(model, policy, tracker, explain=False)
     risks = np.array([score.risk_score for score in score_all(scorer, parse_lines(test))])
     truth = np.array([line.label != BENIGN for line in test])

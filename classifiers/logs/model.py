@@ -28,6 +28,11 @@ class RuntimeProbabilityModel:
     def label_names(self) -> Sequence[str]:
         return self.classifier.labels
 
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """Per-label probability thresholds fitted on validation for 95% precision."""
+        return {label: self.classifier.metadata.threshold(label) for label in self.label_names}
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.classifier.probabilities(texts)
 

@@ -31,6 +31,7 @@ from classifiers.logs.lru import Lru
 from classifiers.logs.risk import RISK_STEP, RiskPolicy
 from classifiers.logs.taxonomy import BENIGN, label_info
 from classifiers.logs.templates import TemplateMatch, TemplateTracker, mask_for_model
+from classifiers.web.view import model_message as web_model_message
 
 _EXPLANATION_TOKENS = 3
 _MIN_OCCLUSION_DROP = 0.02
@@ -79,11 +80,23 @@ def event_message(event: Mapping[str, Any]) -> str:
     return message if isinstance(message, str) else str(message)
 
 
+def model_message(event: Mapping[str, Any]) -> str:
+    """The message as the model reads it before masking: :func:`event_message`, with a web
+    request's ordinary parameter values masked (see :mod:`classifiers.web.view` for why)."""
+    return web_model_message(event, event_message(event))
+
+
+def checked_labels(event: Mapping[str, Any]) -> Sequence[str]:
+    """Labels a parser looked for and found no evidence of (``logwarden.checked``)."""
+    checked = _field(event, "logwarden", "checked")
+    return checked if isinstance(checked, list) else ()
+
+
 def model_text(event: Mapping[str, Any], masked: str | None = None) -> str:
     """What the classifier reads: ``<process> <LEVEL>: <masked message>`` (``masked``: the
     message already through :func:`mask_for_model`, when the caller has it)."""
     if masked is None:
-        masked = mask_for_model(event_message(event))
+        masked = mask_for_model(model_message(event))
     return with_prefix(model_prefix(event), masked)
 
 
@@ -404,6 +417,10 @@ class LogScorer:
         self.rows_settled = 0
         self.label_names = list(model.label_names)
         self._labels = [label_info(name) for name in self.label_names]
+        self._label_index = {name: i for i, name in enumerate(self.label_names)}
+        #: The model's per-label precision thresholds, when it has them (see
+        #: :meth:`_overrule_unconfirmed`).
+        self._thresholds: Mapping[str, float] = getattr(model, "thresholds", {})
         # About half of real messages repeat exactly (half of the Loghub samples' lines), and
         # masking them costs more than a lookup. The scorer owns this memo so that a fresh
         # scorer starts cold, as the result cache does.
@@ -414,7 +431,7 @@ class LogScorer:
         if not events:
             return []
         prefixes = [model_prefix(event) for event in events]
-        masked = [self._mask(event_message(event)) for event in events]
+        masked = [self._mask(model_message(event)) for event in events]
         texts = [with_prefix(p, m) for p, m in zip(prefixes, masked, strict=True)]
         matches = [
             self.tracker.observe_masked(m, window_key(e))
@@ -424,6 +441,7 @@ class LogScorer:
         # the GIL between model calls, and a thread busy in drain3 holds it for up to the switch
         # interval each time (measured: ~20% fewer events/s with the overlap).
         predictions, probabilities = self._predict(texts)
+        self._overrule_unconfirmed(events, predictions, probabilities)
         risks = self.policy.risk_scores(
             probabilities, self.label_names, np.array([m.novelty for m in matches])
         )
@@ -443,6 +461,30 @@ class LogScorer:
             if verdict is not None:
                 verdict.pin(score, self.policy)
         return scores
+
+    def _overrule_unconfirmed(
+        self,
+        events: Sequence[Mapping[str, Any]],
+        predictions: list[Prediction],
+        probabilities: np.ndarray,
+    ) -> None:
+        """Where a parser checked for a label and found no evidence (the web evidence on a
+        request), the model's vote for it counts only at or above the model's own threshold
+        for that label (fitted on validation for 95% precision); below, its probability goes to
+        ``benign``. In place: the arrays are the batch's own (cached rows are copied first)."""
+        if not self._thresholds:
+            return
+        for position, event in enumerate(events):
+            for label in checked_labels(event):
+                index = self._label_index.get(label)
+                row = probabilities[position]
+                if index is None or row.argmax() != index or row[index] >= self._thresholds[label]:
+                    continue
+                row = row.copy()
+                row[self._label_index[BENIGN]] += row[index]
+                row[index] = 0.0
+                probabilities[position] = row
+                predictions[position] = predictions_of(row[None, :])[0]
 
     def _explain(
         self,

@@ -33,6 +33,7 @@ from classifiers.parsing.registry import (
 )
 from classifiers.parsing.scrubbing import scrub
 from classifiers.parsing.timeparse import Instant, TimestampError, from_any, from_epoch, to_iso
+from classifiers.web.evidence import annotate as annotate_web_request
 
 DEFAULT_OPTIONS = ParseOptions()
 UNPARSED = "unparsed"
@@ -267,6 +268,8 @@ def _finish(
         event["logwarden"] = {"parse": parse_info, "scrubbed": {"count": count}}
     if "related" not in event and ("source" in event or "user" in event or "destination" in event):
         add_related(event)
+    if "url" in event:  # a web request, of any format: judge its decoded values
+        annotate_web_request(event)
     return event
 
 

@@ -73,12 +73,13 @@ OFF_THE_SERVING_PATH = (
     "classifiers.logs.training",
     "classifiers.logs.evaluation",
     "classifiers.logs.template_evaluation",
+    "classifiers.logs.web_evaluation",
     "classifiers.logs.model_card",
     "stream.demo",
 )
 #: Third-party and dev-only roots that serving never needs (``onnx`` is the exporter, not the
 #: ONNX Runtime): ``benches`` and ``tests`` are not even in the wheel.
-NEVER_SERVING = {"torch", "transformers", "sklearn", "onnx", "matplotlib", "benches", "tests"}
+NEVER_SERVING = {"torch", "transformers", "sklearn", "onnx", "matplotlib", "faker", "benches", "tests"}
 
 
 def _off_path(module: str) -> bool:

@@ -65,7 +65,9 @@ def test_settled_rows_are_benign_and_under_the_gate_for_the_full_model(
     classifier = model.classifier
     full = classifier.probabilities(texts)
     rows, settled = classifier.probabilities_unless_settled(texts, "benign", 0.4)
-    assert 0.3 < settled.mean() < 1.0  # most benign texts settle, the threats never do
+    # Benign texts settle, threats never do. Model 1.3.0's head settles fewer of these texts
+    # than 1.2.0's (14% against more than 30%): its web traffic is far more varied.
+    assert 0.1 < settled.mean() < 1.0
     benign = classifier.labels.index("benign")
     assert np.all(full[settled].argmax(1) == benign)
     assert np.all(full[settled, benign] > 0.4)

@@ -243,6 +243,9 @@ def test_nginx_access_combined(options: ParseOptions) -> None:
         "url": {"original": "/login?next=%2F", "path": "/login", "query": "next=%2F"},
         "user_agent": {"original": "curl/8.5.0"},
         "related": {"ip": ["203.0.113.7"], "user": ["alice"]},
+        # The web evidence looked for an attack in the request and found none.
+        "logwarden": {"parse": {"format": "nginx", "status": "parsed"}, "scrubbed": {"count": 0},
+                      "checked": ["intrusion_attempt"]},
     }  # fmt: skip
 
 
