@@ -1,6 +1,7 @@
 """One micro-batch of ``tickets.raw``: decode → classify → route to a queue topic + index.
 
-Tickets are JSON ``{id, subject, body, reporter, created}``. Confident ones go to
+Tickets are JSON ``{id, subject, body, reporter, created}`` or ``{id, text, ...}``
+(:mod:`classifiers.ticket_records`). Confident ones go to
 ``tickets.routed.<queue>``; the router sends the rest to ``tickets.routed.triage``. Every
 ticket is also indexed in ``logwarden-tickets`` under its own id, so a replay does not
 duplicate it.
@@ -18,6 +19,8 @@ import orjson
 from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind
 
+from classifiers.ticket_records import RecordError, TicketColumns, decode_json_ticket
+from classifiers.ticket_records import ticket_text as joined_text
 from connectors.bulk_sinks import BulkAction, BulkSink
 from connectors.es_assets.templates import TICKETS_INDEX, events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
@@ -30,26 +33,25 @@ from stream.stages import TicketDecision, TicketRouter
 
 tracer = trace.get_tracer("logwarden.stream.tickets")
 
-TICKET_FIELDS = ("id", "subject", "body", "reporter", "created")
+TICKET_FIELDS = ("id", "subject", "body", "text", "reporter", "created")
+#: The stream reads the same shapes as ``classify tickets``: ``text``, or ``subject``/``body``.
+STREAM_COLUMNS = TicketColumns()
 
 
 def decode_ticket(raw: bytes) -> dict[str, Any] | str:
-    """The ticket object, or a reason why this record is not a ticket."""
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        return f"invalid_json: {exc}"
-    if not isinstance(value, dict):
-        return f"invalid_ticket: expected a JSON object, got {type(value).__name__}"
-    texts = [value.get(k) for k in ("subject", "body")]
-    if not any(isinstance(text, str) and text.strip() for text in texts):
-        return "invalid_ticket: needs a non-empty subject or body"
-    return {k: value.get(k) for k in TICKET_FIELDS}
+    """The ticket object (with the ``text`` the model reads), or why this is not a ticket."""
+    decoded = decode_json_ticket(raw, 0, STREAM_COLUMNS)
+    if isinstance(decoded, RecordError):
+        return f"{decoded.kind}: {decoded.error}"
+    if not decoded.text:
+        return "invalid_ticket: the text columns are all empty"
+    fields = decoded.fields or {}
+    return {**{k: fields.get(k) for k in TICKET_FIELDS if k in fields}, "text": decoded.text}
 
 
 def ticket_text(ticket: dict[str, Any]) -> str:
-    """What the model reads: subject and body."""
-    return "\n".join(str(ticket.get(k) or "") for k in ("subject", "body")).strip()
+    """What the model reads: the ticket's text columns joined (its ``text`` once decoded)."""
+    return joined_text(ticket, STREAM_COLUMNS.text_columns(list(ticket)))
 
 
 class TicketBatchProcessor:

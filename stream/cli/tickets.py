@@ -5,7 +5,6 @@ Thin wrappers: training lives in ``classifiers.training``, serving in ``classifi
 
 from __future__ import annotations
 
-import itertools
 import logging
 import sys
 from collections.abc import Iterable
@@ -26,12 +25,16 @@ DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "tickets"
 
 
 TICKET_MODEL_DIR = Path(classifiers.__file__).resolve().parent / "models" / "tickets"
+#: Training writes here unless told otherwise: the working directory, never the package.
+DEFAULT_OUTPUT = Path("models") / "tickets"
 
 
 @train_app.command("tickets")
 def train_tickets(
     *,
-    output: Annotated[Path, typer.Option(help="Model directory to write.")] = TICKET_MODEL_DIR,
+    output: Annotated[
+        Path, typer.Option(help="Model directory to write (never the installed package's).")
+    ] = DEFAULT_OUTPUT,
     work_dir: Annotated[
         Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
     ] = DEFAULT_WORK_DIR,
@@ -65,7 +68,17 @@ def train_tickets(
     threads: Annotated[
         int, typer.Option(help="torch CPU threads (1 is fastest on a crowded CPU).")
     ] = 1,
-    data: Annotated[Path | None, typer.Option(help="tickets.csv (default: shared data).")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="CSV or JSON lines of labelled tickets (default: shared).")
+    ] = None,
+    text_column: Annotated[
+        list[str] | None,
+        typer.Option(help="Column holding ticket text (repeatable, joined in order)."),
+    ] = None,
+    label_column: Annotated[
+        str | None, typer.Option(help="Column holding the queue (default: label/queue).")
+    ] = None,
+    id_column: Annotated[str, typer.Option(help="Column holding the ticket id.")] = "id",
 ) -> None:
     """Train the ticket classifier end to end and write the model directory and card.
 
@@ -77,6 +90,7 @@ def train_tickets(
     import torch
 
     from classifiers.datasets import load_tickets
+    from classifiers.ticket_records import MissingColumnError, TicketColumns
     from classifiers.training.modeling import StudentShape
     from classifiers.training.pipeline import PipelineOptions, run_training
 
@@ -100,7 +114,19 @@ def train_tickets(
         ),
         student=replace(defaults.student, epochs=student_epochs, max_steps=student_steps),
     )
-    report = run_training(load_tickets(data), output, work_dir, options)
+    if output.resolve().is_relative_to(TICKET_MODEL_DIR.parent) and data is not None:
+        console.print(
+            f"[red]refusing to write a model trained on {data} into the installed package "
+            f"({output}); pass --output DIR[/red]"
+        )
+        raise typer.Exit(2)
+    columns = TicketColumns(tuple(text_column or ()), label_column, id_column)
+    try:
+        task = load_tickets(data, columns)
+    except (MissingColumnError, ValueError, OSError) as error:
+        console.print(f"[red]{data}: {error}[/red]")
+        raise typer.Exit(2) from error
+    report = run_training(task, output, work_dir, options)
     for name, metrics in report["models"].items():
         console.print(
             f"{name:32s} macro-F1 {metrics['macro_f1']:.4f}  acc {metrics['accuracy']:.4f}"
@@ -114,42 +140,74 @@ def classify_tickets(
     source: Annotated[
         str | None,
         typer.Argument(
-            metavar="FILE|-", help="JSON lines (text, id) or CSV with Document; - = stdin."
+            metavar="FILE|-",
+            help="JSON lines or a CSV with a header (text, or subject and body); - = stdin.",
         ),
     ] = None,
     text: Annotated[str | None, typer.Option(help="Classify this one ticket.")] = None,
-    model: Annotated[Path, typer.Option(help="Model directory.")] = TICKET_MODEL_DIR,
+    text_column: Annotated[
+        list[str] | None,
+        typer.Option(help="Column holding ticket text (repeatable, joined in order)."),
+    ] = None,
+    id_column: Annotated[str, typer.Option(help="Column holding the ticket id.")] = "id",
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Model directory (default: LOGWARDEN_TICKET_MODEL_PATH, else shipped)."),
+    ] = None,
     threads: Annotated[int, typer.Option(help="ONNX Runtime intra-op threads.")] = 2,
     batch_size: Annotated[int, typer.Option(help="Tickets per model batch.")] = 64,
 ) -> None:
-    """Print one JSON line per ticket: id, label, confidence, queue (label or triage), top3."""
+    """Print one JSON line per ticket: id, label, confidence, queue (label or triage), top3.
+
+    Exits 2 when the input lacks the text columns, 1 when some rows were unusable (each gets
+    an ``error`` line in place).
+    """
     import orjson
 
     from classifiers.runtime import ModelDirError, TextClassifier
-    from classifiers.runtime.records import (
-        InputRecord,
-        classify_records,
-        looks_like_csv,
-        parse_csv,
-        parse_json_lines,
+    from classifiers.runtime.records import classify_records
+    from classifiers.ticket_records import (
+        MissingColumnError,
+        RecordError,
+        TicketColumns,
+        TicketRecord,
+        read_tickets,
     )
 
     try:
-        classifier = TextClassifier.load(model, threads=threads, batch_size=batch_size)
+        classifier = TextClassifier.load(
+            ticket_model_dir(model), threads=threads, batch_size=batch_size
+        )
     except ModelDirError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
+    columns = TicketColumns(text=tuple(text_column or ()), id=id_column)
+    records: Iterable[TicketRecord | RecordError]
     if text is not None:
-        records: Iterable[InputRecord] = [InputRecord(0, text)]
+        records = [TicketRecord(0, text)]
     else:
         handle = sys.stdin.buffer if source is None or source == "-" else _open_or_exit(source)
-        first = handle.readline()
-        lines = itertools.chain([first], handle)
-        records = parse_csv(lines) if looks_like_csv(first) else parse_json_lines(lines)
+        records = read_tickets(handle, columns)
     out = sys.stdout.buffer
-    for result in classify_records(classifier, records):
-        out.write(orjson.dumps(result) + b"\n")
+    failed = 0
+    try:
+        for result in classify_records(classifier, records):
+            failed += "error" in result
+            out.write(orjson.dumps(result) + b"\n")
+    except MissingColumnError as error:
+        console.print(f"[red]{error}[/red] (name them with --text-column)")
+        raise typer.Exit(2) from error
     out.flush()
+    if failed:
+        console.print(f"[yellow]{failed} ticket(s) could not be read; see their error lines[/]")
+        raise typer.Exit(1)
+
+
+def ticket_model_dir(option: Path | None) -> Path:
+    """``--model``, else ``LOGWARDEN_TICKET_MODEL_PATH`` (as ``run`` reads it), else shipped."""
+    from stream.config import get_settings
+
+    return option or get_settings().ticket_model_path or TICKET_MODEL_DIR
 
 
 def _open_or_exit(source: str) -> BinaryIO:

@@ -21,8 +21,8 @@ def run_cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes
     )
 
 
-def lines(result: subprocess.CompletedProcess[bytes]) -> list[dict]:
-    assert result.returncode == 0, result.stderr.decode()
+def lines(result: subprocess.CompletedProcess[bytes], returncode: int = 0) -> list[dict]:
+    assert result.returncode == returncode, result.stderr.decode()
     return [orjson.loads(line) for line in result.stdout.splitlines()]
 
 
@@ -36,7 +36,7 @@ def test_classify_json_lines_in_order_with_ids(shipped_model: Path) -> None:
             b'{"id": 10, "text": ""}',
         ]
     )
-    out = lines(run_cli("classify", "tickets", "-", stdin=stdin))
+    out = lines(run_cli("classify", "tickets", "-", stdin=stdin), returncode=1)
     assert [row["id"] for row in out] == ["t-1", 1, 2, 9, 10]
     assert "error" in out[2]
     for row in (out[0], out[1], out[3], out[4]):
@@ -52,6 +52,34 @@ def test_classify_csv_file_and_single_text(shipped_model: Path, tmp_path: Path) 
     assert len(lines(run_cli("classify", "tickets", str(source)))) == 2
     (single,) = lines(run_cli("classify", "tickets", "--text", "need admin rights install"))
     assert single["label"] and 0 < single["confidence"] <= 1
+
+
+def test_classify_subject_body_csv_and_named_columns(shipped_model: Path, tmp_path: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text(
+        "Number,Title,Description\nINC1,Laptop,screen broken replace\nINC2,Access,"
+        '"grant access, shared folder"\n'
+    )
+    out = lines(
+        run_cli(
+            "classify", "tickets", str(source), "--text-column", "Title",
+            "--text-column", "Description", "--id-column", "Number",
+        )
+    )  # fmt: skip
+    assert [row["id"] for row in out] == ["INC1", "INC2"]
+    subject_body = tmp_path / "subject_body.csv"
+    subject_body.write_text("id,subject,body\n1,printer,toner empty\n")
+    assert lines(run_cli("classify", "tickets", str(subject_body)))[0]["id"] == "1"
+
+
+def test_classify_missing_column_is_one_line_naming_it(shipped_model: Path, tmp_path: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text("subject,body\nprinter,toner\n")
+    result = run_cli("classify", "tickets", str(source), "--text-column", "Title")
+    assert result.returncode == 2 and result.stdout == b""
+    message = result.stderr.decode()
+    assert "'Title'" in message and "columns present: subject, body" in message
+    assert "Traceback" not in message
 
 
 def test_classify_unreadable_file_is_a_clear_error(shipped_model: Path, tmp_path: Path) -> None:
