@@ -33,7 +33,9 @@ from stream.stages import TicketDecision, TicketRouter
 
 tracer = trace.get_tracer("logwarden.stream.tickets")
 
-TICKET_FIELDS = ("id", "subject", "body", "text", "reporter", "created")
+#: ``log_label``: set by the log pipeline on tickets for operational alerts (see
+#: ``Settings.incident_queues``).
+TICKET_FIELDS = ("id", "subject", "body", "text", "reporter", "created", "log_label")
 #: The stream reads the same shapes as ``classify tickets``: ``text``, or ``subject``/``body``.
 STREAM_COLUMNS = TicketColumns()
 
@@ -121,6 +123,29 @@ class TicketBatchProcessor:
     async def _classify(
         self, tickets: list[tuple[RawRecord, dict[str, Any]]], letters: list[DeadLetter]
     ) -> list[TicketDecision]:
+        """Decisions in ticket order: incident tickets by their log label, the rest by model
+        (when the model fails, its tickets are dead-lettered and dropped from ``tickets``)."""
+        incident = [self._incident_decision(ticket) for _, ticket in tickets]
+        helpdesk = [pair for pair, known in zip(tickets, incident, strict=True) if known is None]
+        modelled = await self._model_decisions(helpdesk, letters)
+        if modelled is None:
+            kept = [(pair, d) for pair, d in zip(tickets, incident, strict=True) if d is not None]
+            tickets[:] = [pair for pair, _ in kept]
+            return [decision for _, decision in kept]
+        answers = iter(modelled)
+        return [known or next(answers) for known in incident]
+
+    def _incident_decision(self, ticket: dict[str, Any]) -> TicketDecision | None:
+        """The configured queue of a ticket the log pipeline opened for an operational alert."""
+        queue = self._settings.incident_queues.get(str(ticket.get("log_label")))
+        if queue is None:
+            return None
+        return TicketDecision(label=str(ticket["log_label"]), confidence=1.0, queue=queue, top3=[])
+
+    async def _model_decisions(
+        self, tickets: list[tuple[RawRecord, dict[str, Any]]], letters: list[DeadLetter]
+    ) -> list[TicketDecision] | None:
+        """The classifier's decisions, or None when it failed (the tickets dead-lettered)."""
         if not tickets:
             return []
         texts = [ticket_text(ticket) for _, ticket in tickets]
@@ -133,8 +158,7 @@ class TicketBatchProcessor:
                 letters.extend(
                     DeadLetter(r, "classify", f"model_error: {exc!r}") for r, _ in tickets
                 )
-                tickets.clear()
-                return []
+                return None
             metrics.MODEL_SECONDS.labels(model=self._router.model_name).observe(
                 time.perf_counter() - started
             )
@@ -161,6 +185,7 @@ class TicketBatchProcessor:
                 "confidence": decision.confidence,
                 "top3": decision.top3,
                 "auto_routed": decision.auto_routed,
+                **({"triage_reason": decision.triage_reason} if decision.triage_reason else {}),
             }
             doc = {
                 "@timestamp": ticket.get("created") or now,

@@ -34,6 +34,7 @@ from classifiers.evaluation import (
     plot_reliability,
     routing_report,
 )
+from classifiers.runtime.abstention import AbstentionPolicy, training_languages
 from classifiers.runtime.batching import encode, load_tokenizer
 from classifiers.runtime.bundle import ONNX_FILE, TOKENIZER_FILE, TORCH_FILE, ModelMetadata
 from classifiers.runtime.classifier import TextClassifier, softmax
@@ -85,6 +86,8 @@ class PipelineOptions:
     include_torch_weights: bool = False
     parallel_students: bool = True
     seed_embeddings: bool = True
+    #: Write abstention checks (ticket models): the training data's languages are kept.
+    abstention: bool = False
 
     def with_seed(self, seed: int) -> PipelineOptions:
         return replace(
@@ -264,6 +267,13 @@ def _ensemble_soft_targets(
     return np.log(np.clip(np.mean(members_train, axis=0), 1e-6, 1.0)).astype(np.float32)
 
 
+def _abstention(texts: list[str]) -> dict[str, Any]:
+    """Abstention checks for a model trained on ``texts``: its languages are those of at least
+    0.5% of them (the shared tickets are English with some Romanian)."""
+    languages = tuple(training_languages(texts, min_share=0.005)) or ("en",)
+    return AbstentionPolicy(languages=languages).as_metadata()
+
+
 def run_training(
     task: TextTask,
     output_dir: Path,
@@ -367,6 +377,7 @@ def run_training(
             **split.describe(),
         },
         created=datetime.now(UTC).isoformat(timespec="seconds"),
+        abstention=_abstention(split.train.texts) if options.abstention else {},
     )
     metadata.write(output_dir)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from stream.cli import (
     core,  # noqa: F401
     logs,  # noqa: F401
+    models,  # noqa: F401
     parsing,  # noqa: F401
     pipeline,  # noqa: F401
     setup,  # noqa: F401

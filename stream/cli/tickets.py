@@ -105,6 +105,7 @@ def train_tickets(
         shape=StudentShape(student_layers, student_hidden, student_heads, student_intermediate),
         version=model_version,
         use_minilm_teacher=minilm_teacher,
+        abstention=True,
         teacher_max_length=teacher_max_length,
         teacher=replace(
             defaults.teacher,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +17,16 @@ pytestmark = [pytest.mark.slow]
 LOGWARDEN = [sys.executable, "-m", "stream.cli"]
 
 
-def run_cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+def run_cli(
+    *args: str, stdin: bytes = b"", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [*LOGWARDEN, *args], input=stdin, capture_output=True, timeout=600, check=False
+        [*LOGWARDEN, *args],
+        input=stdin,
+        capture_output=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -80,6 +89,29 @@ def test_classify_missing_column_is_one_line_naming_it(shipped_model: Path, tmp_
     message = result.stderr.decode()
     assert "'Title'" in message and "columns present: subject, body" in message
     assert "Traceback" not in message
+
+
+def test_every_command_honours_the_ticket_model_path(shipped_model: Path, tmp_path: Path) -> None:
+    custom = tmp_path / "custom"
+    shutil.copytree(shipped_model, custom)
+    metadata = orjson.loads((custom / "metadata.json").read_bytes())
+    (custom / "metadata.json").write_bytes(orjson.dumps({**metadata, "version": "9.9.9"}))
+    env = {
+        "LOGWARDEN_TICKET_MODEL_PATH": str(custom),
+        "LOGWARDEN_TICKET_QUEUES": '{"Hardware": "hw"}',
+    }
+    (tickets, logs) = orjson.loads(run_cli("models", "--json", env=env).stdout)
+    assert (tickets["version"], tickets["source"], tickets["path"]) == (
+        "9.9.9",
+        "configured",
+        str(custom),
+    )
+    assert tickets["queues"]["Hardware"] == "hw" and logs["source"] == "shipped"
+    shown = run_cli("models", "show", "tickets", env=env)
+    assert shown.returncode == 0 and b"# Model card" in shown.stdout and b"hw" in shown.stdout
+    empty = {"LOGWARDEN_TICKET_MODEL_PATH": str(tmp_path / "nothing")}
+    result = run_cli("classify", "tickets", "--text", "printer broken", env=empty)
+    assert result.returncode == 2 and str(tmp_path / "nothing").encode() in result.stderr
 
 
 def test_classify_unreadable_file_is_a_clear_error(shipped_model: Path, tmp_path: Path) -> None:
