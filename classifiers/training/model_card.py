@@ -138,6 +138,28 @@ def reproduce_command(options: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def data_lines(data: dict[str, Any] | None, sha256: str) -> str:
+    """What the model was really trained on: the data check's counts when training ran one."""
+    if not data or data.get("source") in (None, "shared"):
+        head = (
+            "- Source: `../shared/data/tickets/tickets.csv` (38,331 real IT tickets, text "
+            "lower-cased with stop\n  words removed; licence CC0)."
+        )
+    else:
+        head = f"- Source: `{data['source']}` (a team's own tickets)."
+    lines = [f"{head} SHA-256 `{sha256}`."]
+    if data:
+        queues = ", ".join(f"{k} {v}" for k, v in data["queues"].items())
+        languages = ", ".join(f"{k} {v:.1%}" for k, v in data["languages"].items())
+        lines.append(
+            f"- {data['rows']} tickets in {len(data['queues'])} queues ({queues}); "
+            f"{data['empty_texts']} empty, {data['duplicate_texts']} duplicate texts; "
+            f"languages: {languages or 'unknown'}."
+        )
+        lines.extend(f"- Data check warning: {warning}" for warning in data.get("warnings", []))
+    return "\n".join(lines)
+
+
 def write_model_card(
     directory: Path, report: dict[str, Any], bench: list[dict[str, Any]] | None = None
 ) -> Path:
@@ -155,8 +177,7 @@ for a person when it is not confident enough. Trained and reproduced by
 served by `classifiers.runtime` (ONNX Runtime + `tokenizers`, no torch).
 
 ## Data and split
-- Source: `../shared/data/tickets/tickets.csv` (38,331 real IT tickets, text lower-cased with stop
-  words removed; licence CC0). SHA-256 `{meta.training_data_sha256}`.
+{data_lines(report.get("data"), meta.training_data_sha256)}
 - Split: per-class seeded shuffle (seed {split.get("seed")}), test share {split.get("test_share")},
   validation share {split.get("val_share")}: train {split.get("train")}, validation
   {split.get("val")}, test {split.get("test")} tickets. Temperature, hybrid weight and routing

@@ -280,11 +280,14 @@ def run_training(
     work_dir: Path,
     options: PipelineOptions,
     split: TaskSplit | None = None,
+    *,
+    data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Train, export, calibrate and evaluate; write the model directory; return the report.
 
     ``split`` overrides the stratified split of ``task`` when a task needs its own (the log
-    classifier keeps a BGL test part and whole Loghub systems out of training).
+    classifier keeps a BGL test part and whole Loghub systems out of training); ``data`` (the
+    data check's findings) goes into the report and so onto the card.
     """
     torch.manual_seed(options.seed)
     if split is None:
@@ -299,6 +302,7 @@ def run_training(
         "models": {},
         "options": asdict(options),
         "hardware": training_hardware(options.teacher.device),
+        **({"data": data} if data else {}),
     }
     log.info("split %s", split.describe())
 
@@ -403,6 +407,7 @@ def run_training(
     predicted = test_probs.argmax(1)
     report["models"]["student_int8"] = classification_metrics(split.test.labels, predicted, n)
     routing = routing_report(test_probs, split.test.labels, names, metadata.thresholds)
+    report["never_routed"] = sorted(k for k, v in metadata.thresholds.items() if v > 1)
     uncalibrated = softmax(int8_test + weight * base_test)
     report.update(
         hybrid_weight=weight,

@@ -19,8 +19,10 @@ from stream.cli.apps import bench_app, classify_app, train_app
 
 if TYPE_CHECKING:
     from classifiers.benchmark import BenchOptions, BenchRow
+    from classifiers.datasets import TextTask
+    from classifiers.training.data_check import DataReport
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "tickets"
 
 
@@ -89,7 +91,7 @@ def train_tickets(
 
     import torch
 
-    from classifiers.datasets import load_tickets
+    from classifiers.datasets import load_tickets, sample_task
     from classifiers.ticket_records import MissingColumnError, TicketColumns
     from classifiers.training.modeling import StudentShape
     from classifiers.training.pipeline import PipelineOptions, run_training
@@ -127,12 +129,51 @@ def train_tickets(
     except (MissingColumnError, ValueError, OSError) as error:
         console.print(f"[red]{data}: {error}[/red]")
         raise typer.Exit(2) from error
-    report = run_training(task, output, work_dir, options)
+    checked = _checked_data(sample_task(task, limit, seed), data)
+    data_summary = {**checked.as_dict(), "source": str(data) if data else "shared"}
+    report = run_training(task, output, work_dir, options, data=data_summary)
     for name, metrics in report["models"].items():
         console.print(
             f"{name:32s} macro-F1 {metrics['macro_f1']:.4f}  acc {metrics['accuracy']:.4f}"
         )
+    routing = report["routing"]
+    console.print(
+        f"auto-routed {routing['coverage']:.1%} of test tickets at precision "
+        f"{routing['precision']:.1%} (target {report['target_precision']:.0%})"
+    )
+    for queue in report["never_routed"]:
+        console.print(
+            f"[yellow]warning: queue {queue!r} cannot auto-route (no threshold reaches the "
+            "precision target on validation): its tickets go to triage; label more of them[/]"
+        )
     console.print(f"model directory {output} (MODEL_CARD.md and plots written)")
+
+
+def _checked_data(task: TextTask, source: Path | None) -> DataReport:
+    """The data check's findings, printed; refuses (exit 2) on errors."""
+    from rich.table import Table
+
+    from classifiers.training.data_check import check_ticket_data
+
+    report = check_ticket_data(task)
+    table = Table(title=f"training data: {source or 'shared tickets'}")
+    table.add_column("queue")
+    table.add_column("tickets", justify="right")
+    for queue, count in report.queues.items():
+        table.add_row(queue, str(count))
+    console.print(table)
+    languages = ", ".join(f"{k} {v:.1%}" for k, v in report.languages.items())
+    console.print(
+        f"{report.rows} tickets, {len(report.queues)} queues, {report.empty_texts} empty, "
+        f"{report.duplicate_texts} duplicates; languages: {languages or 'unknown'}"
+    )
+    for warning in report.warnings:
+        console.print(f"[yellow]warning: {warning}[/]")
+    for error in report.errors:
+        console.print(f"[red]error: {error}[/]")
+    if report.errors:
+        raise typer.Exit(2)
+    return report
 
 
 @classify_app.command("tickets")
