@@ -44,6 +44,7 @@ from classifiers.training.model_card import write_model_card
 from classifiers.training.modeling import (
     StudentShape,
     build_student,
+    build_teacher,
     minilm_dir,
     projected_embeddings,
 )
@@ -86,6 +87,9 @@ class PipelineOptions:
     include_torch_weights: bool = False
     parallel_students: bool = True
     seed_embeddings: bool = True
+    #: A fine-tuned all-MiniLM-L6-v2 state dict (a GPU run on this split) shipped as the
+    #: transformer instead of a student; None trains the students.
+    encoder_weights: str | None = None
     #: Write abstention checks (ticket models): the training data's languages are kept.
     abstention: bool = False
 
@@ -274,6 +278,60 @@ def _abstention(texts: list[str]) -> dict[str, Any]:
     return AbstentionPolicy(languages=languages).as_metadata()
 
 
+def _imported_encoder(weights: Path, n_labels: int) -> torch.nn.Module:
+    """A MiniLM fine-tuned elsewhere (a GPU run on the same split), fp16 weights accepted."""
+    model = build_teacher(n_labels)
+    state = torch.load(weights, map_location="cpu")
+    model.load_state_dict({key: value.float() for key, value in state.items()})
+    return model.eval()
+
+
+def _best_student(  # noqa: PLR0917 (one call site, the pipeline's own state)
+    split: TaskSplit,
+    ids: dict[str, list[list[int]]],
+    baseline_scores: tuple[np.ndarray, np.ndarray],
+    options: PipelineOptions,
+    work_dir: Path,
+    data_key: str,
+    report: dict[str, Any],
+) -> torch.nn.Module:
+    """Train the plain (and distilled) student; the better hybrid on validation ships."""
+    n = len(split.train.label_names)
+    base_val, base_test = baseline_scores
+    students: dict[str, torch.nn.Module]
+    if options.distilled_student:
+        soft = _ensemble_soft_targets(
+            split,
+            (base_val, base_test),
+            work_dir=work_dir,
+            options=options,
+            data_key=data_key,
+            report=report,
+        )
+        plain, distilled = _train_students(split, ids["train"], options, soft, work_dir)
+        students = {"student_plain": plain, "student_distilled": distilled}
+    else:
+        plain = _student("plain", split, ids["train"], options, soft=None, work_dir=work_dir)
+        students = {"student_plain": plain}
+    # Ship whichever student makes the better hybrid on validation (never on test).
+    hybrid_val_f1: dict[str, float] = {}
+    for name, model in students.items():
+        logits = predict_logits(model, ids["test"])
+        report["models"][name] = classification_metrics(split.test.labels, logits.argmax(1), n)
+        val_logits = predict_logits(model, ids["val"])
+        weight = _best_hybrid_weight(val_logits, base_val, split.val.labels, n)
+        hybrid_val_f1[name] = classification_metrics(
+            split.val.labels, (val_logits + weight * base_val).argmax(1), n
+        )["macro_f1"]
+        log.info(
+            "%s test %s, hybrid val macro-F1 %s", name, report["models"][name], hybrid_val_f1[name]
+        )
+    selected = max(hybrid_val_f1, key=lambda key: (hybrid_val_f1[key], key == "student_distilled"))
+    shipped = students[selected]
+    report.update(selected_student=selected, hybrid_val_macro_f1=hybrid_val_f1)
+    return shipped
+
+
 def run_training(
     task: TextTask,
     output_dir: Path,
@@ -313,42 +371,24 @@ def run_training(
     head = baseline.to_head(names)
     base_val, base_test = head.decision(split.val.texts), head.decision(split.test.texts)
     report["models"]["baseline"] = classification_metrics(split.test.labels, base_test.argmax(1), n)
+    svc = train_baseline(split.train.texts, split.train.labels, "svc", seed=options.seed)
+    report["models"]["baseline_svc"] = classification_metrics(
+        split.test.labels, svc.predict(split.test.texts), n
+    )
     log.info("baseline %s", report["models"]["baseline"])
     # Students: the same shape with and without the teacher (or the plain one alone).
     tokenizer_path = minilm_dir() / TOKENIZER_FILE
     tokenizer = load_tokenizer(tokenizer_path, options.max_length)
     ids = {part: encode(tokenizer, getattr(split, part).texts) for part in ("train", "val", "test")}
-    students: dict[str, torch.nn.Module]
-    if options.distilled_student:
-        soft = _ensemble_soft_targets(
-            split,
-            (base_val, base_test),
-            work_dir=work_dir,
-            options=options,
-            data_key=data_key,
-            report=report,
-        )
-        plain, distilled = _train_students(split, ids["train"], options, soft, work_dir)
-        students = {"student_plain": plain, "student_distilled": distilled}
+    if options.encoder_weights:
+        shipped = _imported_encoder(Path(options.encoder_weights), n)
+        report.update(selected_student=f"imported encoder {Path(options.encoder_weights).name}")
+        architecture: dict[str, Any] = {"kind": "teacher", "base": "all-MiniLM-L6-v2"}
     else:
-        plain = _student("plain", split, ids["train"], options, soft=None, work_dir=work_dir)
-        students = {"student_plain": plain}
-    # Ship whichever student makes the better hybrid on validation (never on test).
-    hybrid_val_f1: dict[str, float] = {}
-    for name, model in students.items():
-        logits = predict_logits(model, ids["test"])
-        report["models"][name] = classification_metrics(split.test.labels, logits.argmax(1), n)
-        val_logits = predict_logits(model, ids["val"])
-        weight = _best_hybrid_weight(val_logits, base_val, split.val.labels, n)
-        hybrid_val_f1[name] = classification_metrics(
-            split.val.labels, (val_logits + weight * base_val).argmax(1), n
-        )["macro_f1"]
-        log.info(
-            "%s test %s, hybrid val macro-F1 %s", name, report["models"][name], hybrid_val_f1[name]
+        shipped = _best_student(
+            split, ids, (base_val, base_test), options, work_dir, data_key, report
         )
-    selected = max(hybrid_val_f1, key=lambda key: (hybrid_val_f1[key], key == "student_distilled"))
-    shipped = students[selected]
-    report.update(selected_student=selected, hybrid_val_macro_f1=hybrid_val_f1)
+        architecture = {"kind": "student", "shape": asdict(options.shape), "vocab_size": 30522}
 
     # Export, quantise, and build the model directory.
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -360,19 +400,14 @@ def run_training(
     if options.include_torch_weights:
         torch.save(shipped.state_dict(), output_dir / TORCH_FILE)
     metadata = ModelMetadata(
-        name=f"{task.name}-student",
+        name=f"{task.name}-{'minilm' if options.encoder_weights else 'student'}",
         task=task.name,
         version=options.version,
         training_data_sha256=task.data_hash,
         labels=names,
         max_length=options.max_length,
         tfidf_head=TFIDF_HEAD_FILE,
-        architecture={
-            "kind": "student",
-            "shape": asdict(options.shape),
-            "vocab_size": 30522,
-            "quantisation": "onnxruntime dynamic int8 (weights)",
-        },
+        architecture={**architecture, "quantisation": "onnxruntime dynamic int8 (weights)"},
         transformer_margin_bounds=transformer_margin_bounds(shipped),
         split={
             "seed": options.seed,

@@ -81,6 +81,13 @@ def train_tickets(
         str | None, typer.Option(help="Column holding the queue (default: label/queue).")
     ] = None,
     id_column: Annotated[str, typer.Option(help="Column holding the ticket id.")] = "id",
+    encoder_weights: Annotated[
+        Path | None,
+        typer.Option(
+            help="Ship this fine-tuned all-MiniLM-L6-v2 state dict (a GPU run on the same split, "
+            "see docs/tickets.md) as the transformer instead of training a student."
+        ),
+    ] = None,
 ) -> None:
     """Train the ticket classifier end to end and write the model directory and card.
 
@@ -108,6 +115,7 @@ def train_tickets(
         version=model_version,
         use_minilm_teacher=minilm_teacher,
         abstention=True,
+        encoder_weights=str(encoder_weights) if encoder_weights else None,
         teacher_max_length=teacher_max_length,
         teacher=replace(
             defaults.teacher,
