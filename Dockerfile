@@ -29,7 +29,7 @@ RUN /opt/logwarden/bin/pip install --upgrade pip \
     && LOGWARDEN_COMPILE_PARSER=1 /opt/logwarden/bin/pip install . \
     && /opt/logwarden/bin/python -m compileall -q /opt/logwarden/lib \
     && /opt/logwarden/bin/logwarden --help > /dev/null \
-    && cd / && /opt/logwarden/bin/python -c "from classifiers.parsing.bench import parser_build as b; assert b() == 'mypyc', b()"
+    && cd / && /opt/logwarden/bin/python -c "from classifiers.parsing import parser_build as b; assert b() == 'mypyc', b()"
 
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="logwarden" \

@@ -13,7 +13,8 @@ from setuptools import setup
 
 # The modules of classifiers/parsing that mypyc compiles (bench.py and __init__.py stay Python).
 PARSER_MODULES = (
-    "model",
+    "events",
+    "options",
     "timeparse",
     "fields",
     "scrubbing",

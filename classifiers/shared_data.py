@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: Declared as the ``shared_data`` setting (stream.config.Settings, which this package cannot
+#: import: classifiers never depend on stream), read here where the data is loaded.
 ENV_VAR = "LOGWARDEN_SHARED_DATA"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 

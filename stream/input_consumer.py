@@ -28,11 +28,10 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
-from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 from mode import Service
 
-from stream.app import broker_credentials
 from stream.config import Settings
+from stream.connections import kafka_connection
 from stream.metrics import CONSUMER_LAG
 from stream.records import RawRecord
 
@@ -68,22 +67,16 @@ def raw_record(record: Any) -> RawRecord:
 
 
 def consumer_options(settings: Settings) -> dict[str, Any]:
-    """aiokafka keyword arguments: group, timeouts and credentials as the Faust app has them."""
-    session = settings.kafka_session_timeout_s
+    """aiokafka keyword arguments: the shared connection and timeouts, plus this group's reading."""
     return {
-        "bootstrap_servers": settings.bootstrap_servers,
+        **kafka_connection(settings).aiokafka_options(),
         "group_id": settings.app_id,
         "client_id": f"{settings.app_id}-inputs",
         "enable_auto_commit": False,
         "auto_offset_reset": "earliest",
-        "session_timeout_ms": int(session * 1000),
-        "heartbeat_interval_ms": int(max(0.3, min(3.0, session / 10)) * 1000),
-        "rebalance_timeout_ms": int(session * 1000),
         "fetch_max_wait_ms": FETCH_MAX_WAIT_MS,
         "max_partition_fetch_bytes": MAX_PARTITION_FETCH_BYTES,
         "fetch_max_bytes": 4 * MAX_PARTITION_FETCH_BYTES,
-        "request_timeout_ms": int(max(40.0, session + 5) * 1000),
-        **credentials_to_aiokafka_auth(broker_credentials(settings)),
     }
 
 

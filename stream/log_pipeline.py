@@ -2,7 +2,8 @@
 
 The batch is the unit of work and of acknowledgement: ``process`` returns only when every
 record of the batch is either acknowledged by the sink or in the dead-letter topic, and any
-ticket it opened is on ``tickets.raw``. The Faust agent commits the batch's offsets after that.
+ticket it opened is on ``tickets.raw``. The input consumer (``stream.input_consumer``, plain
+aiokafka, not a Faust agent) commits the batch's offsets after that.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Link, Span, SpanKind
 
 from classifiers.logs.scoring import merge_fields
+from classifiers.logs.taxonomy import OPERATIONAL_LABELS
 from connectors.bulk_sinks import BulkAction, BulkSink
 from connectors.es_assets.templates import alerts_stream, events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
@@ -40,9 +42,6 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("logwarden.stream.logs")
 
 _T = TypeVar("_T")
-
-#: Alert labels that are IT-operations incidents: they also open a ticket for the right queue.
-OPERATIONAL_LABELS = frozenset({"hardware_fault", "storage", "network", "service_failure"})
 
 
 def scrubbed_count(event: dict[str, Any]) -> int:

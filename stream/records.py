@@ -1,4 +1,4 @@
-"""The record types that flow between the Faust agents and the pipeline stages."""
+"""The record types that flow from the input consumer through the pipeline stages."""
 
 from __future__ import annotations
 

@@ -32,14 +32,25 @@ from connectors.bulk_sinks import (
     ElasticsearchBulkSink,
     NdjsonBulkSink,
 )
-from connectors.elasticsearch import ElasticsearchConnection
+from connectors.elasticsearch import (
+    ClusterError,
+    ElasticsearchConnection,
+    UnreachableError,
+    build_client,
+    check_cluster,
+)
 from connectors.es_assets.templates import alerts_stream
-from connectors.kafka import ensure_topics
+from connectors.kafka import BrokersUnreachableError, ensure_topics, wait_for_brokers
 from connectors.telemetry import configure_json_logging, configure_tracing, trace_fields
 from stream.app import Readiness, attach_probes, create_app
-from stream.components import Components, load_components, template_state_path
+from stream.components import (
+    ComponentError,
+    Components,
+    load_components,
+    template_state_path,
+)
 from stream.config import Settings
-from stream.connections import kafka_connection
+from stream.connections import elasticsearch_connection, kafka_connection
 from stream.detections import DetectionRules, register_detections
 from stream.input_consumer import InputConsumer
 from stream.log_pipeline import LogBatchProcessor
@@ -55,21 +66,23 @@ EXIT_GRACE_EXCEEDED = 75
 SNAPSHOT_INTERVAL_S = 120.0
 #: Container allocations between young-generation collections (CPython's default is 700).
 GC_YOUNG_THRESHOLD = 50_000
+#: How long a starting worker waits for a Kafka broker before it gives up with one line.
+KAFKA_START_TIMEOUT_S = 10.0
 
 
-def elasticsearch_connection(settings: Settings) -> ElasticsearchConnection:
-    """Plain connection values for the Elasticsearch sink."""
-    assert settings.elasticsearch_url is not None
-    api_key = settings.elasticsearch_api_key
-    password = settings.elasticsearch_password
-    return ElasticsearchConnection(
-        url=settings.elasticsearch_url,
-        api_key=api_key.get_secret_value() if api_key else None,
-        username=settings.elasticsearch_username,
-        password=password.get_secret_value() if password else None,
-        ca_file=str(settings.elasticsearch_ca_file) if settings.elasticsearch_ca_file else None,
-        verify_certs=settings.elasticsearch_verify_certs,
-    )
+def check_elasticsearch(connection: ElasticsearchConnection) -> None:
+    """``GET /`` once at start: a URL that is not Elasticsearch, refused credentials or a too
+    old cluster stop the worker with one line; an unreachable one only warns (the sink
+    retries, and the cluster may be starting too)."""
+    client = build_client(connection, max_retries=0)
+    try:
+        check_cluster(client, connection.url)
+    except UnreachableError as exc:
+        log.warning("%s; starting anyway, the sink retries", exc)
+    except ClusterError as exc:
+        raise ComponentError(str(exc)) from exc
+    finally:
+        client.close()
 
 
 def build_sink(settings: Settings) -> BulkSink:
@@ -189,12 +202,19 @@ def build_worker(
 ) -> GracefulWorker:
     """Everything ``logwarden run`` starts, assembled but not yet running."""
     readiness = Readiness()
+    connection = kafka_connection(settings)
+    try:  # before loading the models: an unreachable cluster is the commonest first mistake
+        wait_for_brokers(connection, KAFKA_START_TIMEOUT_S)
+    except BrokersUnreachableError as exc:
+        raise ComponentError(str(exc)) from exc
+    if settings.elasticsearch_url:
+        check_elasticsearch(elasticsearch_connection(settings))
     components = components or load_components(settings)
     readiness.models = True
     readiness.details["log_model"] = components.scorer.model_version
     readiness.details["ticket_model"] = components.router.model_version
     ensure_topics(
-        kafka_connection(settings),
+        connection,
         pipeline_topics(settings, components.router.queues(), DetectionRules().topic),
         replication_factor=settings.topic_replicas,
     )

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from classifiers.shared_data import shared_data_dir
-from connectors.es_test_server import ElasticsearchTestServer
 from connectors.kafka import KafkaConnection
 from connectors.local_broker import LocalBroker
+from tests.doubles.es_server import ElasticsearchTestServer
 
 TEST_SESSION_TIMEOUT_S = 5.0
 _BROKERS: list[LocalBroker] = []
@@ -69,7 +69,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 # --- Elasticsearch test double ------------------------------------------------------------
 # A wire-level test double of the Elasticsearch REST API (not Elasticsearch); see
-# connectors/es_test_server.py for what it interprets and which faults it can inject.
+# tests/doubles/es_server.py for what it interprets and which faults it can inject.
 
 
 @pytest.fixture

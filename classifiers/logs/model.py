@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
+from classifiers.paths import SHIPPED_LOG_MODEL
 from classifiers.runtime import TextClassifier
 
 #: The shipped, quantised log model inside the package.
-SHIPPED_LOG_MODEL = Path(__file__).resolve().parent.parent / "models" / "logs"
 #: Folder (inside the training work dir) of the model trained without Loghub background systems.
 HELDOUT_MODEL = "heldout-systems-model"
 

@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from classifiers.benchmark import BenchOptions
-from classifiers.logs.bench import DEFAULT_WORK_DIR, log_figures
 from classifiers.logs.dataset import BGL_TAG_LABELS
 from classifiers.logs.taxonomy import TAXONOMY
 from classifiers.runtime.bundle import ModelMetadata, directory_size_mb
@@ -239,13 +237,11 @@ full model.
 def write_log_model_card(
     directory: Path,
     report: dict[str, Any],
-    work_dir: Path = DEFAULT_WORK_DIR,
-    figures: dict[str, dict[str, Any]] | None = None,
+    figures: dict[str, dict[str, Any]],
 ) -> Path:
     """Store every figure in ``metadata.json`` and write ``MODEL_CARD.md``; the figures are
-    measured here unless given (``logwarden bench classifier --task logs --card`` measured them
-    for the shipped model)."""
-    figures = figures or log_figures(BenchOptions(), directory, work_dir)
+    measured by the benchmark harness (``benches.logs.log_figures``: ``train logs`` and
+    ``bench classifier --task logs --card`` call it), so training code never imports it."""
     loso = figures.get("leave_one_system_out")
     meta = ModelMetadata.read(directory)
     meta.metrics = {**meta.metrics, "log_figures": figures}

@@ -150,6 +150,8 @@ TAXONOMY: tuple[LogLabel, ...] = (
 
 LABELS: tuple[str, ...] = tuple(label.name for label in TAXONOMY)
 BENIGN = "benign"
+#: Labels of IT-operations incidents rather than security ones: their alerts also open a ticket.
+OPERATIONAL_LABELS = frozenset({"hardware_fault", "storage", "network", "service_failure"})
 _BY_NAME = {label.name: label for label in TAXONOMY}
 
 

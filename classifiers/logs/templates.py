@@ -5,8 +5,17 @@ Two maskings with one job each:
 * :func:`mask_for_model` replaces addresses, numbers and hex with placeholders but keeps paths and
   query strings, because attack payloads live there. Its output is what the classifier reads, so
   it is also the key of the result cache: two lines with the same masked text get the same answer.
-* drain3 additionally masks file-system paths, so ``/var/log/a`` and ``/var/log/b`` share a
-  template; its templates drive novelty and ``logwarden.template.*``.
+* drain3 additionally turns every value into ``<VAR>`` (a word that holds a number or a
+  placeholder, a dotted name of three parts or more, a quoted string after ``=``; a leading
+  ``key=`` stays: ``uid=<VAR>``) and masks file-system paths, so ``/var/log/a`` and
+  ``/var/log/b`` share a template; its templates drive novelty and ``logwarden.template.*``.
+  One name for every value, because the same slot of a template holds a decimal on one line and
+  a hex id on the next; the choice is measured on the Loghub samples in ``docs/templates.md``.
+
+A template's ``id`` is fixed when its drain3 cluster is created (a hash of the cluster's first
+template) and kept for the cluster's life, snapshot included: drain3 widens a template as it
+sees more lines (``a b c`` -> ``a <*> c``), and an id that followed the text would split one
+pattern into many when documents are grouped by it.
 
 Memory is bounded (``max_clusters`` for drain3's LRU of clusters, ``max_keys`` windows of
 ``window`` events each) and the whole state round-trips through :meth:`TemplateTracker.snapshot`
@@ -17,7 +26,6 @@ the optional :meth:`save`/:meth:`load` helpers that take a path.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import threading
@@ -30,7 +38,7 @@ from typing import Any
 import orjson
 from drain3 import TemplateMiner
 from drain3.drain import LogCluster
-from drain3.masking import MaskingInstruction
+from drain3.masking import AbstractMaskingInstruction, MaskingInstruction
 from drain3.persistence_handler import PersistenceHandler
 from drain3.template_miner_config import TemplateMinerConfig
 
@@ -63,6 +71,13 @@ _MODEL_MASKS: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     (r"(?<![\w<])[-+]?\d+(?:[.,:]\d+)*(?![\w>])", "NUM", _DIGIT.search),
 )
 _PATH_MASK = (r"(?<![\w.<>])(?:/[\w.\-@%+]+){2,}/?", "PATH")
+# Values: a quoted string after ``=`` or ``:`` (it may hold spaces), else a word holding a digit
+# or a placeholder, or a dotted name of three parts or more (``com.example.app``: hosts, Java and
+# Android components); a leading ``key=`` is kept apart.
+_VALUE_WORD = re.compile(
+    r'(?<=[=:])"[^"]*"'
+    r"|(?<!\S)([A-Za-z_][\w.\-]*=)?(?:\S*(?:\d|<(?:IP|NUM|HEX)>)\S*|[\w$]+(?:\.[\w$]+){2,}\S*)"
+)
 _COMPILED_MODEL_MASKS = tuple(
     (re.compile(pattern), f"<{name}>", may_match) for pattern, name, may_match in _MODEL_MASKS
 )
@@ -85,16 +100,27 @@ class _PathMasking(MaskingInstruction):
         return str(super().mask(content, mask_prefix, mask_suffix))
 
 
-@functools.lru_cache(maxsize=65_536)
+class _ValueMasking(AbstractMaskingInstruction):
+    """drain3 mask of whole value words (see the module docstring); ``key=`` stays a constant
+    because the key names the slot (``uid=<VAR>`` and ``euid=<VAR>`` differ)."""
+
+    def __init__(self) -> None:
+        super().__init__("VAR")
+
+    def mask(self, content: str, mask_prefix: str, mask_suffix: str) -> str:
+        value = f"{mask_prefix}{self.mask_with}{mask_suffix}"
+        return _VALUE_WORD.sub(lambda word: (word.group(1) or "") + value, content)
+
+
 def template_id(template: str) -> str:
-    """A content-derived id, equal on every worker for the same template text (memoised: most
-    events land on a template already seen)."""
+    """A content-derived id: equal on every worker whose cluster began with the same text."""
     return hashlib.blake2b(template.encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True)
 class TemplateMatch:
-    """Where one message landed: its template, whether it is new, and its novelty (0..1)."""
+    """Where one message landed: its template, whether it is new, and its novelty (0..1).
+    ``id`` is the cluster's for its whole life; ``text`` is its template as of this message."""
 
     id: str
     text: str
@@ -154,17 +180,18 @@ class TemplateTracker:
         window: int = 2_000,
         max_keys: int = 5_000,
         rare_weight: float = 0.8,
-        similarity: float = 0.5,
+        similarity: float = 0.7,
         *,
+        depth: int = 5,
         memo_size: int = 20_000,
     ) -> None:
         config = TemplateMinerConfig()
         config.drain_max_clusters = max_clusters
         config.drain_sim_th = similarity
-        config.drain_depth = 4
+        config.drain_depth = depth
         config.snapshot_compress_state = True
-        # Callers hand in text already through mask_for_model; drain3 only adds the path mask.
-        config.masking_instructions = [_PathMasking(*_PATH_MASK)]
+        # Callers hand in text already through mask_for_model; drain3 adds value words and paths.
+        config.masking_instructions = [_ValueMasking(), _PathMasking(*_PATH_MASK)]
         self._config = config
         self._miner = TemplateMiner(config=config)
         self.window = window
@@ -173,6 +200,8 @@ class TemplateTracker:
         self._windows: Lru[str, tuple[deque[str], Counter[str]]] = Lru(max_keys)
         self._memo: Lru[str, _Mined] = Lru(memo_size)
         self._generations: Counter[int] = Counter()
+        #: drain3 cluster id -> template id: the hash of the cluster's first template.
+        self._ids: dict[int, str] = {}
         self._lock = threading.Lock()
 
     def observe(self, message: str, key: str) -> TemplateMatch:
@@ -217,10 +246,21 @@ class TemplateTracker:
         if result["change_type"] != "none":
             self._generations[length] += 1
         generation = self._generations[length]
-        found = _Mined(cluster, generation, template_id(text), text, str(cluster.cluster_id))
+        if result["change_type"] == "cluster_created":
+            self._forget_evicted_ids()
+            self._ids[cluster.cluster_id] = template_id(text)
+        found = _Mined(
+            cluster, generation, self._ids[cluster.cluster_id], text, str(cluster.cluster_id)
+        )
         if result["change_type"] == "none":
             self._memo.put(message, found)
         return found, result["change_type"] == "cluster_created"
+
+    def _forget_evicted_ids(self) -> None:
+        """Drop the ids of clusters drain3's LRU evicted, once they outnumber the live ones."""
+        clusters = self._miner.drain.id_to_cluster
+        if len(self._ids) > 2 * max(len(clusters), 1):
+            self._ids = {key: value for key, value in self._ids.items() if key in clusters}
 
     def _count(self, key: str, cluster: str) -> int:
         """Add ``cluster`` to the window of ``key``; its count there before this event."""
@@ -256,9 +296,11 @@ class TemplateTracker:
             finally:
                 self._miner.persistence_handler = None
             windows = {key: list(recent) for key, (recent, _) in self._windows.items()}
+            clusters = self._miner.drain.id_to_cluster
+            ids = {str(key): value for key, value in self._ids.items() if key in clusters}
         assert capture.state is not None
         return orjson.dumps(
-            {"version": 1, "drain": capture.state.decode("ascii"), "windows": windows}
+            {"version": 2, "drain": capture.state.decode("ascii"), "windows": windows, "ids": ids}
         )
 
     def restore(self, state: bytes) -> None:
@@ -267,14 +309,20 @@ class TemplateTracker:
             data: dict[str, Any] = orjson.loads(state)
             drain_state = data["drain"].encode("ascii")
             windows = data["windows"]
-        except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            template_ids = {int(key): str(value) for key, value in data.get("ids", {}).items()}
+        except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"not a template tracker snapshot: {exc}") from exc
         miner = TemplateMiner(persistence_handler=_Capture(drain_state), config=self._config)
         miner.persistence_handler = None
+        # A cluster without an id (snapshots of version 1 kept none) takes its current
+        # template's hash: the id its documents were stored with.
+        for key, cluster in miner.drain.id_to_cluster.items():
+            template_ids.setdefault(key, template_id(cluster.get_template()))
         with self._lock:
             self._miner = miner
             self._memo.clear()
             self._generations.clear()
+            self._ids = template_ids
             self._windows = Lru(
                 self.max_keys,
                 (

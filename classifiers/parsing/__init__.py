@@ -44,15 +44,19 @@ API keys) are masked by :func:`scrub` before parsing, so no field of the event c
 """
 
 from classifiers.parsing.core import parse, parse_many
-from classifiers.parsing.model import (
-    ECS_VERSION,
-    FailureType,
-    ParsedEvent,
-    ParseFailure,
-    ParseOptions,
-)
+from classifiers.parsing.events import ECS_VERSION, FailureType, ParsedEvent, ParseFailure
+from classifiers.parsing.options import ParseOptions
 from classifiers.parsing.registry import FORMAT_NAMES
 from classifiers.parsing.scrubbing import MASK, scrub
+
+
+def parser_build() -> str:
+    """``mypyc`` when the parser modules are compiled extensions (the container image), else
+    ``python``: the image build checks it, ``bench parse`` prints it."""
+    from classifiers.parsing import core
+
+    return "mypyc" if core.__file__ is not None and not core.__file__.endswith(".py") else "python"
+
 
 __all__ = [
     "ECS_VERSION",
@@ -64,5 +68,6 @@ __all__ = [
     "ParsedEvent",
     "parse",
     "parse_many",
+    "parser_build",
     "scrub",
 ]

@@ -15,8 +15,8 @@ from datetime import timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
+from classifiers.parsing.events import Context
 from classifiers.parsing.fields import set_address, set_user, to_int
-from classifiers.parsing.model import Context
 from classifiers.parsing.timeparse import MONTHS, build, micros
 
 # A double-quoted field's content with backslash escapes, written as an unrolled loop (runs of

@@ -16,8 +16,8 @@ from contextlib import suppress
 from datetime import tzinfo
 from typing import Any
 
+from classifiers.parsing.events import Context
 from classifiers.parsing.fields import section, set_address, set_user
-from classifiers.parsing.model import Context
 from classifiers.parsing.timeparse import (
     MONTHS,
     Stamp,

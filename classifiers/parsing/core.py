@@ -8,16 +8,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from classifiers.parsing.fields import add_related, section
-from classifiers.parsing.jsonfmt import JsonError
-from classifiers.parsing.model import (
+from classifiers.parsing.events import (
     ECS_VERSION,
     Context,
     FailureType,
     ParsedEvent,
     ParseFailure,
-    ParseOptions,
 )
+from classifiers.parsing.fields import add_related, section
+from classifiers.parsing.jsonfmt import JsonError
+from classifiers.parsing.options import ParseOptions
 from classifiers.parsing.registry import (
     FORMATS,
     FormatSpec,
@@ -104,7 +104,10 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
     if options.scrub_secrets:
         text, count = scrub(text)
     now = time.time() if options.now is None else options.now.timestamp()
-    ctx = Context(options, options.tz, now, options.max_future_s)
+    ctx = Context(
+        options.format, options.store_original, options.max_json_depth,
+        options.tz, now, options.max_future_s,
+    )  # fmt: skip
     try:
         spec, event = _detect(text, ctx)
     except JsonError as exc:
@@ -124,7 +127,7 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
 
 def _detect(text: str, ctx: Context) -> tuple[FormatSpec | None, dict[str, Any] | None]:
     """The format spec that parsed the line and its event; ``(None, None)`` when none did."""
-    forced = ctx.options.format
+    forced = ctx.format
     if forced != "auto":
         spec = FORMATS[forced]  # ParseOptions checked the name
         return spec, spec.parse(text, ctx)
@@ -160,7 +163,7 @@ def _finish(
             meta["dataset"] = spec.dataset
     else:
         meta = _checked_meta(event, spec, text)
-    if ctx.options.store_original == "scrubbed":
+    if ctx.store_original == "scrubbed":
         meta["original"] = text
     elif "original" in meta:
         del meta["original"]

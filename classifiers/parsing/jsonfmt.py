@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from classifiers.parsing.model import Context, FailureType
+from classifiers.parsing.events import Context, FailureType
 from classifiers.parsing.timeparse import from_any
 
 _TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime")
@@ -90,11 +90,11 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
         raise JsonError(
             FailureType.INVALID_JSON, f"JSON {type(document).__name__} is not an object"
         )
-    limit = ctx.options.max_json_depth
+    limit = ctx.max_json_depth
     # Each container opens with a bracket in the text, so with few brackets the walk is moot.
     if text.count("{") + text.count("[") > limit and _depth_exceeds(document, limit):
         raise JsonError(
-            FailureType.JSON_TOO_DEEP, f"JSON nests deeper than {ctx.options.max_json_depth} levels"
+            FailureType.JSON_TOO_DEEP, f"JSON nests deeper than {ctx.max_json_depth} levels"
         )
     document = _expand_dotted(document)
     if "@timestamp" in document or isinstance(document.get("ecs"), dict):

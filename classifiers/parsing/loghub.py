@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
-from classifiers.parsing.model import Context
+from classifiers.parsing.events import Context
 from classifiers.parsing.timeparse import (
     Stamp,
     build,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from classifiers.parsing import access, cef, jsonfmt, loghub, syslog
-from classifiers.parsing.model import Context
+from classifiers.parsing.events import Context
 
 Parser = Callable[[str, Context], dict[str, Any] | None]
 _ANY = ""

@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from classifiers.parsing import auth, cef
+from classifiers.parsing.events import Context
 from classifiers.parsing.fields import to_int
-from classifiers.parsing.model import Context
 from classifiers.parsing.timeparse import MONTHS, build, from_iso, infer_year, micros
 
 SEVERITIES = (

@@ -1,16 +1,15 @@
-"""Logit backends: ONNX Runtime on CPU (serving) and torch (GPU or checks), one interface.
+"""Logit backends: the interface, and ONNX Runtime on CPU (serving).
 
-Neither torch nor transformers is imported unless :class:`TorchBackend` is built.
+The torch backend (GPU or checks) needs the training code's model definition, so it lives in
+:mod:`classifiers.training.torch_backend`, behind the ``train`` extra.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
-
-from classifiers.runtime.bundle import TORCH_FILE, ModelMetadata, require_file
 
 
 class LogitBackend(Protocol):
@@ -50,32 +49,3 @@ class OnnxBackend:
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": input_ids, "attention_mask": attention_mask}
         return np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
-
-
-class TorchBackend:
-    """The fp32 torch weights (``model.pt``), on ``device`` (e.g. ``cuda``) if given."""
-
-    def __init__(
-        self, directory: Path, metadata: ModelMetadata, threads: int = 2, device: str = "cpu"
-    ):
-        import torch
-
-        from classifiers.training.modeling import rebuild
-
-        torch.set_num_threads(threads)
-        # One call at a time: torch already spreads a call over its threads (or the GPU).
-        self.parallel_calls = 1
-        self.torch: Any = torch
-        self.device = device
-        state = torch.load(require_file(directory, TORCH_FILE), map_location=device)
-        self.model = rebuild(metadata.architecture, len(metadata.labels))
-        self.model.load_state_dict(state)
-        self.model.to(device).eval()
-
-    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-        with self.torch.inference_mode():
-            out = self.model(
-                self.torch.as_tensor(input_ids, device=self.device),
-                self.torch.as_tensor(attention_mask, device=self.device),
-            )
-        return out.float().cpu().numpy()

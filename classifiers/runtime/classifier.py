@@ -18,7 +18,7 @@ from typing import Literal, TypeVar
 import numpy as np
 
 from classifiers.runtime.abstention import AbstentionPolicy, TriageReason, triage_reason
-from classifiers.runtime.backends import LogitBackend, OnnxBackend, TorchBackend
+from classifiers.runtime.backends import LogitBackend, OnnxBackend
 from classifiers.runtime.batching import encode, iter_padded, load_tokenizer
 from classifiers.runtime.bundle import (
     ONNX_FILE,
@@ -128,11 +128,13 @@ class TextClassifier:
         """
         path = Path(directory)
         metadata = ModelMetadata.read(path)
-        chosen: LogitBackend = (
-            OnnxBackend(onnx_file or require_file(path, ONNX_FILE), threads)
-            if backend == "onnx"
-            else TorchBackend(path, metadata, threads, device)
-        )
+        chosen: LogitBackend
+        if backend == "onnx":
+            chosen = OnnxBackend(onnx_file or require_file(path, ONNX_FILE), threads)
+        else:  # opt-in (model_backend=torch): needs the train extra
+            from classifiers.training.torch_backend import TorchBackend
+
+            chosen = TorchBackend(path, metadata, threads, device)
         head = None
         if metadata.tfidf_head:
             head = SparseLinearHead.load(require_file(path, metadata.tfidf_head))

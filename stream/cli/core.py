@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from importlib.metadata import version as package_version
@@ -17,7 +18,8 @@ from rich.table import Table
 from connectors.kafka import iter_file_records, produce_records
 from connectors.local_broker import LocalBroker, LocalBrokerError
 from stream.cli.apps import app, config_app, dev_app
-from stream.config import get_settings
+from stream.cli.errors import show_tracebacks
+from stream.config import get_settings, unknown_variables
 from stream.connections import kafka_connection
 
 console = Console(stderr=True)
@@ -35,8 +37,14 @@ def _root(
         bool,
         typer.Option("--version", callback=_version_callback, is_eager=True, help="Print version."),
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of a failure, not a summary.")
+    ] = False,
 ) -> None:
     """Streaming log analysis for SOC and IT operations."""
+    show_tracebacks(debug)
+    for line in unknown_variables(os.environ):
+        console.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
 
 
 @config_app.command("show")

@@ -1,5 +1,5 @@
 """Log classifier commands: ``classify logs``, ``train logs`` (``bench classifier --task logs``
-is served by the generic benchmark command through ``classifiers.benchmark.BENCH_TASKS``).
+is served by the generic benchmark command through ``benches.classifier.BENCH_TASKS``).
 
 Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs``.
 """
@@ -7,32 +7,57 @@ Thin wrappers: parsing in ``classifiers.parsing``, scoring in ``classifiers.logs
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import orjson
 import typer
 from rich.console import Console
 
-from classifiers.logs.model import SHIPPED_LOG_MODEL
+from classifiers.paths import LOG_WORK_DIR, SHIPPED_LOG_MODEL
 from stream.cli.apps import classify_app, train_app
+from stream.cli.harness import load_harness
+from stream.cli.streams import open_input, output
 from stream.config import get_settings
 
+if TYPE_CHECKING:
+    from classifiers.logs.templates import TemplateTracker
+    from classifiers.parsing import ParseOptions
+
 console = Console(stderr=True)
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
 BATCH_LINES = 256
 
 
-def _open(source: str | None) -> BinaryIO:
-    if source is None or source == "-":
-        return sys.stdin.buffer
-    try:
-        return Path(source).open("rb")
-    except OSError as error:
-        console.print(f"[red]cannot read {source}: {error}[/red]")
-        raise typer.Exit(2) from error
+def line_options(fmt: str) -> ParseOptions:
+    """Parse options for ``--format`` with the worker's settings; a usage error for a format
+    that does not exist."""
+    from classifiers.parsing import FORMAT_NAMES, ParseOptions
+
+    if fmt not in FORMAT_NAMES:
+        raise typer.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(FORMAT_NAMES)}")
+    settings = get_settings()
+    return ParseOptions(
+        format=fmt,
+        timezone=settings.timezone,
+        max_bytes=settings.max_event_bytes,
+        scrub_secrets=settings.scrub_secrets,
+    )
+
+
+def load_tracker(state: Path | None) -> TemplateTracker:
+    """A template tracker, restored from ``state`` when that file exists; exit code 2 when it
+    is not a snapshot."""
+    from classifiers.logs.templates import TemplateTracker
+
+    tracker = TemplateTracker()
+    if state is not None:
+        try:
+            tracker.load(state)
+        except ValueError as error:
+            console.print(f"[red]{state}: {error}[/red]")
+            raise typer.Exit(2) from error
+    return tracker
 
 
 def _batches(handle: BinaryIO, size: int) -> Iterator[list[bytes]]:
@@ -66,49 +91,33 @@ def classify_logs(
     from classifiers.logs.model import load_log_model
     from classifiers.logs.risk import RiskPolicy
     from classifiers.logs.scoring import LogScorer
-    from classifiers.logs.templates import TemplateTracker
-    from classifiers.parsing import FORMAT_NAMES, ParseFailure, ParseOptions, parse
+    from classifiers.parsing import ParseFailure, parse
     from classifiers.runtime import ModelDirError
 
-    if fmt not in FORMAT_NAMES:
-        raise typer.BadParameter(f"unknown format {fmt!r}; one of: {', '.join(FORMAT_NAMES)}")
-    settings = get_settings()
-    options = ParseOptions(
-        format=fmt,
-        timezone=settings.timezone,
-        max_bytes=settings.max_event_bytes,
-        scrub_secrets=settings.scrub_secrets,
-    )
+    options = line_options(fmt)
     try:
         probability_model = load_log_model(model, threads=threads)
     except ModelDirError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    tracker = TemplateTracker()
-    if state is not None:
-        try:
-            tracker.load(state)
-        except ValueError as error:
-            console.print(f"[red]{state}: {error}[/red]")
-            raise typer.Exit(2) from error
+    tracker = load_tracker(state)
     scorer = LogScorer(
-        probability_model, RiskPolicy(alert_min_risk=settings.alert_min_risk), tracker
+        probability_model, RiskPolicy(alert_min_risk=get_settings().alert_min_risk), tracker
     )
-    out = sys.stdout.buffer
     number = 0
-    for batch in _batches(_open(source), BATCH_LINES):
-        parsed = [parse(raw, options) for raw in batch]
-        events = [p for p in parsed if not isinstance(p, ParseFailure)]
-        scores = iter(scorer.score_batch(events))
-        for result in parsed:
-            number += 1
-            line: dict[str, Any] = {"line": number}
-            if isinstance(result, ParseFailure):
-                line.update(result.to_dict(), alert=False)
-            else:
-                line.update(next(scores).summary())
-            out.write(orjson.dumps(line) + b"\n")
-    out.flush()
+    with open_input(source) as handle, output() as out:
+        for batch in _batches(handle, BATCH_LINES):
+            parsed = [parse(raw, options) for raw in batch]
+            events = [p for p in parsed if not isinstance(p, ParseFailure)]
+            scores = iter(scorer.score_batch(events))
+            for result in parsed:
+                number += 1
+                line: dict[str, Any] = {"line": number}
+                if isinstance(result, ParseFailure):
+                    line.update(result.to_dict(), alert=False)
+                else:
+                    line.update(next(scores).summary())
+                out.write(orjson.dumps(line) + b"\n")
     if state is not None:
         tracker.save(state)
 
@@ -119,7 +128,7 @@ def train_logs(
     output: Annotated[Path, typer.Option(help="Model directory to write.")] = SHIPPED_LOG_MODEL,
     work_dir: Annotated[
         Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
-    ] = DEFAULT_WORK_DIR,
+    ] = LOG_WORK_DIR,
     seed: Annotated[int, typer.Option(help="Seed of the corpus, split and all training.")] = 13,
     heldout: Annotated[
         bool, typer.Option(help="Also train the held-out-systems model (false-positive figure).")
@@ -162,7 +171,9 @@ def train_logs(
     report = train_log_model(output, work_dir, log_pipeline_options(seed))
     if heldout:
         train_heldout_systems_model(work_dir, seed)
-    card = write_log_model_card(output, report, work_dir)
+    options = load_harness("classifier").BenchOptions()
+    figures = load_harness("logs").log_figures(options, output, work_dir)
+    card = write_log_model_card(output, report, figures)
     for name, metrics in report["models"].items():
         console.print(
             f"{name:32s} macro-F1 {metrics['macro_f1']:.4f}  acc {metrics['accuracy']:.4f}"

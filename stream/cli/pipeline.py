@@ -1,15 +1,14 @@
-"""Pipeline commands: ``run``, ``deadletter replay`` and ``bench pipeline``."""
+"""Pipeline commands: ``run`` and ``deadletter replay``."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-import orjson
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from stream.cli.apps import app, bench_app, deadletter_app
+from stream.cli.apps import app, deadletter_app
 from stream.config import Settings
 
 console = Console(stderr=True)
@@ -39,7 +38,7 @@ def run(
     try:
         run_worker(settings, web=not without_web, loglevel=loglevel)
     except ComponentError as exc:
-        console.print(f"[red]cannot start the worker:[/red] {exc}")
+        console.print(f"[red]cannot start the worker:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
@@ -83,33 +82,3 @@ def deadletter_replay(
     )
     for name, count in report.by_stage.most_common():
         console.print(f"  {name}: {count}")
-
-
-@bench_app.command("pipeline")
-def bench_pipeline(
-    events: Annotated[int, typer.Option(help="Events per throughput run.")] = 30_000,
-    latency_events: Annotated[int, typer.Option(help="Events in the 1,000/s latency run.")] = (
-        5_000
-    ),
-    warmup_events: Annotated[
-        int,
-        typer.Option(
-            help="Warm-up lines per worker before a throughput window (steady cache: ~40,000)."
-        ),
-    ] = 40_000,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-) -> None:
-    """Sustained events/s and latency of the whole pipeline next to Faust and aiokafka."""
-    from stream.bench_pipeline import BenchConfig, render_table, run_bench
-
-    settings = Settings()
-    config = BenchConfig(
-        events=events,
-        latency_events=latency_events,
-        throughput_warmup_events_per_worker=warmup_events,
-    )
-    figures = run_bench(config, settings, console=console)
-    if as_json:
-        typer.echo(orjson.dumps(figures).decode())
-    else:
-        Console().print(render_table(figures))

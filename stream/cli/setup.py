@@ -31,7 +31,7 @@ from connectors.kibana.importer import KibanaConnection, install_saved_objects
 from connectors.kibana.saved_objects import NDJSON_PATH
 from stream.cli.apps import app, setup_app
 from stream.config import Settings, get_settings
-from stream.worker import elasticsearch_connection
+from stream.connections import elasticsearch_connection
 
 console = Console(stderr=True)
 

@@ -1,4 +1,4 @@
-"""Ticket classifier commands: ``train tickets``, ``classify tickets``, ``bench classifier``.
+"""Ticket classifier commands: ``train tickets`` and ``classify tickets``.
 
 Thin wrappers: training lives in ``classifiers.training``, serving in ``classifiers.runtime``.
 """
@@ -6,27 +6,22 @@ Thin wrappers: training lives in ``classifiers.training``, serving in ``classifi
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-import classifiers
-from stream.cli.apps import bench_app, classify_app, train_app
+from classifiers.paths import SHIPPED_TICKET_MODEL, TICKET_WORK_DIR
+from stream.cli.apps import classify_app, train_app
+from stream.cli.streams import open_input, output
 
 if TYPE_CHECKING:
-    from classifiers.benchmark import BenchOptions, BenchRow
     from classifiers.datasets import TextTask
     from classifiers.training.data_check import DataReport
 
 console = Console(stderr=True, soft_wrap=True)
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "tickets"
-
-
-TICKET_MODEL_DIR = Path(classifiers.__file__).resolve().parent / "models" / "tickets"
 #: Training writes here unless told otherwise: the working directory, never the package.
 DEFAULT_OUTPUT = Path("models") / "tickets"
 
@@ -39,7 +34,7 @@ def train_tickets(
     ] = DEFAULT_OUTPUT,
     work_dir: Annotated[
         Path, typer.Option(help="Cache for teacher, students and fp32 ONNX (not shipped).")
-    ] = DEFAULT_WORK_DIR,
+    ] = TICKET_WORK_DIR,
     seed: Annotated[int, typer.Option(help="Seed of the split and all training.")] = 13,
     limit: Annotated[int | None, typer.Option(help="Use only N tickets (quick runs).")] = None,
     student_epochs: Annotated[float, typer.Option(help="Student epochs.")] = 3.0,
@@ -125,7 +120,7 @@ def train_tickets(
         ),
         student=replace(defaults.student, epochs=student_epochs, max_steps=student_steps),
     )
-    if output.resolve().is_relative_to(TICKET_MODEL_DIR.parent) and data is not None:
+    if output.resolve().is_relative_to(SHIPPED_TICKET_MODEL.parent) and data is not None:
         console.print(
             f"[red]refusing to write a model trained on {data} into the installed package "
             f"({output}); pass --output DIR[/red]"
@@ -215,7 +210,7 @@ def classify_tickets(
     import orjson
 
     from classifiers.runtime import ModelDirError, TextClassifier
-    from classifiers.runtime.records import classify_records
+    from classifiers.runtime.input_lines import classify_records
     from classifiers.ticket_records import (
         MissingColumnError,
         RecordError,
@@ -236,18 +231,16 @@ def classify_tickets(
     if text is not None:
         records = [TicketRecord(0, text)]
     else:
-        handle = sys.stdin.buffer if source is None or source == "-" else _open_or_exit(source)
-        records = read_tickets(handle, columns)
-    out = sys.stdout.buffer
+        records = read_tickets(open_input(source), columns)
     failed = 0
-    try:
-        for result in classify_records(classifier, records):
-            failed += "error" in result
-            out.write(orjson.dumps(result) + b"\n")
-    except MissingColumnError as error:
-        console.print(f"[red]{error}[/red] (name them with --text-column)")
-        raise typer.Exit(2) from error
-    out.flush()
+    with output() as out:
+        try:
+            for result in classify_records(classifier, records):
+                failed += "error" in result
+                out.write(orjson.dumps(result) + b"\n")
+        except MissingColumnError as error:
+            console.print(f"[red]{error}[/red] (name them with --text-column)")
+            raise typer.Exit(2) from error
     if failed:
         console.print(f"[yellow]{failed} ticket(s) could not be read; see their error lines[/]")
         raise typer.Exit(1)
@@ -257,80 +250,4 @@ def ticket_model_dir(option: Path | None) -> Path:
     """``--model``, else ``LOGWARDEN_TICKET_MODEL_PATH`` (as ``run`` reads it), else shipped."""
     from stream.config import get_settings
 
-    return option or get_settings().ticket_model_path or TICKET_MODEL_DIR
-
-
-def _open_or_exit(source: str) -> BinaryIO:
-    try:
-        return Path(source).open("rb")
-    except OSError as error:
-        console.print(f"[red]cannot read {source}: {error}[/red]")
-        raise typer.Exit(2) from error
-
-
-@bench_app.command("classifier")
-def bench_classifier(
-    *,
-    task: Annotated[str, typer.Option(help="Task whose models to compare (tickets, ...).")] = (
-        "tickets"
-    ),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
-    batch_size: Annotated[int, typer.Option(help="Items per batch.")] = 64,
-    threads: Annotated[int, typer.Option(help="Model calls side by side.")] = 2,
-    limit: Annotated[int | None, typer.Option(help="Only the first N test items.")] = None,
-    skip: Annotated[
-        list[str] | None,
-        typer.Option(help="Leave out this row (repeatable), e.g. teacher (10-15 min on 2 cores)."),
-    ] = None,
-    card: Annotated[
-        bool, typer.Option(help="Also write the figures into the shipped model's card.")
-    ] = False,
-) -> None:
-    """Quality and speed of baseline, teacher, student fp32 and student int8, in one run."""
-    import orjson
-    from rich.table import Table
-
-    from classifiers.benchmark import ROW_KEYS, BenchOptions, run_bench
-
-    logging.basicConfig(level=logging.WARNING)
-    try:
-        options = BenchOptions(
-            batch_size=batch_size, limit=limit, threads=threads, skip=tuple(skip or ())
-        )
-        rows = _log_card_rows(options) if card and task == "logs" else run_bench(task, options)
-    except (KeyError, FileNotFoundError) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from error
-    if card and task == "tickets":
-        from classifiers.runtime import ModelMetadata
-        from classifiers.training.model_card import write_model_card
-
-        metrics = ModelMetadata.read(TICKET_MODEL_DIR).metrics
-        write_model_card(TICKET_MODEL_DIR, metrics, [row.as_row() for row in rows])
-    if as_json:
-        payload = {row.model: row.metrics() for row in rows}
-        typer.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
-        return
-    table = Table(title=f"classifier benchmark: {task} (batch {batch_size}, {threads} threads)")
-    table.add_column("model")
-    columns = (*ROW_KEYS, "cpu_s_per_1k")
-    for key in columns:
-        table.add_column(key, justify="right")
-    for row in rows:
-        values = row.as_row()
-        table.add_row(row.model, *(f"{values[key]:g}" for key in columns))
-    Console().print(table)
-
-
-def _log_card_rows(options: BenchOptions) -> list[BenchRow]:
-    """Measure the shipped log model's figures once, rewrite its card with them (the training
-    report stored in its metadata supplies the rest) and return them as rows."""
-    from classifiers.logs.bench import figure_rows, log_figures
-    from classifiers.logs.model import SHIPPED_LOG_MODEL
-    from classifiers.logs.model_card import write_log_model_card
-    from classifiers.runtime import ModelMetadata
-
-    figures = log_figures(options)
-    report = ModelMetadata.read(SHIPPED_LOG_MODEL).metrics
-    write_log_model_card(SHIPPED_LOG_MODEL, report, figures=figures)
-    return figure_rows(figures)
+    return option or get_settings().ticket_model_path or SHIPPED_TICKET_MODEL

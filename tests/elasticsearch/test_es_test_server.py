@@ -24,7 +24,7 @@ from elasticsearch import (
 )
 
 from connectors.elasticsearch import CLIENT_MAJOR
-from connectors.es_test_server import ElasticsearchTestServer
+from tests.doubles.es_server import ElasticsearchTestServer
 
 STREAM = "logs-demo.alerts-default"
 

@@ -17,8 +17,8 @@ from connectors.es_assets.templates import (
     mapped_field_types,
     unmapped_fields,
 )
-from connectors.es_test_query import value_errors
-from connectors.es_test_server import ElasticsearchTestServer
+from tests.doubles.es_query import value_errors
+from tests.doubles.es_server import ElasticsearchTestServer
 
 SAMPLE_SIZE = 600
 LOGHUB_LINES_PER_SYSTEM = 300

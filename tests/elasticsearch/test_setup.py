@@ -25,7 +25,7 @@ from connectors.es_assets.templates import (
     alerts_stream,
     build_assets,
 )
-from connectors.es_test_server import ElasticsearchTestServer
+from tests.doubles.es_server import ElasticsearchTestServer
 from connectors.local_broker import free_loopback_port
 
 OPTIONS = LifecycleOptions(retention_days=14)

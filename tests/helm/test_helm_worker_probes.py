@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
+from classifiers.paths import SHIPPED_MODELS
 from connectors.local_broker import LocalBroker
-from stream.components import SHIPPED_MODELS
 from tests.conftest import TEST_SESSION_TIMEOUT_S
 from tests.helm.rendering import install_manifests, only, pod_spec
 

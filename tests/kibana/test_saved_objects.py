@@ -16,7 +16,7 @@ from connectors.elasticsearch import (
 )
 from connectors.es_assets.templates import mapped_field_types
 from connectors.kibana.description import DASHBOARDS, DATA_VIEWS
-from connectors.kibana.import_test_server import KibanaImportTestServer
+from tests.doubles.kibana_import_server import KibanaImportTestServer
 from connectors.kibana.importer import ImportReport, KibanaConnection, install_saved_objects
 from connectors.kibana.panels import NEED_TYPES, Need
 from connectors.kibana.saved_objects import NDJSON_PATH, all_saved_objects, render_ndjson

@@ -18,9 +18,7 @@ def test_card_and_metadata_take_the_given_figures(tmp_path: Path) -> None:
     figures["scoring_uncached"]["items_per_s"] = 1234.5
     figures["scoring_cached"]["cache_hit_rate"] = 0.4321
 
-    card = write_log_model_card(
-        directory, ModelMetadata.read(directory).metrics, tmp_path, figures=figures
-    )
+    card = write_log_model_card(directory, ModelMetadata.read(directory).metrics, figures)
 
     text = card.read_text()
     assert "1234.5 events/s without it" in text

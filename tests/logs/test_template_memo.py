@@ -70,7 +70,7 @@ def test_restore_forgets_the_memo_and_carries_on_identically() -> None:
 
 @pytest.mark.skipif(shared_data_dir() is None, reason="shared Loghub data absent (../shared/data)")
 def test_memo_gives_what_drain3_gives_on_all_loghub_samples() -> None:
-    from classifiers.logs.bench import all_system_lines
+    from benches.logs import all_system_lines
     from classifiers.logs.evaluation import parse_lines
     from classifiers.logs.scoring import event_message, window_key
 

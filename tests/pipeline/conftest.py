@@ -22,12 +22,12 @@ from kafka import KafkaAdminClient
 
 from connectors.es_assets.install import setup_elasticsearch
 from connectors.es_assets.templates import LifecycleOptions
-from connectors.es_test_server import ElasticsearchTestServer
 from connectors.kafka import KafkaConnection, ensure_topics
 from connectors.local_broker import LocalBroker, free_loopback_port
 from connectors.process_groups import stop_process_groups
 from stream.components import ComponentError, model_dir
 from stream.config import Settings
+from tests.doubles.es_server import ElasticsearchTestServer
 
 WAIT_S = 120.0
 #: Kept from the caller's environment: a developer may point tests at other model folders.

@@ -10,7 +10,7 @@ from collections import namedtuple
 import orjson
 import pytest
 
-from stream.bench_pipeline import _Drain, _steal_share, cpu_per_event, quantile
+from benches.pipeline import _Drain, _steal_share, cpu_per_event, quantile
 
 CONTRACT = (
     "events_per_s_1_worker",

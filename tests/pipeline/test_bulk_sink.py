@@ -15,7 +15,7 @@ from connectors.bulk_sinks import (
     NdjsonBulkSink,
 )
 from connectors.elasticsearch import ElasticsearchConnection
-from connectors.es_test_server import ElasticsearchTestServer
+from tests.doubles.es_server import ElasticsearchTestServer
 
 STREAM = "logs-logwarden.alerts-sinktest"
 

@@ -22,10 +22,10 @@ from connectors.es_assets.templates import (
     mapped_field_types,
     unmapped_fields,
 )
-from connectors.es_test_query import value_errors
 from stream.components import load_components
 from stream.config import Settings
 from stream.records import RawRecord
+from tests.doubles.es_query import value_errors
 from tests.pipeline.in_process import process_in_process
 
 LINES = 300

@@ -19,11 +19,11 @@ import pytest
 from classifiers.logs.generator import generate
 from classifiers.logs.risk import RiskPolicy
 from classifiers.logs.scoring import model_text
+from classifiers.logs.taxonomy import OPERATIONAL_LABELS
 from classifiers.parsing import ParseFailure, ParseOptions, parse
 from connectors.es_assets.templates import TICKETS_INDEX, alerts_stream, events_stream
 from stream.components import load_components
 from stream.config import Settings
-from stream.log_pipeline import OPERATIONAL_LABELS
 from stream.ticket_pipeline import ticket_text
 from tests.pipeline.conftest import PipelineEnv, wait_until
 from tests.pipeline.helpers import TracedProducer, header, read_topic, source_offsets

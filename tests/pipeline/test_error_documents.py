@@ -8,9 +8,9 @@ from connectors.bulk_sinks import Backoff, ElasticsearchBulkSink
 from connectors.elasticsearch import ElasticsearchConnection, build_client
 from connectors.es_assets.install import setup_elasticsearch
 from connectors.es_assets.templates import LifecycleOptions, events_stream, unmapped_fields
-from connectors.es_test_server import ElasticsearchTestServer
 from stream.error_documents import ErrorDocumentWriter, ingest_time
 from stream.records import DeadLetter, RawRecord
+from tests.doubles.es_server import ElasticsearchTestServer
 
 SECRET_LINE = b"Mar  3 10:00:00 host app[1]: \xff login password=hunter2 failed"
 STREAM = events_stream("errtest")

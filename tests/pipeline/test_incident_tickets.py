@@ -12,12 +12,12 @@ import orjson
 import pytest
 
 from classifiers.logs.generator import generate
+from classifiers.logs.taxonomy import OPERATIONAL_LABELS
 from connectors.bulk_sinks import NdjsonBulkSink
 from connectors.es_assets.templates import alerts_stream
 from stream.components import load_components
 from stream.config import Settings
 from stream.incident_tickets import IncidentTickets, incident_window
-from stream.log_pipeline import OPERATIONAL_LABELS
 from stream.outputs import KafkaPublisher
 from stream.records import RawRecord
 from stream.worker import build_processors

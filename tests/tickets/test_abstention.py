@@ -62,7 +62,7 @@ def test_cli_sends_four_in_five_held_out_tickets_of_each_kind_to_triage(
 def test_abstention_keeps_the_auto_routed_share_of_ordinary_tickets(
     shipped_model: Path, shared_data: Path
 ) -> None:
-    from classifiers.tickets import ticket_test_split
+    from benches.tickets import ticket_test_split
 
     model = TextClassifier.load(shipped_model, threads=1)
     assert model.abstention is not None

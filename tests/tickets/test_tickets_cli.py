@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from classifiers.benchmark import ROW_KEYS
+from benches.classifier import ROW_KEYS
 
 pytestmark = [pytest.mark.slow]
 LOGWARDEN = [sys.executable, "-m", "stream.cli"]

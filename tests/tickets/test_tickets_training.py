@@ -111,7 +111,7 @@ def test_training_is_deterministic_given_the_seed() -> None:
 
 def test_runtime_import_needs_neither_torch_nor_transformers() -> None:
     code = (
-        "import sys, classifiers.runtime, classifiers.runtime.records;"
+        "import sys, classifiers.runtime, classifiers.runtime.input_lines;"
         "assert 'torch' not in sys.modules and 'transformers' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,7 +1,7 @@
 """Cluster state of the Elasticsearch test double: templates, ILM, indices, data streams, writes.
 
 Pure in-memory logic with Elasticsearch's rules and error shapes (:class:`EsError`); the HTTP
-layer in :mod:`connectors.es_test_server` authenticates, injects faults and calls in here.
+layer in :mod:`tests.doubles.es_server` authenticates, injects faults and calls in here.
 Authorisation of index actions is a callback so the store never knows about users.
 """
 
@@ -26,7 +26,7 @@ from connectors.es_mappings import (
     flatten_properties,
     merge_mappings,
 )
-from connectors.es_test_query import InvalidValueError, check_value, dynamic_type
+from tests.doubles.es_query import InvalidValueError, check_value, dynamic_type
 
 ILM_PHASES = ("hot", "warm", "cold", "frozen", "delete")
 _INVALID_INDEX_CHARS = frozenset('\\/*?"<>| ,#:')

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.es_test_query import (
+from tests.doubles.es_query import (
     DATE_TYPES,
     NUMERIC_TYPES,
     UnsupportedQueryError,
@@ -21,7 +21,7 @@ from connectors.es_test_query import (
     doc_values,
     epoch_millis,
 )
-from connectors.es_test_store import EsError
+from tests.doubles.es_store import EsError
 
 Doc = tuple[str, Mapping[str, Any], Mapping[str, str]]
 """``(_id, _source, field types of its index)``."""

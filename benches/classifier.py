@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 BENCH_TASKS: dict[str, str] = {
-    "tickets": "classifiers.tickets:bench_tickets",
-    "logs": "classifiers.logs.bench:bench_logs",
+    "tickets": "benches.tickets:bench_tickets",
+    "logs": "benches.logs:bench_logs",
 }
 
 ROW_KEYS = ("macro_f1", "accuracy", "items_per_s", "p50_ms", "p99_ms", "size_mb")

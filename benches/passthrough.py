@@ -1,16 +1,14 @@
 """Consumers that only count records: the input path's own cost, for ``bench pipeline``.
 
-Run as ``python -m stream.bench_passthrough [faust|inputs]``: ``faust`` is a Faust worker with
-the worker's app settings (raw bytes, same poll size) and one plain ``async for`` agent;
+Run as ``python -m benches.passthrough {faust|inputs} EXPECT RESULT``: ``faust`` is a Faust
+worker with the worker's app settings (raw bytes, same poll size) and one plain ``async for`` agent;
 ``inputs`` is the worker's own batch consumer (``stream.input_consumer``) with a counting
-handler. Each writes its rate to ``LOGWARDEN_BENCH_RESULT`` once it has seen
-``LOGWARDEN_BENCH_EXPECT`` records.
+handler. Each writes its rate to the file ``RESULT`` once it has seen ``EXPECT`` records.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 from pathlib import Path
@@ -78,9 +76,9 @@ async def count_inputs(settings: Settings, expect: int, result: Path) -> None:
 def main() -> None:
     """Entry point of the subprocess."""
     settings = Settings()
-    expect = int(os.environ["LOGWARDEN_BENCH_EXPECT"])
-    result = Path(os.environ["LOGWARDEN_BENCH_RESULT"])
-    if sys.argv[1:] == ["inputs"]:
+    kind, expect_arg, result_arg = sys.argv[1:4]
+    expect, result = int(expect_arg), Path(result_arg)
+    if kind == "inputs":
         asyncio.run(count_inputs(settings, expect, result))
         return
     app = build_passthrough(settings, expect, result)

@@ -31,7 +31,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from classifiers.benchmark import BenchOptions, BenchRow, Timing, time_batches
+from benches.classifier import BenchOptions, BenchRow, Timing, time_batches
 from classifiers.logs.dataset import (
     BACKGROUND_SYSTEMS,
     LabelledLine,
@@ -53,12 +53,12 @@ from classifiers.logs.evaluation import (
     read_hand_labelled,
     scoring_throughput,
 )
-from classifiers.logs.model import HELDOUT_MODEL, SHIPPED_LOG_MODEL, load_log_model
+from classifiers.logs.model import HELDOUT_MODEL, load_log_model
 from classifiers.logs.risk import RiskPolicy
+from classifiers.paths import LOG_WORK_DIR, SHIPPED_LOG_MODEL
 from classifiers.runtime.bundle import directory_size_mb
 
 log = logging.getLogger(__name__)
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "logs"
 HAND_LABELLED = Path(__file__).resolve().parents[2] / "tests" / "logs" / "hand_labelled.tsv"
 NAN = float("nan")
 LOSO_FULL_COMMAND = "train logs --leave-one-system-out"
@@ -75,7 +75,7 @@ def all_system_lines() -> list[LabelledLine]:
 def log_figures(
     options: BenchOptions,
     model_dir: Path | None = None,
-    work_dir: Path = DEFAULT_WORK_DIR,
+    work_dir: Path = LOG_WORK_DIR,
 ) -> dict[str, dict[str, Any]]:
     """model row name -> metrics (contract keys where they apply, plus extras)."""
     directory = model_dir or SHIPPED_LOG_MODEL

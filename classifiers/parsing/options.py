@@ -1,51 +1,14 @@
-"""The value types of the parsing stage: options in, an ECS dict or a typed failure out."""
+"""How to parse: the options of :func:`classifiers.parsing.parse`, checked when built."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import lru_cache
-from typing import Any, Final, Literal, TypeAlias
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-ECS_VERSION = "8.11.0"
-
-#: A parsed event: a nested ECS dict shaped like an Elasticsearch ``_source``.
-ParsedEvent: TypeAlias = dict[str, Any]
-
-
-class FailureType:
-    """The ``type`` values a :class:`ParseFailure` can carry (a closed, documented set)."""
-
-    EMPTY: Final = "empty"
-    TOO_LARGE: Final = "too_large"
-    INVALID_ENCODING: Final = "invalid_encoding"
-    BINARY_DATA: Final = "binary_data"
-    INVALID_JSON: Final = "invalid_json"
-    JSON_TOO_DEEP: Final = "json_too_deep"
-    INVALID_TIMESTAMP: Final = "invalid_timestamp"
-    FORMAT_MISMATCH: Final = "format_mismatch"
-    INTERNAL_ERROR: Final = "internal_error"
-
-
-@dataclass(frozen=True, slots=True)
-class ParseFailure:
-    """A line that could not become an event; the pipeline dead-letters it.
-
-    ``original`` is the line as text (invalid bytes replaced, scrubbed when scrubbing is on,
-    cut at the size limit) so a dead-letter record never carries a secret or a 10 MB blob.
-    """
-
-    type: str
-    reason: str
-    original: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of the ``logwarden parse`` contract for a failed line."""
-        return {
-            "error": {"type": self.type, "reason": self.reason},
-            "event": {"original": self.original},
-        }
+from classifiers.parsing.registry import FORMAT_NAMES
 
 
 @dataclass(frozen=True)
@@ -76,8 +39,6 @@ class ParseOptions:
     tz: tzinfo = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        from classifiers.parsing.registry import FORMAT_NAMES  # the registry imports this module
-
         object.__setattr__(self, "tz", zone(self.timezone))  # fails here, never in parse()
         if self.format not in FORMAT_NAMES:
             raise ValueError(f"unknown format {self.format!r}; one of {', '.join(FORMAT_NAMES)}")
@@ -94,13 +55,3 @@ def zone(name: str) -> tzinfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
-
-
-@dataclass(slots=True)
-class Context:
-    """What a format parser needs besides the text: the options, their zone and "now"."""
-
-    options: ParseOptions
-    tz: tzinfo
-    now: float  # POSIX seconds
-    max_future_s: float  # tolerance for future timestamps, also used by year inference

@@ -54,6 +54,8 @@ from stream.config import Settings
 from stream.connections import kafka_connection
 from stream.worker import tune_garbage_collector
 
+#: The source checkout holding ``benches/`` (the harness only runs from one).
+CHECKOUT = Path(__file__).resolve().parent.parent
 BENCH_SEED = 7
 #: The latency run's warm-up lines come from another seed: same kinds of logs, other values.
 WARMUP_SEED = 8
@@ -97,6 +99,8 @@ class _Target:
 def _environment(settings: Settings) -> Iterator[_Target]:
     """Use the configured broker/Elasticsearch, or start local ones for the run."""
     env = {k: v for k, v in os.environ.items()}
+    # The passthrough consumers run as ``python -m benches.passthrough``: from the checkout.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT), env.get("PYTHONPATH")]))
     broker_pid = None
     with contextlib.ExitStack() as stack:
         if "LOGWARDEN_BROKER_URL" not in os.environ:
@@ -108,7 +112,7 @@ def _environment(settings: Settings) -> Iterator[_Target]:
         else:
             connection = kafka_connection(settings)
         if not settings.elasticsearch_url:
-            from connectors.es_test_server import ElasticsearchTestServer
+            from tests.doubles.es_server import ElasticsearchTestServer
 
             server = stack.enter_context(ElasticsearchTestServer())
             env["LOGWARDEN_ELASTICSEARCH_URL"] = server.url
@@ -325,10 +329,9 @@ def _passthrough_rate(
     """Events/s of a counting consumer: ``faust`` (a Faust agent) or ``inputs`` (the worker's)."""
     env = _run_env(target, kind)
     result = log_dir / f"{env['LOGWARDEN_APP_ID']}.rate"
-    env.update(LOGWARDEN_BENCH_EXPECT=str(len(lines)), LOGWARDEN_BENCH_RESULT=str(result))
     ensure_topics(target.connection, {env["LOGWARDEN_TOPIC_LOGS_RAW"]: config.partitions})
     produce_records(target.connection, env["LOGWARDEN_TOPIC_LOGS_RAW"], lines)
-    command = [sys.executable, "-m", "stream.bench_passthrough", kind]
+    command = [sys.executable, "-m", "benches.passthrough", kind, str(len(lines)), str(result)]
     running = _Workers(command, env, 1, log_dir)
     deadline = time.monotonic() + config.timeout_s
     try:

@@ -12,8 +12,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from classifiers.parsing import ParseFailure, ParseOptions
 from classifiers.parsing.core import parse
-from classifiers.parsing.model import ParseFailure, ParseOptions
 
 #: Hand-written lines of the formats Loghub lacks, so the mixed stream covers every parser.
 EXTRA_SAMPLES: dict[str, tuple[bytes, ...]] = {
@@ -86,13 +86,6 @@ def measure(
         if not isinstance(r, ParseFailure) and r["logwarden"]["parse"]["status"] == "unparsed"
     )  # fmt: skip
     return BenchResult(name, len(lines), best, len(lines) - failed - unparsed, unparsed, failed)
-
-
-def parser_build() -> str:
-    """``mypyc`` when the parser modules are compiled extensions, else ``python``."""
-    from classifiers.parsing import core
-
-    return "mypyc" if core.__file__ is not None and not core.__file__.endswith(".py") else "python"
 
 
 def reference_us(rounds: int = 5) -> float:

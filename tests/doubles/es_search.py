@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.es_mappings import flatten_document
-from connectors.es_test_aggs import Doc, aggregate
-from connectors.es_test_query import compile_query, sort_value
-from connectors.es_test_store import EsError, IndexState, StoredDocument, as_list
+from tests.doubles.es_aggs import Doc, aggregate
+from tests.doubles.es_query import compile_query, sort_value
+from tests.doubles.es_store import EsError, IndexState, StoredDocument, as_list
 
 MAX_RESULT_WINDOW = 10_000
 TRACK_TOTAL_HITS_DEFAULT = 10_000

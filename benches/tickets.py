@@ -17,17 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.benchmark import BenchOptions, BenchRow, Timing, time_batches
+from benches.classifier import BenchOptions, BenchRow, Timing, time_batches
 from classifiers.datasets import TextTask, load_tickets, stratified_split
 from classifiers.evaluation import accuracy, macro_f1
+from classifiers.paths import SHIPPED_TICKET_MODEL, TICKET_WORK_DIR
 from classifiers.runtime.bundle import ModelMetadata, directory_size_mb
 from classifiers.runtime.classifier import TextClassifier
 from classifiers.sparse_linear import SparseLinearHead
 
 log = logging.getLogger(__name__)
-
-TICKET_MODEL_DIR = Path(__file__).resolve().parent / "models" / "tickets"
-DEFAULT_WORK_DIR = Path.home() / ".cache" / "logwarden" / "train" / "tickets"
 
 
 def ticket_test_split(metadata: ModelMetadata, data: Path | None = None) -> TextTask:
@@ -87,8 +85,8 @@ def bench_tickets(
     options: BenchOptions, model_dir: Path | None = None, work_dir: Path | None = None
 ) -> list[BenchRow]:
     """Baseline, teacher, student fp32 and student int8 on the ticket test split."""
-    model_dir = model_dir or TICKET_MODEL_DIR
-    work_dir = work_dir or DEFAULT_WORK_DIR
+    model_dir = model_dir or SHIPPED_TICKET_MODEL
+    work_dir = work_dir or TICKET_WORK_DIR
     int8 = TextClassifier.load(model_dir, threads=options.threads, batch_size=options.batch_size)
     test = ticket_test_split(int8.metadata)
     texts = test.texts[: options.limit] if options.limit else test.texts

@@ -45,10 +45,10 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from connectors.es_test_query import UnsupportedQueryError
-from connectors.es_test_search import SearchContexts, visible_candidates
-from connectors.es_test_store import ClusterStore, EsError, IndexState, as_list
 from connectors.threaded_http import ThreadedHttpServer
+from tests.doubles.es_query import UnsupportedQueryError
+from tests.doubles.es_search import SearchContexts, visible_candidates
+from tests.doubles.es_store import ClusterStore, EsError, IndexState, as_list
 
 DEFAULT_VERSION = "9.1.0"
 API_KEY_PRINCIPAL = "logwarden-api-key"

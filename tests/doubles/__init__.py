@@ -1,0 +1,1 @@
+"""Wire-level test doubles of Elasticsearch and Kibana (never shipped in the wheel)."""

@@ -1,0 +1,190 @@
+"""Template ids live as long as their cluster (widening and snapshots included), grouping
+accuracy on shared Loghub systems, and the ``logwarden templates --json`` contract."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import orjson
+import pytest
+from drain3 import TemplateMiner
+from typer.testing import CliRunner
+
+from classifiers.logs.template_evaluation import (
+    LoghubSample,
+    evaluate,
+    grouping_accuracy,
+    load_samples,
+)
+from classifiers.logs.templates import TemplateTracker, template_id
+from classifiers.shared_data import shared_data_dir
+from stream.cli.apps import app
+
+WIDENING = [
+    "Stopping service nginx on host alpha now",
+    "Stopping service redis on host alpha now",  # widens: "... service <*> on host alpha now"
+    "Stopping service redis on host beta now",  # widens again: "... <*> on host <*> now"
+]
+
+
+def test_id_stays_while_the_template_widens() -> None:
+    tracker = TemplateTracker()
+    matches = [tracker.observe(line, "k") for line in WIDENING]
+    assert len({match.text for match in matches}) == 3  # the text did change each time
+    assert len({match.id for match in matches}) == 1
+    other = tracker.observe("Disk sda1 is full", "k")
+    assert other.id != matches[0].id
+
+
+def test_id_survives_snapshot_and_restore() -> None:
+    tracker = TemplateTracker()
+    first = tracker.observe(WIDENING[0], "k")
+    restored = TemplateTracker()
+    restored.restore(tracker.snapshot())
+    after = [restored.observe(line, "k") for line in WIDENING[1:]]
+    assert after[-1].text == "Stopping service <*> on host <*> now"
+    assert {match.id for match in after} == {first.id}
+
+
+def test_version_1_snapshot_keeps_the_ids_documents_already_carry() -> None:
+    """Snapshots written before ids were kept: a cluster takes its template's hash, which is
+    the id its documents were stored with, and keeps it from then on."""
+    tracker = TemplateTracker()
+    widened = [tracker.observe(line, "k") for line in WIDENING[:2]][-1]
+    state = orjson.loads(tracker.snapshot())
+    del state["ids"]
+    state["version"] = 1
+    restored = TemplateTracker()
+    restored.restore(orjson.dumps(state))
+    later = restored.observe(WIDENING[2], "k")
+    assert later.id == template_id(widened.text)
+
+
+def test_grouping_accuracy_counts_a_line_only_when_its_group_is_exact() -> None:
+    truth = ["A", "A", "B", "C", "C", "D"]
+    # A is exact; B and D are merged (both wrong); C is split (both wrong).
+    predicted = [1, 1, 2, 3, 4, 2]
+    assert grouping_accuracy(predicted, truth) == pytest.approx(2 / 6)
+    assert grouping_accuracy(truth, truth) == 1.0
+    with pytest.raises(ValueError):
+        grouping_accuracy([1], truth)
+
+
+def _shared_sample(system: str, tmp_path: Path) -> LoghubSample:
+    base = shared_data_dir()
+    assert base is not None
+    (tmp_path / system).symlink_to(base / "loghub" / system)
+    (sample,) = load_samples(tmp_path)
+    return sample
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared Loghub data absent (../shared/data)")
+@pytest.mark.parametrize("system", ["HDFS", "OpenSSH", "Zookeeper"])
+def test_grouping_accuracy_floor_on_shared_systems(system: str, tmp_path: Path) -> None:
+    result = evaluate(_shared_sample(system, tmp_path))
+    assert result.by_id >= 0.95
+    assert result.by_id >= result.plain_drain3
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared Loghub data absent (../shared/data)")
+def test_ids_group_lines_exactly_as_the_miner_clusters_them(tmp_path: Path) -> None:
+    """On a system whose templates widen a lot (OpenSSH: user names, hosts), one id per drain3
+    cluster and one cluster per id, line by line."""
+    sample = _shared_sample("OpenSSH", tmp_path)
+    tracker = TemplateTracker()
+    miner = TemplateMiner(config=tracker._config)  # the same settings, without the tracker
+    pairs = {
+        (tracker.observe_masked(*message).id, miner.add_log_message(message[0])["cluster_id"])
+        for message in sample.messages
+        if message is not None
+    }
+    assert len({cluster for _, cluster in pairs}) == len(pairs) == len({i for i, _ in pairs}) > 10
+
+
+runner = CliRunner()
+
+
+def test_templates_cli_writes_one_object_per_line_in_order(tmp_path: Path) -> None:
+    lines = [
+        b"Mar  3 10:15:08 web1 sshd[2213]: Invalid user admin from 198.51.100.23 port 41112",
+        b"",
+        b"Mar  3 10:15:09 web1 sshd[2214]: Invalid user oracle from 198.51.100.24 port 41113",
+        b"Mar  3 10:15:10 web1 sshd[2215]: Invalid user test from 198.51.100.25 port 41114",
+    ]
+    source = tmp_path / "auth.log"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    state = tmp_path / "templates.snapshot"
+    result = runner.invoke(app, ["templates", str(source), "--json", "--state", str(state)])
+    assert result.exit_code == 0, result.output
+    rows = [orjson.loads(line) for line in result.stdout_bytes.splitlines()]
+    assert [row["line"] for row in rows] == [1, 2, 3, 4]
+    assert rows[1]["template"] is None and rows[1]["error"]["type"] == "empty"
+    # As assigned when each line was seen: the text widens, the id does not.
+    assert rows[0]["template"]["text"] == "Invalid user admin from <VAR> port <VAR>"
+    assert rows[3]["template"]["text"] == "Invalid user <*> from <VAR> port <VAR>"
+    assert len({rows[i]["template"]["id"] for i in (0, 2, 3)}) == 1
+    # The snapshot carries the id into the next run.
+    again = runner.invoke(app, ["templates", str(source), "--json", "--state", str(state)])
+    assert orjson.loads(again.stdout_bytes.splitlines()[0])["template"] == rows[3]["template"]
+
+
+def test_templates_cli_rejects_an_unknown_format(tmp_path: Path) -> None:
+    source = tmp_path / "x.log"
+    source.write_bytes(b"hello\n")
+    result = runner.invoke(app, ["templates", str(source), "--format", "nope", "--json"])
+    assert result.exit_code == 2
+
+
+def test_values_become_one_placeholder_and_keys_stay() -> None:
+    tracker = TemplateTracker()
+    match = tracker.observe(
+        'acquire lock=5, tag="View Lock", name=com.android.systemui, uid=1000 ws=null', "k"
+    )
+    assert match.text == "acquire lock=<VAR> tag=<VAR>, name=<VAR> uid=<VAR> ws=null"
+    # A decimal and a hex id in the same slot are one template.
+    assert tracker.observe("Created NT transaction 0x1f", "k").id == (
+        tracker.observe("Created NT transaction 123", "k").id
+    )
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared Loghub data absent (../shared/data)")
+def test_bench_templates_prints_one_row_per_system_and_the_mean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = shared_data_dir()
+    assert base is not None
+    for system in ("Apache", "HealthApp"):
+        (tmp_path / "loghub").mkdir(exist_ok=True)
+        (tmp_path / "loghub" / system).symlink_to(base / "loghub" / system)
+    monkeypatch.setenv("LOGWARDEN_SHARED_DATA", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "160")
+    result = runner.invoke(app, ["bench", "templates"])
+    assert result.exit_code == 0, result.output
+    rows = {
+        line.split()[1]: line.split()[3:7] for line in result.stdout.splitlines() if "│" in line
+    }
+    assert rows["Apache"] == ["1.000", "│", "1.000", "│"]
+    assert set(rows) >= {"Apache", "HealthApp", "mean"}
+
+
+def test_ids_of_evicted_clusters_are_forgotten() -> None:
+    """drain3 evicts clusters beyond ``max_clusters``; their ids must not pile up."""
+    tracker = TemplateTracker(max_clusters=20)
+    words = ["".join(letters) for letters in itertools.product("abcdefghij", repeat=3)]
+    for number in range(300):  # three words no other message shares: a new cluster each
+        created = tracker.observe(" ".join(words[3 * number : 3 * number + 3]), "k")
+        assert created.is_new
+    assert tracker.template_count == 20
+    assert len(tracker._ids) <= 2 * 20 + 1
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="shared Loghub data absent (../shared/data)")
+def test_bgl_truth_is_derived_from_its_published_templates(tmp_path: Path) -> None:
+    """BGL's shared sample has no per-line event ids: each line takes the template it matches
+    with the most literal text (every line of the sample matches one)."""
+    sample = _shared_sample("BGL", tmp_path)
+    assert len(sample.truth) == len(sample.messages) == 1629
+    assert sample.contents[0] == "instruction cache parity error corrected"
+    assert len(set(sample.truth)) > 50
+    assert evaluate(sample).by_id >= 0.95
