@@ -23,6 +23,7 @@ async def test_text_and_subject_body_tickets_route_and_others_dead_letter(
         b'{"id": "A", "text": "laptop screen broken replace"}',
         b'{"id": "B", "subject": "access", "body": "grant access shared folder"}',
         b'{"id": "C", "title": "no text here"}',
+        '{"id": "D", "text": "Necesito acceso a la carpeta compartida de finanzas"}'.encode(),
         b"Document\nnot a JSON ticket",
     ]
     records = [RawRecord(settings.topic_tickets_raw, 0, i, v) for i, v in enumerate(values)]
@@ -35,7 +36,13 @@ async def test_text_and_subject_body_tickets_route_and_others_dead_letter(
         for topic, m in send.sent
         if topic.startswith(settings.topic_tickets_routed_prefix)
     }
-    assert set(routed) == {"A", "B"}
+    assert set(routed) == {"A", "B", "D"}
+    assert routed["D"] == settings.routed_topic("triage")
+    lines = [orjson.loads(line) for line in settings.output_file.read_bytes().splitlines()]
+    docs = [d["logwarden"]["ticket"] for d in lines[1::2] if "ticket" in d.get("logwarden", {})]
+    stored = {ticket["id"]: ticket for ticket in docs}
+    assert stored["D"]["triage_reason"] == "unsupported_language"
+    assert "triage_reason" not in stored["A"] or stored["A"]["queue"] == "triage"
     letters = [m for topic, m in send.sent if topic == settings.topic_deadletter]
     reasons = [dict(m["headers"])["logwarden.reason"].decode() for m in letters]
     assert len(reasons) == 2
