@@ -82,7 +82,7 @@ def test_custom_data_never_goes_into_the_installed_package(
 def test_a_small_custom_taxonomy_trains_routes_and_describes_its_data(
     shared_data: Path, tmp_path: Path
 ) -> None:
-    data = export(shared_data, tmp_path / "export.csv", 600)
+    data = export(shared_data, tmp_path / "export.csv", 1000)
     result = run_cli(
         "train", "tickets", "--data", str(data), *LAYOUT, *TINY, "--work-dir",
         str(tmp_path / "work"), cwd=tmp_path,
@@ -95,11 +95,11 @@ def test_a_small_custom_taxonomy_trains_routes_and_describes_its_data(
     for queue in metadata["metrics"]["never_routed"]:
         assert f"queue {queue!r} cannot auto-route" in result.stderr
     card = (model / "MODEL_CARD.md").read_text()
-    assert str(data) in card and "600 tickets in" in card and "38,331" not in card
+    assert str(data) in card and "1000 tickets in" in card and "38,331" not in card
     assert metadata["abstention"]["languages"][0] == "en"
     routed = run_cli("classify", "tickets", str(data), "--text-column", "subject",
                      "--text-column", "body", "--model", str(model))  # fmt: skip
-    assert len(routed.stdout.splitlines()) == 600
+    assert len(routed.stdout.splitlines()) == 1000
 
 
 def test_thresholds_route_classes_with_few_validation_tickets() -> None:

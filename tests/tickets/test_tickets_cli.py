@@ -49,10 +49,11 @@ def test_classify_json_lines_in_order_with_ids(shipped_model: Path) -> None:
     assert [row["id"] for row in out] == ["t-1", 1, 2, 9, 10]
     assert "error" in out[2]
     for row in (out[0], out[1], out[3], out[4]):
-        assert set(row) == {"id", "label", "confidence", "queue", "top3"}
+        keys = {"id", "label", "confidence", "queue", "top3"}
+        assert set(row) == (keys | {"triage_reason"} if row["queue"] == "triage" else keys)
         assert row["queue"] in (row["label"], "triage")
         assert len(row["top3"]) == 3 and row["top3"][0]["label"] == row["label"]
-    assert out[4]["queue"] == "triage"
+    assert (out[4]["queue"], out[4]["triage_reason"]) == ("triage", "empty_text")
 
 
 def test_classify_csv_file_and_single_text(shipped_model: Path, tmp_path: Path) -> None:
