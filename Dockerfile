@@ -20,13 +20,17 @@ RUN apt-get update \
 RUN python -m venv /opt/logwarden
 WORKDIR /src
 COPY pyproject.toml setup.py README.md ./
+COPY requirements/serve.lock ./requirements/
 COPY stream ./stream
 COPY classifiers ./classifiers
 COPY connectors ./connectors
-# LOGWARDEN_COMPILE_PARSER=1: setup.py compiles the parser with mypyc (README, Parsing); the
-# last check runs outside /src so that it imports the installed package, not these sources.
+# The dependencies exactly as locked (hashes checked), then the project itself without
+# resolving anything again. LOGWARDEN_COMPILE_PARSER=1: setup.py compiles the parser with mypyc
+# (docs/benchmarks.md); the last check runs outside /src so that it imports the installed
+# package, not these sources.
 RUN /opt/logwarden/bin/pip install --upgrade pip \
-    && LOGWARDEN_COMPILE_PARSER=1 /opt/logwarden/bin/pip install . \
+    && /opt/logwarden/bin/pip install --require-hashes -r requirements/serve.lock \
+    && LOGWARDEN_COMPILE_PARSER=1 /opt/logwarden/bin/pip install --no-deps . \
     && /opt/logwarden/bin/python -m compileall -q /opt/logwarden/lib \
     && /opt/logwarden/bin/logwarden --help > /dev/null \
     && cd / && /opt/logwarden/bin/python -c "from classifiers.parsing import parser_build as b; assert b() == 'mypyc', b()"

@@ -14,6 +14,9 @@ Rows (JSON: model -> metrics; the contract keys plus task-specific extras):
   ``scoring_uncached_transformer_on_every_event`` turns that off. Explanations keep their own
   cache (by template and label) in every row: occlusion costs a model pass per constant word of a
   template, once;
+* ``detection_families``: Windows attack recordings per tactic (development and held-out
+  tactics), alerts per 1,000 generated ordinary Windows events, and recall / false positives
+  of the hand-written firewall and IDS set (:mod:`classifiers.logs.detection_eval`);
 * ``heldout_systems``: per-system false-positive rate of a model trained without any Loghub
   background system (a stricter leave-one-system-out: all twelve are left out at once), when
   that model's directory exists in the training work dir;
@@ -40,6 +43,7 @@ from classifiers.logs.dataset import (
     build_corpus,
     texts_of,
 )
+from classifiers.logs.detection_eval import detection_figures
 from classifiers.logs.evaluation import (
     LOSO_FILE,
     LOSO_FULL_FILE,
@@ -132,6 +136,8 @@ def log_figures(
             "settled_share": result.settled_share,
             "load_average": round(os.getloadavg()[0], 2),
         }
+
+    figures["detection_families"] = detection_figures(model)
 
     heldout = work_dir / HELDOUT_MODEL
     if (heldout / "metadata.json").exists():

@@ -47,7 +47,8 @@ from rich.console import Console
 from rich.table import Table
 
 from classifiers.logs.generator import generate
-from connectors.kafka import KafkaConnection, ensure_topics, produce_records
+from connectors.kafka import ensure_topics, produce_records
+from connectors.kafka_connection import KafkaConnection
 from connectors.local_broker import LocalBroker, free_loopback_port
 from connectors.process_groups import stop_process_groups
 from stream.config import Settings
@@ -103,7 +104,7 @@ def _environment(settings: Settings) -> Iterator[_Target]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CHECKOUT), env.get("PYTHONPATH")]))
     broker_pid = None
     with contextlib.ExitStack() as stack:
-        if "LOGWARDEN_BROKER_URL" not in os.environ:
+        if "broker_url" not in settings.model_fields_set:  # no broker configured
             broker = stack.enter_context(LocalBroker())
             broker_pid = broker.pid
             env["LOGWARDEN_BROKER_URL"] = broker.url

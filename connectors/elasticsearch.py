@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 from elastic_transport import ConnectionError as TransportConnectionError
@@ -28,13 +29,13 @@ from elasticsearch import (
     NotFoundError,
     UnsupportedProductError,
 )
-from elasticsearch import __versionstr__ as CLIENT_VERSION  # noqa: N812
 from elasticsearch.serializer import OrjsonSerializer
 
 log = logging.getLogger(__name__)
 
 MINIMUM_VERSION = (8, 11)
 """Oldest Elasticsearch logwarden supports (data stream lifecycle, ECS 8.11 mappings)."""
+CLIENT_VERSION = version("elasticsearch")
 CLIENT_MAJOR = int(CLIENT_VERSION.split(".", 1)[0])
 _GRANTED_BY = re.compile(r"granted by the (cluster|index) privileges \[([^\]]*)\]")
 _ACTION = re.compile(r"action \[([^\]]+)\]")

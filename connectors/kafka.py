@@ -20,7 +20,8 @@ from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from connectors.kafka_connection import KafkaConnection
+# Re-exported (explicitly, for strict type checking) for code that imports it from here.
+from connectors.kafka_connection import KafkaConnection as KafkaConnection
 
 Headers = Sequence[tuple[str, bytes]]
 

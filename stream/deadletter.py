@@ -16,7 +16,7 @@ from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer
 
-from connectors.kafka import KafkaConnection
+from connectors.kafka_connection import KafkaConnection
 from stream.records import DEADLETTER_PREFIX
 
 REPLAY_GROUP_SUFFIX = ".deadletter-replay"

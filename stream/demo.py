@@ -28,7 +28,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from classifiers.logs.generator import generate
-from connectors.kafka import KafkaConnection, committed_offsets, ensure_topics, produce_records
+from connectors.kafka import committed_offsets, ensure_topics, produce_records
+from connectors.kafka_connection import KafkaConnection
 from connectors.local_broker import STOP_GRACE_S, LocalBroker, free_loopback_port
 from connectors.process_groups import stop_process_groups
 from stream.config import Settings
@@ -73,7 +74,9 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def _worker_env(broker: LocalBroker, settings: Settings, state_dir: Path, output: Path) -> dict:
+def _worker_env(
+    broker: LocalBroker, settings: Settings, state_dir: Path, output: Path
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOGWARDEN_")}
     env.update(
         LOGWARDEN_BROKER_URL=broker.url,
@@ -88,7 +91,9 @@ def _worker_env(broker: LocalBroker, settings: Settings, state_dir: Path, output
 
 
 @contextlib.contextmanager
-def _worker(env: dict, log_path: Path, web_port: int) -> Iterator[subprocess.Popen[bytes]]:
+def _worker(
+    env: dict[str, str], log_path: Path, web_port: int
+) -> Iterator[subprocess.Popen[bytes]]:
     """A ``logwarden run`` process in its own process group, always stopped on exit."""
     command = [sys.executable, "-m", "stream.cli", "run", "--web-host", "127.0.0.1"]
     with log_path.open("wb") as log:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from classifiers.shared_data import shared_data_dir
-from connectors.kafka import KafkaConnection
+from connectors.kafka_connection import KafkaConnection
 from connectors.local_broker import LocalBroker
 from tests.doubles.es_server import ElasticsearchTestServer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kafka import KafkaConsumer
 from kafka.consumer.fetcher import ConsumerRecord
 
-from connectors.kafka import KafkaConnection
+from connectors.kafka_connection import KafkaConnection
 
 
 def consume_all(

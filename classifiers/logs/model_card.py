@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.logs.dataset import BGL_TAG_LABELS
+from classifiers.logs.detection_card import detection_text
 from classifiers.logs.taxonomy import TAXONOMY
 from classifiers.runtime.bundle import ModelMetadata, directory_size_mb
 from classifiers.training.model_card import hardware_note, teacher_line
@@ -201,6 +202,9 @@ SendWorker` and `Send worker leaving thread` (WARN) benign. Model 1.0.0 called t
 (40.7% of Zookeeper's benign lines in-distribution) because the benign sample then was uniform
 over distinct texts and had dropped all three templates from training; the sample is now shared
 per system, most frequent texts first. The map was not changed after seeing the figure.
+
+## Windows, firewall and IDS detection
+{detection_text(figures.get("detection_families"))}
 
 ## Serving: lexical settling
 The model's score is the transformer's logits plus the weighted TF-IDF head's. The last

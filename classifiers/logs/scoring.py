@@ -10,10 +10,14 @@ bounded LRU, and the hit rate is reported. Explanations (occlusion on the studen
 when removed, lower the predicted label's probability most) are computed for alerts only and
 depend only on (model text, label), so they have their own bounded LRU under that key: it serves
 the lines of a template across batches even when the prediction cache is off.
+
+A parser verdict (``logwarden.parser``: a Windows event id, an IDS signature, a firewall's
+threat verdict) outranks the model: see :class:`ParserVerdict`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import threading
@@ -24,7 +28,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkabl
 import numpy as np
 
 from classifiers.logs.lru import Lru
-from classifiers.logs.risk import RiskPolicy
+from classifiers.logs.risk import RISK_STEP, RiskPolicy
 from classifiers.logs.taxonomy import BENIGN, label_info
 from classifiers.logs.templates import TemplateMatch, TemplateTracker, mask_for_model
 
@@ -142,15 +146,18 @@ class LogScore:
     model_version: str
     category: list[str] = field(default_factory=list)
     type: list[str] = field(default_factory=list)
+    #: The label and alert decision are the parser's (``logwarden.parser``), not the model's.
+    pinned: bool = False
 
     def ecs_fields(self) -> dict[str, Any]:
-        """The ``logwarden.*`` and ``event.*`` fields to merge into the event document."""
+        """The ``logwarden.*`` and ``event.*`` fields to merge into the event document (a pinned
+        verdict keeps the parser's ``event.category``/``type``, which say more)."""
         event: dict[str, Any] = {
             "kind": "alert" if self.alert else "event",
             "risk_score": self.risk_score,
             "severity": self.severity,
         }
-        if self.label != BENIGN:
+        if self.label != BENIGN and not self.pinned:
             event["category"] = self.category
             event["type"] = self.type
         return {
@@ -174,6 +181,7 @@ class LogScore:
             "risk_score": self.risk_score,
             "severity": self.severity,
             "alert": self.alert,
+            "decided_by": "parser" if self.pinned else "model",
             "novelty": round(self.novelty, 4),
             "template": {"id": self.template.id, "text": self.template.text},
             "explanation": {"tokens": self.explanation, "top3": self.top3},
@@ -310,6 +318,60 @@ def _is_placeholder(word: str) -> bool:
     return not any(c.isalnum() for c in _MASKS.sub("", word))
 
 
+@dataclass(frozen=True, slots=True)
+class ParserVerdict:
+    """What the parser said about an event (``logwarden.parser``, see
+    ``classifiers.parsing.verdict``): it outranks the model. The pinned label replaces the
+    model's, the parser alone decides alert-or-signal (one failed logon must not alert however
+    sure the model is), and the vendor's ``event.severity`` is a floor for the severity."""
+
+    label: str | None
+    alert: bool
+    severity: int | None
+    reason: str
+
+    @classmethod
+    def of(cls, event: Mapping[str, Any]) -> ParserVerdict | None:
+        own = event.get("logwarden")
+        parser = own.get("parser") if isinstance(own, Mapping) else None
+        if not isinstance(parser, Mapping):
+            return None
+        label = parser.get("label")
+        severity = _field(event, "event", "severity")
+        return cls(
+            label if isinstance(label, str) else None,
+            parser.get("alert") is True,
+            severity if isinstance(severity, int) and not isinstance(severity, bool) else None,
+            str(parser.get("reason") or ""),
+        )
+
+    def pin(self, score: LogScore, policy: RiskPolicy) -> None:
+        """Overrule ``score`` where the parser knows better; never lower what it said. Without
+        a (taxonomy) label the verdict is severity-only: the model's label stands and either
+        side's alert counts."""
+        info = None
+        if self.label is not None:
+            with contextlib.suppress(KeyError):  # not a taxonomy label: treat as severity-only
+                info = label_info(self.label)
+        floor = self.severity or 0
+        if info is not None:
+            score.label = info.name
+            score.probability = 1.0  # the record says what it is; the model's view is in top3
+            score.category, score.type = list(info.ecs_category), list(info.ecs_type)
+            score.pinned = True
+            alert = self.alert
+        else:
+            alert = self.alert or score.alert
+        if alert:
+            score.risk_score = max(score.risk_score, float(floor), policy.alert_min_risk)
+            if self.reason and (info is not None or not score.explanation):
+                score.explanation = [self.reason]  # a pinned alert is explained by its rule
+        else:
+            score.risk_score = min(score.risk_score, max(0.0, policy.alert_min_risk - RISK_STEP))
+        score.alert = alert
+        score.severity = max(policy.severity(score.risk_score), floor)
+
+
 class LogScorer:
     """Template mining + cached classification + novelty + risk for batches of events."""
 
@@ -370,12 +432,17 @@ class LogScorer:
             if self.explain
             else [()] * len(texts)
         )
-        return [
+        scores = [
             self._score(match, prediction, risk, explanation)
             for match, prediction, risk, explanation in zip(
                 matches, predictions, risks.tolist(), explanations, strict=True
             )
         ]
+        for event, score in zip(events, scores, strict=True):
+            verdict = ParserVerdict.of(event)
+            if verdict is not None:
+                verdict.pin(score, self.policy)
+        return scores
 
     def _explain(
         self,

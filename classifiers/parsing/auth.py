@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from classifiers.parsing.fields import section, set_address, set_user
+from classifiers.parsing.netsec import set_action, vendor_verdict
 
 Event = dict[str, Any]
 
@@ -218,7 +219,13 @@ _SESSION_NEW = re.compile(
 )
 _SESSION_END = re.compile(r"(?:Removed session|Session) (\S+?)(?: logged out)?\.")
 _SERVICE_FAILED = re.compile(r"Failed to start (.*?)\.?\Z")
-_FIREWALL = re.compile(r"\[(?:UFW )?(BLOCK|ALLOW|AUDIT|DROP|REJECT|ACCEPT)[^\]]*\]")
+# "[UFW BLOCK]", or an iptables/nftables log prefix naming the verdict ("iptables-drop: ",
+# "nft DROP in: ", "FW-REJECT ") before the packet's "IN=" field.
+_FIREWALL = re.compile(
+    r"(?:\[UFW |\b)(BLOCK|ALLOW|AUDIT|DROP|REJECT|ACCEPT|DENY|DENIED)(?:P?ED)?\b[^=]*?\bIN=",
+    re.I,
+)
+_TCP_FLAGS = re.compile(r"\b(CWR|ECE|URG|ACK|PSH|RST|SYN|FIN)\b")
 _KV = re.compile(r"\b(SRC|DST|SPT|DPT|PROTO|IN|OUT)=(\S*)")
 
 
@@ -245,8 +252,8 @@ def _systemd(event: Event, message: str) -> None:
 
 
 def _kernel(event: Event, message: str) -> None:
-    rule = _FIREWALL.search(message)
-    if rule is None or "SRC=" not in message:
+    rule = _FIREWALL.search(message) if "SRC=" in message else None
+    if rule is None:
         return
     values = dict(_KV.findall(message))
     set_address(event, "source", values.get("SRC", ""), values.get("SPT"))
@@ -255,10 +262,14 @@ def _kernel(event: Event, message: str) -> None:
         event["network"] = {"transport": values["PROTO"].lower()}
     if values.get("IN"):
         event["observer"] = {"ingress": {"interface": {"name": values["IN"]}}}
-    verdict = rule.group(1)
-    denied = verdict in ("BLOCK", "DROP", "REJECT")
     _categorize(event, "network", "connection")
-    _categorize(event, "network", "denied" if denied else "allowed", None, verdict.lower())
+    set_action(event, rule.group(1))
+    flags = (
+        _TCP_FLAGS.findall(message[message.find("PROTO=TCP") :]) if "PROTO=TCP" in message else []
+    )
+    if flags:
+        event["iptables"] = {"tcp": {"flags": flags}}
+    vendor_verdict(event, None, None)
 
 
 # --- PAM lines of any program ----------------------------------------------------------

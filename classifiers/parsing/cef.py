@@ -6,7 +6,11 @@ Header and extension follow the CEF spec escaping (``\\|`` and ``\\\\`` in the h
 ``\\=``, ``\\\\``, ``\\n``, ``\\r`` in values). Well-known extension keys map to ECS the way
 Filebeat's ``decode_cef`` does; every key is also kept under ``logwarden.cef.extensions``.
 CEF severity (0-10 or Low/Medium/High/Very-High) becomes the ECS ``event.severity`` scale
-used across logwarden (21 low, 47 medium, 73 high, 99 critical).
+used across logwarden (21 low, 47 medium, 73 high, 99 critical). ``act`` is the lowercased
+``event.action`` with ``event.type`` denied/allowed; custom strings labelled as the rule
+give ``rule.name``. The record's parser verdict (:mod:`.netsec`): PAN-OS THREAT logs,
+FortiGate UTM and Check Point threat blades alert on their own; other records keep the
+vendor severity as a floor the model cannot lower.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from classifiers.parsing.events import Context
 from classifiers.parsing.fields import section, set_address, set_user
+from classifiers.parsing.netsec import vendor_record, vendor_severity
 from classifiers.parsing.timeparse import (
     MONTHS,
     Stamp,
@@ -35,11 +40,12 @@ _EXT_UNESCAPE = re.compile(r"\\([=\\nr])")
 _UNESCAPED = {"=": "=", "\\": "\\", "n": "\n", "r": "\r"}
 
 _RT_TEXT = re.compile(r"(\w{3}) (\d{1,2}) (\d{4}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\Z")
-_SEVERITY_WORDS = {"low": 21, "medium": 47, "high": 73, "very-high": 99, "unknown": 21}
+_RULE_LABELS = frozenset({"rule", "rule name", "rulename", "policy", "policy name"})
+_THREAT_LABELS = ("threat", "attack", "signature", "virus", "malware")
 
 # extension key -> (ECS object, field)
 _SIMPLE = {
-    "act": ("event", "action"), "outcome": ("event", "outcome"),
+    "outcome": ("event", "outcome"),
     "app": ("network", "protocol"), "request": ("url", "original"),
     "requestMethod": ("http", "request.method"),
     "requestClientApplication": ("user_agent", "original"),
@@ -53,11 +59,21 @@ _SIMPLE_ORDER = {key: index for index, key in enumerate(_SIMPLE)}
 _INTEGERS = frozenset({"in", "out", "fsize", "dpid"})
 
 
-def _severity(raw: str) -> int | None:
-    if raw.isdigit():
-        level = int(raw)
-        return 21 if level <= 3 else 47 if level <= 6 else 73 if level <= 8 else 99
-    return _SEVERITY_WORDS.get(raw.lower())
+def _rule(event: dict[str, Any], extensions: dict[str, str]) -> None:
+    """``rule.name`` from a custom string labelled as the rule (else as the threat), and
+    ``rule.category`` from ``cat``."""
+    named: dict[str, str] = {}
+    for index in range(1, 7):
+        label = extensions.get(f"cs{index}Label", "").strip().lower()
+        value = extensions.get(f"cs{index}")
+        if label and value:
+            named[label] = value
+    rule = next((v for k, v in named.items() if k in _RULE_LABELS), None)
+    rule = rule or next((v for k, v in named.items() if k.startswith(_THREAT_LABELS)), None)
+    if rule:
+        section(event, "rule")["name"] = rule
+    if extensions.get("cat"):
+        section(event, "rule")["category"] = extensions["cat"]
 
 
 def _receipt_time(text: str, tz: tzinfo) -> Stamp:
@@ -112,7 +128,7 @@ def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
     event["observer"] = {"vendor": vendor, "product": product, "version": dev_version}
     meta = section(event, "event")
     meta.update({"code": signature, "dataset": "cef", "kind": "event"})
-    mapped = _severity(severity.strip())
+    mapped = vendor_severity(severity)
     if mapped is not None:
         meta["severity"] = mapped
     if "src" in extensions:
@@ -129,14 +145,20 @@ def apply(event: dict[str, Any], text: str, tz: tzinfo) -> bool:
     if "duser" in extensions:
         section(section(event, "destination"), "user")["name"] = extensions["duser"]
         section(section(event, "user"), "target")["name"] = extensions["duser"]
-    if "proto" in extensions:
-        section(event, "network")["transport"] = extensions["proto"].lower()
     for key in sorted(_SIMPLE.keys() & extensions.keys(), key=_SIMPLE_ORDER.__getitem__):
         value: Any = extensions[key]
         if key in _INTEGERS and value.isdigit():
             value = int(value)
         target, field = _SIMPLE[key]
         _set(event, target, field, value)
+    if "Label=" in ext or "cat" in extensions:  # most records name no rule
+        _rule(event, extensions)
+    threat = name == "THREAT" and "palo alto" in vendor.lower()  # PAN-OS: subtype is the kind
+    vendor_record(
+        event, proto=extensions.get("proto"), verb=extensions.get("act"),
+        threat_names=(product, name, signature) if threat else (product, name),
+        severity=mapped,
+    )  # fmt: skip
     if "rt" in extensions:
         with suppress(TimestampError):  # an unknown rt format: syslog header or ingest time
             event["@timestamp"] = _receipt_time(extensions["rt"].strip(), tz)

@@ -26,6 +26,7 @@ class FailureType:
     JSON_TOO_DEEP: Final = "json_too_deep"
     INVALID_TIMESTAMP: Final = "invalid_timestamp"
     FORMAT_MISMATCH: Final = "format_mismatch"
+    INVALID_EVTX: Final = "invalid_evtx"  # a damaged record of an .evtx file
     INTERNAL_ERROR: Final = "internal_error"
 
 

@@ -1,7 +1,10 @@
 """JSON events: ECS documents pass through, any other JSON is namespaced.
 
 A document that already speaks ECS (it has ``@timestamp`` or ``ecs.version``; dotted keys
-such as ``"log.level"`` from the ecs-logging libraries are expanded) is kept as it is.
+such as ``"log.level"`` from the ecs-logging libraries are expanded) is kept as it is;
+Windows events from Winlogbeat or Elastic Agent (a ``winlog`` object) get their event id's
+meaning and parser verdict from :mod:`.windows`. Suricata EVE records (``event_type``)
+become ECS events with their IDS verdict (:mod:`.ids`).
 Other JSON keeps every field under ``logwarden.json`` (map it as ``flattened``) and the
 obvious ones are lifted to ECS: timestamp, message, level and host.
 """
@@ -12,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from classifiers.parsing import ids, windows
 from classifiers.parsing.events import Context, FailureType
 from classifiers.parsing.timeparse import from_any
 
@@ -24,6 +28,7 @@ _ECS_OBJECTS = frozenset({
     "file", "group", "host", "http", "log", "logwarden", "network", "observer", "organization",
     "process", "related", "rule", "server", "service", "session", "source", "span", "threat",
     "tls", "trace", "transaction", "url", "user", "user_agent",
+    "winlog",  # Winlogbeat's and Elastic Agent's Windows field set
 })  # fmt: skip
 _ECS_TOP_FIELDS = frozenset({"@timestamp", "message", "tags"})
 
@@ -99,6 +104,8 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
     document = _expand_dotted(document)
     if "@timestamp" in document or isinstance(document.get("ecs"), dict):
         return _passthrough(document, ctx)
+    if ids.is_eve(document):
+        return ids.from_eve(document, ctx)
     return _namespaced(document, text, ctx)
 
 
@@ -116,6 +123,11 @@ def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
         logwarden["json"] = foreign
     if "@timestamp" in document:
         document["@timestamp"] = from_any(document["@timestamp"], ctx.tz)
+    own = document.get("logwarden")
+    if isinstance(own, dict):  # a verdict is this parser's to give, never the sender's
+        own.pop("parser", None)
+    if "winlog" in document:
+        windows.enrich(document)
     meta = document.setdefault("event", {})
     if not isinstance(meta.get("dataset"), str) or not meta["dataset"]:
         meta["dataset"] = "json"

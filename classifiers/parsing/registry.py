@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from classifiers.parsing import access, cef, jsonfmt, loghub, syslog
+from classifiers.parsing import access, cef, ids, jsonfmt, leef, loghub, syslog
 from classifiers.parsing.events import Context
 
 Parser = Callable[[str, Context], dict[str, Any] | None]
@@ -38,14 +38,18 @@ class FormatSpec:
     builds_event: bool = True
 
 
-def _cef_anywhere(text: str, ctx: Context) -> dict[str, Any] | None:
-    """Bare CEF, or CEF carried in a syslog message."""
-    if text.startswith("CEF:"):
-        return cef.parse(text, ctx)
-    if "CEF:" not in text:
-        return None
-    event = syslog.parse(text, ctx)
-    return event if event is not None and event["event"].get("dataset") == "cef" else None
+def _anywhere(prefix: str, bare: Parser, dataset: str) -> Parser:
+    """A parser of ``prefix`` records (CEF, LEEF), bare or carried in a syslog message."""
+
+    def parse(text: str, ctx: Context) -> dict[str, Any] | None:
+        if text.startswith(prefix):
+            return bare(text, ctx)
+        if prefix not in text:
+            return None
+        event = syslog.parse(text, ctx)
+        return event if event is not None and event["event"].get("dataset") == dataset else None
+
+    return parse
 
 
 _LOGHUB_SHARED: dict[str, Parser] = {
@@ -58,7 +62,9 @@ _LOGHUB_SHARED: dict[str, Parser] = {
 SPECS: tuple[FormatSpec, ...] = (
     FormatSpec("json", jsonfmt.parse, "{", builds_event=False),
     FormatSpec("syslog", syslog.parse, "<" + _MONTH_INITIALS + string.digits),
-    FormatSpec("cef", _cef_anywhere, "C"),
+    FormatSpec("ids", ids.parse_fast, string.digits),
+    FormatSpec("cef", _anywhere("CEF:", cef.parse, "cef"), "C"),
+    FormatSpec("leef", _anywhere("LEEF:", leef.parse, "leef"), "L"),
     FormatSpec("apache", access.parse_apache, "["),
     *(
         FormatSpec(f"loghub:{system.name}", loghub.parser(system.name), system.first)

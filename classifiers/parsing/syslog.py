@@ -2,7 +2,8 @@
 
 The header fills ``log.syslog.*``, ``host.hostname``, ``process.name``/``pid`` and
 ``@timestamp``; the message body then goes to :mod:`.auth` for the auth.log programs
-(the ``system.auth`` mapping of Filebeat) or to :mod:`.cef` when it carries a CEF record.
+(the ``system.auth`` mapping of Filebeat) or to :mod:`.cef`/:mod:`.leef` when it carries a
+CEF or LEEF record.
 RFC 3164 has no year: it is inferred (see :func:`.timeparse.infer_year`). Stamps without a
 zone use the configured time zone; RFC 5424 and RFC 3339 stamps carry their own.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from classifiers.parsing import auth, cef
+from classifiers.parsing import auth, cef, leef
 from classifiers.parsing.events import Context
 from classifiers.parsing.fields import to_int
 from classifiers.parsing.timeparse import MONTHS, build, from_iso, infer_year, micros
@@ -49,7 +50,7 @@ _HOST_TAG = re.compile(
     r"(\S+) ([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?:[ \t]*(.*)\Z", re.DOTALL
 )
 _TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
-_HOST_CEF = re.compile(r"(?:(\S+) )?(CEF:\d.*)\Z", re.DOTALL)
+_HOST_CEF = re.compile(r"(?:(\S+) )?((?:CEF:\d|LEEF:[12]).*)\Z", re.DOTALL)
 _HOST_ONLY = re.compile(r"(\S+) (.*)\Z", re.DOTALL)
 
 
@@ -83,6 +84,8 @@ def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context
     message = message.removeprefix("\ufeff")
     event["message"] = message
     if message.startswith("CEF:") and cef.apply(event, message, ctx.tz):
+        return event
+    if message.startswith("LEEF:") and leef.apply(event, message, ctx):
         return event
     dataset = auth.enrich(event, program, message) if program else "system.syslog"
     meta = event.get("event")
@@ -147,8 +150,8 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
             ctx.tz, ctx.now, ctx.max_future_s,
         )  # fmt: skip
     rest = match.end()  # the header patterns match from here: no copy of the rest
-    carried = _HOST_CEF.match(text, rest) if text.find("CEF:", rest) >= 0 else None
-    if carried is not None:  # "host CEF:0|..." : the CEF record has no program tag
+    carried = _HOST_CEF.match(text, rest) if text.find("EF:", rest) >= 0 else None
+    if carried is not None:  # "host CEF:0|..." : a CEF or LEEF record has no program tag
         if carried.group(1):
             event["host"] = {"hostname": carried.group(1)}
         return _body(event, None, carried.group(2), ctx)

@@ -57,6 +57,7 @@ BASE_FIELDS: dict[str, FieldSpec] = {
     "rule.description": "keyword",
     "rule.category": "keyword",
     "rule.ruleset": "keyword",
+    "rule.version": "keyword",
     "service.name": "keyword",
     "service.type": "keyword",
 }
@@ -93,6 +94,9 @@ LOG_FIELDS: dict[str, FieldSpec] = {
     "process.thread.name": "keyword",
     "process.command_line": KEYWORD,
     "process.executable": "keyword",
+    "process.parent.name": "keyword",
+    "process.parent.executable": "keyword",
+    "process.parent.command_line": KEYWORD,
     "source.address": "keyword",
     "source.ip": "ip",
     "source.port": "long",
@@ -130,6 +134,18 @@ LOG_FIELDS: dict[str, FieldSpec] = {
     "http.response.body.bytes": "long",
     "user_agent.original": KEYWORD,
     "file.path": "keyword",
+    "dns.question.name": "keyword",
+    "registry.path": "keyword",
+    "registry.data.strings": "keyword",
+    "event.provider": "keyword",
+    "threat.framework": "keyword",
+    "threat.tactic.id": "keyword",
+    "threat.tactic.name": "keyword",
+    "threat.technique.id": "keyword",
+    "threat.technique.name": "keyword",
+    "winlog": "flattened",  # Winlogbeat's Windows fields (channel, event_id, event_data...)
+    "suricata.eve": "flattened",
+    "iptables.tcp.flags": "keyword",
     "file.name": "keyword",
     "file.size": "long",
     "related.ip": "ip",
@@ -153,6 +169,10 @@ LOG_FIELDS: dict[str, FieldSpec] = {
     "logwarden.json": "flattened",
     "logwarden.loghub": "flattened",
     "logwarden.cef": "flattened",
+    "logwarden.leef": "flattened",
+    "logwarden.parser.label": "keyword",  # the parser's verdict (classifiers.parsing.verdict)
+    "logwarden.parser.alert": "boolean",
+    "logwarden.parser.reason": "keyword",
 }
 """Fields of parsed, scored log events and of the alerts made from them."""
 

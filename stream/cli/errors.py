@@ -11,7 +11,6 @@ import sys
 from collections.abc import Callable
 from typing import Any, Literal, get_args, get_origin
 
-import annotated_types
 from pydantic import ValidationError
 
 from stream.config import Settings, env_name
@@ -35,17 +34,19 @@ def _allowed(field: str) -> str:
     if info is None:
         return ""
     annotation: Any = info.annotation
-    options = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    options = [annotation]
+    if get_origin(annotation) is not Literal:  # Optional[X] and other unions: their members
+        options = [a for a in get_args(annotation) if a is not type(None)] or options
     literal = next((o for o in options if get_origin(o) is Literal), None)
     if literal is not None:
         return "one of " + ", ".join(str(value) for value in get_args(literal))
     kind = {int: "an integer", float: "a number", bool: "true or false"}.get(options[0], "")
-    bounds = []
-    for item in info.metadata:
-        for attribute, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-            value = getattr(item, attribute, None)
-            if isinstance(item, annotated_types.BaseMetadata) and value is not None:
-                bounds.append(f"{sign} {value}")
+    bounds = [  # pydantic keeps Field(ge=..., ...) as one metadata object per bound
+        f"{sign} {getattr(item, attribute)}"
+        for item in info.metadata
+        for attribute, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"))
+        if getattr(item, attribute, None) is not None
+    ]
     return " ".join([kind, " and ".join(bounds)]).strip()
 
 

@@ -16,6 +16,7 @@ from types import ModuleType
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 import stream
 
@@ -34,7 +35,11 @@ def load_harness(name: str) -> ModuleType:
         if error.name not in {"benches", "tests", "tests.doubles"}:
             raise
         console.print(
-            "[red]logwarden bench needs a source checkout:[/red] the harnesses are not in the "
-            "wheel; clone the repository and run `pip install -e '.[dev]'` there"
+            "[red]logwarden bench needs a source checkout:[/red] "
+            + escape(
+                "the harnesses are not in the wheel; clone the repository and run "
+                "`pip install -e '.[bench]'` there"
+            ),
+            soft_wrap=True,
         )
         raise typer.Exit(2) from None

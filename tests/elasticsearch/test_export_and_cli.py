@@ -17,11 +17,11 @@ from connectors.elasticsearch import ElasticsearchConnection, build_client
 from connectors.es_assets.install import setup_elasticsearch
 from connectors.es_assets.templates import LifecycleOptions, alerts_stream
 from connectors.es_export import ExportFormat, iter_alerts, since_bound, write_export
-from tests.doubles.es_server import ElasticsearchTestServer
-from tests.doubles.kibana_import_server import KibanaImportTestServer
 from connectors.kibana.saved_objects import NDJSON_PATH
 from stream.cli.apps import app
 from stream.config import get_settings
+from tests.doubles.es_server import ElasticsearchTestServer
+from tests.doubles.kibana_import_server import KibanaImportTestServer
 
 runner = CliRunner()
 STREAM = alerts_stream("default")

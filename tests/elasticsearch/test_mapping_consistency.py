@@ -31,6 +31,27 @@ FORMAT_SAMPLES = (
     'iut="3" eventSource="Application"] An application event log entry',
     '{"@timestamp": "2024-03-03T10:00:00Z", "level": "error", "host": "api-1", '
     '"message": "payment failed", "user": {"name": "alice"}, "extra": {"attempt": 3}}',
+    '{"@timestamp": "2024-03-03T10:00:00Z", "host": {"name": "WS1"}, "event": {"code": "1"}, '
+    '"winlog": {"channel": "Microsoft-Windows-Sysmon/Operational", "event_id": "1", '
+    '"event_data": {"Image": "C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\'
+    'powershell.exe", "CommandLine": "powershell -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0A", '
+    '"ParentImage": "C:\\\\Program Files\\\\Microsoft Office\\\\WINWORD.EXE", '
+    '"User": "CORP\\\\bob", "ProcessId": "4242"}}}',
+    '{"@timestamp": "2024-03-03T10:00:00Z", "event": {"code": "4732"}, "winlog": {"channel": '
+    '"Security", "event_id": "4732", "event_data": {"TargetUserName": "Administrators", '
+    '"MemberSid": "S-1-5-21-1-2-3-1104", "SubjectUserName": "admin"}}}',
+    "LEEF:2.0|Fortinet|FortiGate|7.0|ips|^|cat=utm:ips^src=203.0.113.4^dst=10.0.0.8^srcPort=4444"
+    "^dstPort=80^proto=6^action=dropped^sev=8^attack=Apache.Struts.OGNL",
+    "12/04/2026-10:11:12.123456  [**] [1:2010935:3] ET SCAN MSSQL probe [**] [Classification: "
+    "Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.9:53422 -> 10.0.0.5:1433",
+    '{"timestamp": "2024-03-03T10:00:00.1+0000", "event_type": "alert", "src_ip": "203.0.113.9",'
+    ' "src_port": 4412, "dest_ip": "10.0.0.5", "dest_port": 80, "proto": "TCP", "app_proto": '
+    '"http", "alert": {"action": "blocked", "signature_id": 2024217, "rev": 3, "signature": '
+    '"ET EXPLOIT Struts", "category": "Web Application Attack", "severity": 1}}',
+    "Mar  3 11:00:02 fw1 kernel: [UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.9 DST=10.0.0.5 "
+    "LEN=40 PROTO=TCP SPT=51000 DPT=23 WINDOW=1024 SYN URGP=0",
+    "CEF:0|Palo Alto Networks|PAN-OS|10.1|spyware|THREAT|8|src=10.0.0.7 dst=198.51.100.9 "
+    "act=reset-both cs1Label=Rule cs1=outbound cat=C2 beacon(12345)",
 )
 
 

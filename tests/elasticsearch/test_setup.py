@@ -25,8 +25,8 @@ from connectors.es_assets.templates import (
     alerts_stream,
     build_assets,
 )
-from tests.doubles.es_server import ElasticsearchTestServer
 from connectors.local_broker import free_loopback_port
+from tests.doubles.es_server import ElasticsearchTestServer
 
 OPTIONS = LifecycleOptions(retention_days=14)
 

@@ -31,5 +31,5 @@ def test_without_a_checkout_one_line_says_what_to_do(
     assert exit_info.value.exit_code == 2
     err = capsys.readouterr().err
     assert "source checkout" in err
-    assert "pip install -e" in err
-    assert len(err.strip().splitlines()) <= 2
+    assert "pip install -e '.[bench]'" in err
+    assert len(err.strip().splitlines()) == 1

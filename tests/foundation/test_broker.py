@@ -7,7 +7,8 @@ import uuid
 import psutil
 import pytest
 
-from connectors.kafka import KafkaConnection, ensure_topics, produce_records
+from connectors.kafka import ensure_topics, produce_records
+from connectors.kafka_connection import KafkaConnection
 from connectors.local_broker import LocalBroker, LocalBrokerError
 from tests.kafka_helpers import consume_all
 

@@ -12,7 +12,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from connectors.kafka import KafkaConnection, ensure_topics
+from connectors.kafka import ensure_topics
+from connectors.kafka_connection import KafkaConnection
 from stream.cli.apps import app
 from stream.config import SECRET_MASK, get_settings
 from tests.kafka_helpers import consume_all

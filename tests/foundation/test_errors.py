@@ -167,3 +167,23 @@ def test_run_says_in_one_line_that_the_credentials_were_refused(
     assert done.returncode == 2
     assert len(lines(done.stderr)) == 1, done.stderr
     assert "rejected the credentials (HTTP 401)" in done.stderr
+
+
+def test_settings_errors_say_the_bounds_and_stop_at_five_lines() -> None:
+    from pydantic import ValidationError
+
+    from stream.cli.errors import settings_error_lines
+    from stream.config import Settings
+
+    with pytest.raises(ValidationError) as one:
+        Settings(web_port="x")
+    assert settings_error_lines(one.value)[1:] == [
+        "  LOGWARDEN_WEB_PORT='x': Input should be a valid integer, unable to parse string as an "
+        "integer (allowed: an integer >= 1 and <= 65535)"
+    ]
+    bad = {"web_port": 0, "batch_max_size": 0, "alert_min_risk": 101, "model_threads": 0}
+    with pytest.raises(ValidationError) as many:
+        Settings(**bad, timezone="Nowhere/Else")
+    lines = settings_error_lines(many.value)
+    assert len(lines) == 5
+    assert lines[-1].startswith("  ... and 2 more")

@@ -47,6 +47,11 @@ FULL_VALUES: dict[str, Any] = {
     "secretRefs": {
         "kafkaSaslPassword": {"name": "logwarden-kafka-user", "key": "password"},
         "kafkaCaBundle": {"name": "prod-cluster-ca-cert", "key": "ca.crt"},
+        "kafkaClientCertificate": {
+            "name": "logwarden-kafka-user",
+            "certKey": "user.crt",
+            "keyKey": "user.key",
+        },
         "elasticsearchApiKey": {"name": "logwarden-es-api-key", "key": "api-key"},
         "elasticsearchPassword": {"name": "prod-es-elastic-user", "key": "elastic"},
         "elasticsearchCaBundle": {"name": "prod-es-http-certs-public", "key": "ca.crt"},

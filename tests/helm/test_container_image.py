@@ -162,6 +162,7 @@ def built_wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
         if origin.is_dir():
             shutil.copytree(origin, context / source, ignore=shutil.ignore_patterns("__pycache__"))
         else:
+            (context / source).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(origin, context / source)
     wheels = tmp_path_factory.mktemp("wheels")
     subprocess.run(

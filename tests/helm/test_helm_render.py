@@ -170,6 +170,25 @@ def test_ca_bundles_are_mounted_files_named_by_settings() -> None:
         assert Path(env[setting]) == Path(mounts[volume_name]["mountPath"]) / "ca.crt"
 
 
+def test_the_kafka_client_certificate_is_a_private_mounted_pair_named_by_settings() -> None:
+    documents = install_manifests(FULL_VALUES)
+    container = worker(documents)
+    env = env_of(documents, container)
+    ref = FULL_VALUES["secretRefs"]["kafkaClientCertificate"]
+    volume = {v["name"]: v for v in pod_spec(only(documents, "Deployment"))["volumes"]}
+    secret = volume["kafka-client-cert"]["secret"]
+    assert secret["secretName"] == ref["name"]
+    assert secret["defaultMode"] == 0o440
+    assert secret["items"] == [
+        {"key": ref["certKey"], "path": "tls.crt"},
+        {"key": ref["keyKey"], "path": "tls.key"},
+    ]
+    mount = {m["name"]: m for m in container["volumeMounts"]}["kafka-client-cert"]
+    assert mount["readOnly"] is True
+    assert Path(env["LOGWARDEN_KAFKA_SSL_CERTFILE"]) == Path(mount["mountPath"]) / "tls.crt"
+    assert Path(env["LOGWARDEN_KAFKA_SSL_KEYFILE"]) == Path(mount["mountPath"]) / "tls.key"
+
+
 def test_no_secret_reference_means_no_secret_env() -> None:
     documents = install_manifests()
     assert "env" not in worker(documents)

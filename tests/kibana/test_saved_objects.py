@@ -16,11 +16,11 @@ from connectors.elasticsearch import (
 )
 from connectors.es_assets.templates import mapped_field_types
 from connectors.kibana.description import DASHBOARDS, DATA_VIEWS
-from tests.doubles.kibana_import_server import KibanaImportTestServer
 from connectors.kibana.importer import ImportReport, KibanaConnection, install_saved_objects
 from connectors.kibana.panels import NEED_TYPES, Need
 from connectors.kibana.saved_objects import NDJSON_PATH, all_saved_objects, render_ndjson
 from connectors.local_broker import free_loopback_port
+from tests.doubles.kibana_import_server import KibanaImportTestServer
 
 VIEWS = {view.id: view for view in DATA_VIEWS}
 

@@ -17,7 +17,8 @@ import faust
 import orjson
 import pytest
 
-from connectors.kafka import KafkaConnection, ensure_topics, produce_records
+from connectors.kafka import ensure_topics, produce_records
+from connectors.kafka_connection import KafkaConnection
 from connectors.local_broker import LocalBroker
 from stream.config import Settings
 from stream.detections import DetectionRules, register_detections, signal_from_event

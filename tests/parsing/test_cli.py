@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from typer.testing import CliRunner
 
+from classifiers.shared_data import shared_data_dir
 from stream.cli.apps import app
 
 runner = CliRunner()
@@ -76,3 +78,20 @@ def test_bench_parse_json() -> None:
     assert figures["mixed"]["lines"] == 500
     assert figures["mixed"]["failed"] == 0
     assert all(row["lines_per_s"] > 0 for row in [*figures["formats"], figures["mixed"]])
+
+
+def test_evtx_file_gives_one_object_per_record(tmp_path: Path) -> None:
+    base = shared_data_dir()
+    found = sorted((base / "evtx").rglob("CA_hashdump_4663_4656_lsass_access.evtx")) if base else []
+    if not found:
+        pytest.skip("shared EVTX recordings absent: set LOGWARDEN_SHARED_DATA")
+    result = runner.invoke(app, ["parse", str(found[0])])
+    assert result.exit_code == 0, result.output
+    rows = _rows(result.stdout_bytes)
+    assert [row["event"]["code"] for row in rows] == ["4656", "4663"]
+    assert all(row["logwarden"]["parser"]["alert"] for row in rows)
+    broken = tmp_path / "broken.evtx"
+    broken.write_bytes(b"not an event log")
+    failed = runner.invoke(app, ["parse", str(broken)])
+    assert failed.exit_code == 2
+    assert "readable .evtx file" in " ".join(failed.output.split())

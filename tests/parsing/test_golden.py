@@ -281,7 +281,8 @@ def test_cef(options: ParseOptions) -> None:
         "msg=Worm stopped\\=done suser=bob"
     )
     assert _parsed(line, options) == {
-        **_common(line, "cef", "cef", action="blocked", code="100", severity=99),
+        **_common(line, "cef", "cef", action="blocked", code="100", severity=99,
+                  category=["network"], type=["denied"]),
         "@timestamp": "2024-03-03T10:15:01.000Z",
         "message": "Worm stopped=done",
         "observer": {"vendor": "Security", "product": "threatmanager", "version": "1.0"},
@@ -293,6 +294,8 @@ def test_cef(options: ParseOptions) -> None:
         "logwarden": {
             "parse": {"format": "cef", "status": "parsed"},
             "scrubbed": {"count": 0},
+            # a block is a signal; the vendor's severity 10 makes it an alert
+            "parser": {"label": "intrusion_attempt", "alert": True, "reason": "firewall block"},
             "cef": {
                 "version": "0", "name": "worm successfully stopped", "severity": "10",
                 "extensions": {

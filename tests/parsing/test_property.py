@@ -20,6 +20,11 @@ PREFIXES = [
     b"081109 203615 148 INFO ", b"- 1117838573 2005.06.03 ", b"2015-10-18 18:01:47,978 ",
     b"03-17 16:13:38.811  1702 ", b"20171223-22:15:29:606|", b"17/06/09 20:10:40 ",
     b"Mar  3 10:15:08 web1 sshd[1]: ", b"Mar  3 10:15:08 web1 sudo: ",
+    b"LEEF:1.0|V|P|1|e|", b"LEEF:2.0|V|P|1|e|^|", b"Mar  3 10:15:08 fw kernel: [UFW BLOCK] IN=",
+    b"03/03/2024-10:15:08.000001  [**] [1:2:3] ", b"03/03-10:15:08.000001  [Drop] [**] [",
+    b'{"event_type":"alert","src_ip":', b'{"ecs":{},"winlog":{"channel":"Security","event_id":',
+    b'{"ecs":{},"winlog":{"channel":"Microsoft-Windows-Sysmon/Operational","event_id":"1",'
+    b'"event_data":',
 ]  # fmt: skip
 
 

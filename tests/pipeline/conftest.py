@@ -22,7 +22,8 @@ from kafka import KafkaAdminClient
 
 from connectors.es_assets.install import setup_elasticsearch
 from connectors.es_assets.templates import LifecycleOptions
-from connectors.kafka import KafkaConnection, ensure_topics
+from connectors.kafka import ensure_topics
+from connectors.kafka_connection import KafkaConnection
 from connectors.local_broker import LocalBroker, free_loopback_port
 from connectors.process_groups import stop_process_groups
 from stream.components import ComponentError, model_dir

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from classifiers.datasets import TaskSplit, load_tickets, sample_task, stratified_split
+from classifiers.paths import SHIPPED_TICKET_MODEL
 from classifiers.training.loop import TrainConfig
 from classifiers.training.modeling import StudentShape
 from classifiers.training.pipeline import PipelineOptions, run_training
 
-SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "classifiers" / "models" / "tickets"
+SHIPPED_MODEL = SHIPPED_TICKET_MODEL
 
 TINY_OPTIONS = PipelineOptions(
     seed=7,

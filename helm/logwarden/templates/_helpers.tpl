@@ -108,6 +108,8 @@ app.kubernetes.io/part-of: logwarden
 {{/* Mount points of the CA bundles taken from Secrets. */}}
 {{- define "logwarden.kafkaCaFile" -}}/etc/logwarden/tls/kafka/ca.crt{{- end -}}
 {{- define "logwarden.elasticsearchCaFile" -}}/etc/logwarden/tls/elasticsearch/ca.crt{{- end -}}
+{{- define "logwarden.kafkaClientCertFile" -}}/etc/logwarden/tls/kafka-client/tls.crt{{- end -}}
+{{- define "logwarden.kafkaClientKeyFile" -}}/etc/logwarden/tls/kafka-client/tls.key{{- end -}}
 
 {{/* Env vars whose values come from existing Secrets (credentials only). */}}
 {{- define "logwarden.secretEnv" -}}
@@ -133,6 +135,18 @@ app.kubernetes.io/part-of: logwarden
       - key: {{ .key | quote }}
         path: ca.crt
 {{- end }}{{ end }}
+{{- with .Values.secretRefs.kafkaClientCertificate }}{{ if .name }}
+- name: kafka-client-cert
+  secret:
+    secretName: {{ .name | quote }}
+    # Owner and group (fsGroup) read only: the key is a credential.
+    defaultMode: 0440
+    items:
+      - key: {{ .certKey | quote }}
+        path: tls.crt
+      - key: {{ .keyKey | quote }}
+        path: tls.key
+{{- end }}{{ end }}
 {{- with .Values.secretRefs.elasticsearchCaBundle }}{{ if .name }}
 - name: elasticsearch-ca
   secret:
@@ -147,6 +161,11 @@ app.kubernetes.io/part-of: logwarden
 {{- if .Values.secretRefs.kafkaCaBundle.name }}
 - name: kafka-ca
   mountPath: {{ dir (include "logwarden.kafkaCaFile" .) }}
+  readOnly: true
+{{- end }}
+{{- if .Values.secretRefs.kafkaClientCertificate.name }}
+- name: kafka-client-cert
+  mountPath: {{ dir (include "logwarden.kafkaClientCertFile" .) }}
   readOnly: true
 {{- end }}
 {{- if .Values.secretRefs.elasticsearchCaBundle.name }}
