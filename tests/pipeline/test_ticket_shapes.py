@@ -23,7 +23,7 @@ async def test_text_and_subject_body_tickets_route_and_others_dead_letter(
         b'{"id": "A", "text": "laptop screen broken replace"}',
         b'{"id": "B", "subject": "access", "body": "grant access shared folder"}',
         b'{"id": "C", "title": "no text here"}',
-        '{"id": "D", "text": "Necesito acceso a la carpeta compartida de finanzas"}'.encode(),
+        b'{"id": "D", "text": "Necesito acceso a la carpeta compartida de finanzas"}',
         b"Document\nnot a JSON ticket",
     ]
     records = [RawRecord(settings.topic_tickets_raw, 0, i, v) for i, v in enumerate(values)]
