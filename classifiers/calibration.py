@@ -38,24 +38,32 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(grid[int(np.argmin(losses))])
 
 
+def min_routing_support(class_items: int, max_support: int = 20) -> int:
+    """Fewest confident validation items a class's threshold rests on: a fifth of its items,
+    between 3 and ``max_support``."""
+    return int(np.clip(round(0.2 * class_items), 3, max_support))
+
+
 def fit_thresholds(
     probabilities: np.ndarray,
     labels: np.ndarray,
     label_names: list[str],
     target_precision: float = 0.95,
-    min_support: int = 20,
+    max_support: int = 20,
 ) -> dict[str, float]:
     """Per-class confidence threshold: the lowest one whose auto-routed precision ≥ target.
 
     For each class, validation items predicted as that class are sorted by confidence; the
     threshold is the lowest confidence at which the items at or above it reach the target
-    precision (with at least ``min_support`` of them). A class that never gets there keeps a
-    threshold above 1, so it always goes to triage.
+    precision, with at least ``min_support(n)`` of them for a class of ``n`` validation items
+    (20 on large data, as few as 3 on a small team's data, where a fixed 20 meant never routing).
+    A class that never gets there keeps a threshold above 1, so it always goes to triage.
     """
     predicted = probabilities.argmax(axis=1)
     confidence = probabilities.max(axis=1)
     thresholds: dict[str, float] = {}
     for index, name in enumerate(label_names):
+        min_support = min_routing_support(int(np.sum(labels == index)), max_support)
         chosen = confidence[predicted == index]
         correct = (labels[predicted == index] == index)[np.argsort(-chosen)]
         ordered = np.sort(chosen)[::-1]

@@ -11,9 +11,7 @@ seed and the same file always give the same split; the SHA-256 of the file ident
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from classifiers.shared_data import require_shared_data
+from classifiers.ticket_records import RecordError, TicketColumns, read_tickets
 
 TICKETS_RELATIVE_PATH = "tickets/tickets.csv"
-TICKET_TEXT_COLUMN = "Document"
-TICKET_LABEL_COLUMN = "Topic_group"
 
 
 @dataclass(frozen=True)
@@ -91,16 +88,18 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_tickets(path: Path | None = None) -> TextTask:
-    """The IT tickets (``Document`` text, ``Topic_group`` label) from the shared data."""
+def load_tickets(path: Path | None = None, columns: TicketColumns | None = None) -> TextTask:
+    """Labelled tickets from a CSV or JSON lines file (default: the shared data set, whose
+    ``Document`` text and ``Topic_group`` label the default columns find)."""
     source = path or require_shared_data(TICKETS_RELATIVE_PATH)
-    csv.field_size_limit(sys.maxsize)
     texts: list[str] = []
     labels: list[str] = []
-    with source.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            texts.append(row[TICKET_TEXT_COLUMN] or "")
-            labels.append(row[TICKET_LABEL_COLUMN])
+    with source.open("rb") as handle:
+        for record in read_tickets(handle, columns or TicketColumns(), with_label=True):
+            if isinstance(record, RecordError):
+                raise ValueError(f"{source} row {record.id}: {record.error}")
+            texts.append(record.text)
+            labels.append(record.label or "")
     return task_from_records("tickets", texts, labels, file_sha256(source))
 
 

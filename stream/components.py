@@ -7,7 +7,7 @@ see the small protocols. Loading happens once per worker, before it reports read
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,21 +79,23 @@ class ScoringAdapter:
 class RouterAdapter:
     """The ticket ``TextClassifier`` (with its routing thresholds) as a ``TicketRouter``."""
 
-    def __init__(self, classifier: TextClassifier) -> None:
+    def __init__(self, classifier: TextClassifier, queues: Mapping[str, str]) -> None:
         self._classifier = classifier
+        self._queues = dict(queues)
         self.model_name = classifier.metadata.name
         self.model_version = classifier.metadata.version
 
     def queues(self) -> list[str]:
-        return list(self._classifier.labels)
+        return [self._queues.get(label, label) for label in self._classifier.labels]
 
     def route(self, texts: Sequence[str]) -> list[TicketDecision]:
         return [
             TicketDecision(
                 label=p.label,
                 confidence=round(p.confidence, 6),
-                queue=p.queue,
+                queue=self._queues.get(p.label, p.label) if p.auto_routed else p.queue,
                 top3=[{"label": label, "probability": round(pr, 6)} for label, pr in p.top3],
+                triage_reason=p.triage_reason,
             )
             for p in self._classifier.classify(texts)
         ]
@@ -159,7 +161,7 @@ def load_components(settings: Settings) -> Components:
     return Components(
         parser=ParserAdapter(options),
         scorer=ScoringAdapter(scorer),
-        router=RouterAdapter(ticket_model),
+        router=RouterAdapter(ticket_model, settings.ticket_queues),
         tracker=tracker,
     )
 

@@ -23,6 +23,16 @@ ENV_PREFIX = "LOGWARDEN_"
 BUILD_VARIABLES = frozenset({"LOGWARDEN_COMPILE_PARSER"})
 
 
+#: Where tickets for operational alerts go by default: the shipped helpdesk taxonomy has
+#: Hardware and Storage queues; network and service failures get operations queues of their own.
+DEFAULT_INCIDENT_QUEUES = {
+    "hardware_fault": "Hardware",
+    "storage": "Storage",
+    "network": "Network",
+    "service_failure": "Operations",
+}
+
+
 class Settings(BaseSettings):
     """Runtime configuration of a logwarden worker and its CLI."""
 
@@ -204,6 +214,16 @@ class Settings(BaseSettings):
         ge=0,
         description="Operational alerts of one label on one host within one such window share a "
         "ticket (0 = a ticket per alert).",
+    )
+    ticket_queues: dict[str, str] = Field(
+        default_factory=dict,
+        description="Ticket model label -> queue it routes to (JSON); unlisted labels route to "
+        "a queue of their own name.",
+    )
+    incident_queues: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_INCIDENT_QUEUES),
+        description="Log label -> queue of the tickets opened for operational alerts (JSON); "
+        "these tickets skip the helpdesk classifier.",
     )
 
     # --- sinks -------------------------------------------------------------------------

@@ -389,6 +389,7 @@ class LogBatchProcessor:
             "body": body,
             "reporter": "logwarden",
             "created": doc.get("@timestamp"),
+            "log_label": verdict.label,
         }
         return OutboundMessage(
             topic=self._settings.topic_tickets_raw,

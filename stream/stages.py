@@ -66,11 +66,13 @@ class TicketDecision:
     confidence: float
     queue: str
     top3: list[dict[str, Any]]
+    #: Why a person must route it (``below_threshold``, ``unsupported_language``, ...), or None.
+    triage_reason: str | None = None
 
     @property
     def auto_routed(self) -> bool:
         """False when the ticket went to the triage queue for a person."""
-        return self.queue == self.label
+        return self.triage_reason is None
 
 
 class TicketRouter(Protocol):

@@ -1,6 +1,7 @@
 """One micro-batch of ``tickets.raw``: decode → classify → route to a queue topic + index.
 
-Tickets are JSON ``{id, subject, body, reporter, created}``. Confident ones go to
+Tickets are JSON ``{id, subject, body, reporter, created}`` or ``{id, text, ...}``
+(:mod:`classifiers.ticket_records`). Confident ones go to
 ``tickets.routed.<queue>``; the router sends the rest to ``tickets.routed.triage``. Every
 ticket is also indexed in ``logwarden-tickets`` under its own id, so a replay does not
 duplicate it.
@@ -18,6 +19,8 @@ import orjson
 from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind
 
+from classifiers.ticket_records import RecordError, TicketColumns, decode_json_ticket
+from classifiers.ticket_records import ticket_text as joined_text
 from connectors.bulk_sinks import BulkAction, BulkSink
 from connectors.es_assets.templates import TICKETS_INDEX, events_stream
 from connectors.telemetry import extract_context, inject_headers, trace_fields
@@ -30,26 +33,27 @@ from stream.stages import TicketDecision, TicketRouter
 
 tracer = trace.get_tracer("logwarden.stream.tickets")
 
-TICKET_FIELDS = ("id", "subject", "body", "reporter", "created")
+#: ``log_label``: set by the log pipeline on tickets for operational alerts (see
+#: ``Settings.incident_queues``).
+TICKET_FIELDS = ("id", "subject", "body", "text", "reporter", "created", "log_label")
+#: The stream reads the same shapes as ``classify tickets``: ``text``, or ``subject``/``body``.
+STREAM_COLUMNS = TicketColumns()
 
 
 def decode_ticket(raw: bytes) -> dict[str, Any] | str:
-    """The ticket object, or a reason why this record is not a ticket."""
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        return f"invalid_json: {exc}"
-    if not isinstance(value, dict):
-        return f"invalid_ticket: expected a JSON object, got {type(value).__name__}"
-    texts = [value.get(k) for k in ("subject", "body")]
-    if not any(isinstance(text, str) and text.strip() for text in texts):
-        return "invalid_ticket: needs a non-empty subject or body"
-    return {k: value.get(k) for k in TICKET_FIELDS}
+    """The ticket object (with the ``text`` the model reads), or why this is not a ticket."""
+    decoded = decode_json_ticket(raw, 0, STREAM_COLUMNS)
+    if isinstance(decoded, RecordError):
+        return f"{decoded.kind}: {decoded.error}"
+    if not decoded.text:
+        return "invalid_ticket: the text columns are all empty"
+    fields = decoded.fields or {}
+    return {**{k: fields.get(k) for k in TICKET_FIELDS if k in fields}, "text": decoded.text}
 
 
 def ticket_text(ticket: dict[str, Any]) -> str:
-    """What the model reads: subject and body."""
-    return "\n".join(str(ticket.get(k) or "") for k in ("subject", "body")).strip()
+    """What the model reads: the ticket's text columns joined (its ``text`` once decoded)."""
+    return joined_text(ticket, STREAM_COLUMNS.text_columns(list(ticket)))
 
 
 class TicketBatchProcessor:
@@ -119,6 +123,29 @@ class TicketBatchProcessor:
     async def _classify(
         self, tickets: list[tuple[RawRecord, dict[str, Any]]], letters: list[DeadLetter]
     ) -> list[TicketDecision]:
+        """Decisions in ticket order: incident tickets by their log label, the rest by model
+        (when the model fails, its tickets are dead-lettered and dropped from ``tickets``)."""
+        incident = [self._incident_decision(ticket) for _, ticket in tickets]
+        helpdesk = [pair for pair, known in zip(tickets, incident, strict=True) if known is None]
+        modelled = await self._model_decisions(helpdesk, letters)
+        if modelled is None:
+            kept = [(pair, d) for pair, d in zip(tickets, incident, strict=True) if d is not None]
+            tickets[:] = [pair for pair, _ in kept]
+            return [decision for _, decision in kept]
+        answers = iter(modelled)
+        return [known or next(answers) for known in incident]
+
+    def _incident_decision(self, ticket: dict[str, Any]) -> TicketDecision | None:
+        """The configured queue of a ticket the log pipeline opened for an operational alert."""
+        queue = self._settings.incident_queues.get(str(ticket.get("log_label")))
+        if queue is None:
+            return None
+        return TicketDecision(label=str(ticket["log_label"]), confidence=1.0, queue=queue, top3=[])
+
+    async def _model_decisions(
+        self, tickets: list[tuple[RawRecord, dict[str, Any]]], letters: list[DeadLetter]
+    ) -> list[TicketDecision] | None:
+        """The classifier's decisions, or None when it failed (the tickets dead-lettered)."""
         if not tickets:
             return []
         texts = [ticket_text(ticket) for _, ticket in tickets]
@@ -131,8 +158,7 @@ class TicketBatchProcessor:
                 letters.extend(
                     DeadLetter(r, "classify", f"model_error: {exc!r}") for r, _ in tickets
                 )
-                tickets.clear()
-                return []
+                return None
             metrics.MODEL_SECONDS.labels(model=self._router.model_name).observe(
                 time.perf_counter() - started
             )
@@ -159,6 +185,7 @@ class TicketBatchProcessor:
                 "confidence": decision.confidence,
                 "top3": decision.top3,
                 "auto_routed": decision.auto_routed,
+                **({"triage_reason": decision.triage_reason} if decision.triage_reason else {}),
             }
             doc = {
                 "@timestamp": ticket.get("created") or now,

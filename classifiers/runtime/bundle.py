@@ -45,6 +45,8 @@ class ModelMetadata:
     #: input (see ``classifiers.training.export.transformer_margin_bounds``); empty when unknown.
     transformer_margin_bounds: list[list[float]] = field(default_factory=list)
     split: dict[str, Any] = field(default_factory=dict)
+    #: Abstention thresholds (``classifiers.runtime.abstention.AbstentionPolicy``); empty: none.
+    abstention: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     created: str = ""
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal, TypeVar
 
 import numpy as np
 
+from classifiers.runtime.abstention import AbstentionPolicy, TriageReason, triage_reason
 from classifiers.runtime.backends import LogitBackend, OnnxBackend
 from classifiers.runtime.batching import encode, iter_padded, load_tokenizer
 from classifiers.runtime.bundle import (
@@ -35,7 +37,7 @@ MIN_ENCODE_CHUNK = 32
 
 R = TypeVar("R")
 
-Reason = Literal["confident", "below_threshold", "empty_text"]
+Reason = Literal["confident", "below_threshold", "empty_text"] | TriageReason
 
 
 class InvalidTextError(TypeError):
@@ -56,12 +58,18 @@ class Prediction:
     def auto_routed(self) -> bool:
         return self.queue != TRIAGE_QUEUE
 
+    @property
+    def triage_reason(self) -> str | None:
+        """Why a person must route it; None when auto-routed."""
+        return None if self.auto_routed else self.reason
+
     def to_dict(self) -> dict[str, object]:
         return {
             "label": self.label,
             "confidence": round(self.confidence, 6),
             "queue": self.queue,
             "top3": [{"label": lab, "probability": round(p, 6)} for lab, p in self.top3],
+            **({"triage_reason": self.reason} if not self.auto_routed else {}),
         }
 
 
@@ -246,12 +254,28 @@ class TextClassifier:
     def classify_one(self, text: object) -> Prediction:
         return self.classify([text])[0]
 
+    @cached_property
+    def abstention(self) -> AbstentionPolicy | None:
+        """The model's abstention checks (ticket models), or None when it has none."""
+        values = self.metadata.abstention
+        return AbstentionPolicy.from_metadata(values) if values else None
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Single words the TF-IDF head knows: what "known" means to the abstention checks."""
+        terms = self.tfidf.terms if self.tfidf is not None else []
+        return frozenset(term for term in terms if " " not in term)
+
     def _route(self, text: str, row: np.ndarray) -> Prediction:
         order = np.argsort(-row)[:3]
         top3 = [(self.labels[i], float(row[i])) for i in order]
         label, confidence = top3[0]
         if not text.strip():
             return Prediction(label, confidence, TRIAGE_QUEUE, top3, "empty_text")
+        if self.abstention is not None:
+            reason = triage_reason(text, self.vocabulary, self.abstention)
+            if reason is not None:
+                return Prediction(label, confidence, TRIAGE_QUEUE, top3, reason)
         if confidence < self.metadata.threshold(label):
             return Prediction(label, confidence, TRIAGE_QUEUE, top3, "below_threshold")
         return Prediction(label, confidence, label, top3, "confident")

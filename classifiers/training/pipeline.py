@@ -34,6 +34,7 @@ from classifiers.evaluation import (
     plot_reliability,
     routing_report,
 )
+from classifiers.runtime.abstention import AbstentionPolicy, training_languages
 from classifiers.runtime.batching import encode, load_tokenizer
 from classifiers.runtime.bundle import ONNX_FILE, TOKENIZER_FILE, TORCH_FILE, ModelMetadata
 from classifiers.runtime.classifier import TextClassifier, softmax
@@ -43,6 +44,7 @@ from classifiers.training.model_card import write_model_card
 from classifiers.training.modeling import (
     StudentShape,
     build_student,
+    build_teacher,
     minilm_dir,
     projected_embeddings,
 )
@@ -85,6 +87,11 @@ class PipelineOptions:
     include_torch_weights: bool = False
     parallel_students: bool = True
     seed_embeddings: bool = True
+    #: A fine-tuned all-MiniLM-L6-v2 state dict (a GPU run on this split) shipped as the
+    #: transformer instead of a student; None trains the students.
+    encoder_weights: str | None = None
+    #: Write abstention checks (ticket models): the training data's languages are kept.
+    abstention: bool = False
 
     def with_seed(self, seed: int) -> PipelineOptions:
         return replace(
@@ -264,46 +271,33 @@ def _ensemble_soft_targets(
     return np.log(np.clip(np.mean(members_train, axis=0), 1e-6, 1.0)).astype(np.float32)
 
 
-def run_training(
-    task: TextTask,
-    output_dir: Path,
-    work_dir: Path,
+def _abstention(texts: list[str]) -> dict[str, Any]:
+    """Abstention checks for a model trained on ``texts``: its languages are those of at least
+    0.5% of them (the shared tickets are English with some Romanian)."""
+    languages = tuple(training_languages(texts, min_share=0.005)) or ("en",)
+    return AbstentionPolicy(languages=languages).as_metadata()
+
+
+def _imported_encoder(weights: Path, n_labels: int) -> torch.nn.Module:
+    """A MiniLM fine-tuned elsewhere (a GPU run on the same split), fp16 weights accepted."""
+    model = build_teacher(n_labels)
+    state = torch.load(weights, map_location="cpu")
+    model.load_state_dict({key: value.float() for key, value in state.items()})
+    return model.eval()
+
+
+def _best_student(  # noqa: PLR0917 (one call site, the pipeline's own state)
+    split: TaskSplit,
+    ids: dict[str, list[list[int]]],
+    baseline_scores: tuple[np.ndarray, np.ndarray],
     options: PipelineOptions,
-    split: TaskSplit | None = None,
-) -> dict[str, Any]:
-    """Train, export, calibrate and evaluate; write the model directory; return the report.
-
-    ``split`` overrides the stratified split of ``task`` when a task needs its own (the log
-    classifier keeps a BGL test part and whole Loghub systems out of training).
-    """
-    torch.manual_seed(options.seed)
-    if split is None:
-        task = sample_task(task, options.limit, options.seed)
-        split = stratified_split(task, options.seed, options.val_share, options.test_share)
-    names = task.label_names
-    n = len(names)
-    work_dir.mkdir(parents=True, exist_ok=True)
-    data_key = _fingerprint(task.data_hash, split.describe(), options.seed)
-    report: dict[str, Any] = {
-        "split": split.describe(),
-        "models": {},
-        "options": asdict(options),
-        "hardware": training_hardware(options.teacher.device),
-    }
-    log.info("split %s", split.describe())
-
-    # Baseline: TF-IDF + linear model, also the hybrid student's sparse head.
-    baseline = train_baseline(
-        split.train.texts, split.train.labels, options.baseline_kind, seed=options.seed
-    )
-    head = baseline.to_head(names)
-    base_val, base_test = head.decision(split.val.texts), head.decision(split.test.texts)
-    report["models"]["baseline"] = classification_metrics(split.test.labels, base_test.argmax(1), n)
-    log.info("baseline %s", report["models"]["baseline"])
-    # Students: the same shape with and without the teacher (or the plain one alone).
-    tokenizer_path = minilm_dir() / TOKENIZER_FILE
-    tokenizer = load_tokenizer(tokenizer_path, options.max_length)
-    ids = {part: encode(tokenizer, getattr(split, part).texts) for part in ("train", "val", "test")}
+    work_dir: Path,
+    data_key: str,
+    report: dict[str, Any],
+) -> torch.nn.Module:
+    """Train the plain (and distilled) student; the better hybrid on validation ships."""
+    n = len(split.train.label_names)
+    base_val, base_test = baseline_scores
     students: dict[str, torch.nn.Module]
     if options.distilled_student:
         soft = _ensemble_soft_targets(
@@ -335,6 +329,66 @@ def run_training(
     selected = max(hybrid_val_f1, key=lambda key: (hybrid_val_f1[key], key == "student_distilled"))
     shipped = students[selected]
     report.update(selected_student=selected, hybrid_val_macro_f1=hybrid_val_f1)
+    return shipped
+
+
+def run_training(
+    task: TextTask,
+    output_dir: Path,
+    work_dir: Path,
+    options: PipelineOptions,
+    split: TaskSplit | None = None,
+    *,
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Train, export, calibrate and evaluate; write the model directory; return the report.
+
+    ``split`` overrides the stratified split of ``task`` when a task needs its own (the log
+    classifier keeps a BGL test part and whole Loghub systems out of training); ``data`` (the
+    data check's findings) goes into the report and so onto the card.
+    """
+    torch.manual_seed(options.seed)
+    if split is None:
+        task = sample_task(task, options.limit, options.seed)
+        split = stratified_split(task, options.seed, options.val_share, options.test_share)
+    names = task.label_names
+    n = len(names)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    data_key = _fingerprint(task.data_hash, split.describe(), options.seed)
+    report: dict[str, Any] = {
+        "split": split.describe(),
+        "models": {},
+        "options": asdict(options),
+        "hardware": training_hardware(options.teacher.device),
+        **({"data": data} if data else {}),
+    }
+    log.info("split %s", split.describe())
+
+    # Baseline: TF-IDF + linear model, also the hybrid student's sparse head.
+    baseline = train_baseline(
+        split.train.texts, split.train.labels, options.baseline_kind, seed=options.seed
+    )
+    head = baseline.to_head(names)
+    base_val, base_test = head.decision(split.val.texts), head.decision(split.test.texts)
+    report["models"]["baseline"] = classification_metrics(split.test.labels, base_test.argmax(1), n)
+    svc = train_baseline(split.train.texts, split.train.labels, "svc", seed=options.seed)
+    report["models"]["baseline_svc"] = classification_metrics(
+        split.test.labels, svc.predict(split.test.texts), n
+    )
+    log.info("baseline %s", report["models"]["baseline"])
+    # Students: the same shape with and without the teacher (or the plain one alone).
+    tokenizer_path = minilm_dir() / TOKENIZER_FILE
+    tokenizer = load_tokenizer(tokenizer_path, options.max_length)
+    ids = {part: encode(tokenizer, getattr(split, part).texts) for part in ("train", "val", "test")}
+    if options.encoder_weights:
+        shipped = _imported_encoder(Path(options.encoder_weights), n)
+        report.update(selected_student=f"imported encoder {Path(options.encoder_weights).name}")
+        architecture: dict[str, Any] = {"kind": "teacher", "base": "all-MiniLM-L6-v2"}
+    else:
+        shipped = _best_student(
+            split, ids, (base_val, base_test), options, work_dir, data_key, report
+        )
+        architecture = {"kind": "student", "shape": asdict(options.shape), "vocab_size": 30522}
 
     # Export, quantise, and build the model directory.
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -346,19 +400,14 @@ def run_training(
     if options.include_torch_weights:
         torch.save(shipped.state_dict(), output_dir / TORCH_FILE)
     metadata = ModelMetadata(
-        name=f"{task.name}-student",
+        name=f"{task.name}-{'minilm' if options.encoder_weights else 'student'}",
         task=task.name,
         version=options.version,
         training_data_sha256=task.data_hash,
         labels=names,
         max_length=options.max_length,
         tfidf_head=TFIDF_HEAD_FILE,
-        architecture={
-            "kind": "student",
-            "shape": asdict(options.shape),
-            "vocab_size": 30522,
-            "quantisation": "onnxruntime dynamic int8 (weights)",
-        },
+        architecture={**architecture, "quantisation": "onnxruntime dynamic int8 (weights)"},
         transformer_margin_bounds=transformer_margin_bounds(shipped),
         split={
             "seed": options.seed,
@@ -367,6 +416,7 @@ def run_training(
             **split.describe(),
         },
         created=datetime.now(UTC).isoformat(timespec="seconds"),
+        abstention=_abstention(split.train.texts) if options.abstention else {},
     )
     metadata.write(output_dir)
 
@@ -392,6 +442,7 @@ def run_training(
     predicted = test_probs.argmax(1)
     report["models"]["student_int8"] = classification_metrics(split.test.labels, predicted, n)
     routing = routing_report(test_probs, split.test.labels, names, metadata.thresholds)
+    report["never_routed"] = sorted(k for k, v in metadata.thresholds.items() if v > 1)
     uncalibrated = softmax(int8_test + weight * base_test)
     report.update(
         hybrid_weight=weight,

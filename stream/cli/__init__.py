@@ -8,6 +8,7 @@ from stream.cli import (
     core,  # noqa: F401
     hunt,  # noqa: F401
     logs,  # noqa: F401
+    models,  # noqa: F401
     parsing,  # noqa: F401
     pipeline,  # noqa: F401
     setup,  # noqa: F401

@@ -22,6 +22,7 @@ bench_app = typer.Typer(help="Benchmarks that print comparable figures.", no_arg
 setup_app = typer.Typer(help="Install Elasticsearch and Kibana assets.", no_args_is_help=True)
 classify_app = typer.Typer(help="Classify tickets or log lines offline.", no_args_is_help=True)
 train_app = typer.Typer(help="Train and ship the classifier models.", no_args_is_help=True)
+models_app = typer.Typer(help="The models in use: version, labels, queues, card.")
 deadletter_app = typer.Typer(help="Inspect and re-feed dead-lettered events.", no_args_is_help=True)
 
 app.add_typer(dev_app, name="dev")
@@ -31,3 +32,4 @@ app.add_typer(setup_app, name="setup")
 app.add_typer(classify_app, name="classify")
 app.add_typer(train_app, name="train")
 app.add_typer(deadletter_app, name="deadletter")
+app.add_typer(models_app, name="models")

@@ -21,7 +21,7 @@ from stream.incident_tickets import IncidentTickets, incident_window
 from stream.outputs import KafkaPublisher
 from stream.records import RawRecord
 from stream.worker import build_processors
-from tests.pipeline.in_process import AckingSend
+from tests.pipeline.in_process import AckingSend, process_in_process
 
 #: Kafka timestamps; incidents go by the lines' own timestamps, which the parser reads.
 BASE_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
@@ -115,3 +115,35 @@ def test_a_ticket_counts_as_opened_only_once_remembered() -> None:
     assert incidents.opened(ticket)
     incidents.remember(["a", "b"])  # bounded: the oldest is forgotten
     assert not incidents.opened(ticket)
+
+
+async def test_incident_tickets_go_to_the_configured_queue_of_their_log_label(
+    models: None, tmp_path: Path
+) -> None:
+    """Not through the helpdesk classifier: every operational label has its queue."""
+    queues = {"hardware_fault": "Datacenter", "storage": "Storage", "network": "NOC"}
+    settings = Settings(
+        ticket_min_severity=0,
+        output_file=tmp_path / "out.ndjson",
+        incident_queues={**queues, "service_failure": "Operations"},
+    )
+    tickets, _ = await _run(settings, [_records(1_200)])
+    assert {t["log_label"] for t in tickets} == set(OPERATIONAL_LABELS)
+    raw = [
+        RawRecord(settings.topic_tickets_raw, 0, i, orjson.dumps(t)) for i, t in enumerate(tickets)
+    ]
+    raw.append(RawRecord(settings.topic_tickets_raw, 0, len(raw), b'{"text": "laptop broken"}'))
+    send = AckingSend()
+    sink = NdjsonBulkSink(tmp_path / "tickets.ndjson")
+    await process_in_process(settings, load_components(settings), sink, tickets=raw, send=send)
+    await sink.close()
+    routed = [
+        (topic, orjson.loads(m["value"]))
+        for topic, m in send.sent
+        if topic.startswith(settings.topic_tickets_routed_prefix)
+    ]
+    assert len(routed) == len(raw)
+    for topic, ticket in routed[:-1]:
+        assert topic == settings.routed_topic(settings.incident_queues[ticket["log_label"]])
+        assert ticket["auto_routed"] and ticket["queue"] != "triage"
+    assert routed[-1][1]["label"] not in OPERATIONAL_LABELS  # the helpdesk model's own

@@ -98,6 +98,8 @@ app.kubernetes.io/part-of: logwarden
 {{- define "logwarden.settingValue" -}}
 {{- if and (kindIs "float64" .) (eq (floor .) .) -}}
 {{- printf "%d" (int64 .) -}}
+{{- else if kindIs "map" . -}}
+{{- toJson . -}}
 {{- else -}}
 {{- toString . -}}
 {{- end -}}
