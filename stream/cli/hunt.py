@@ -82,8 +82,7 @@ def hunt(
     else:
         for document in alerts:
             console.print(
-                f"[bold]{document['kibana']['alert']['severity']:8s}[/bold] "
-                f"{document['message']}",
+                f"[bold]{document['kibana']['alert']['severity']:8s}[/bold] {document['message']}",
                 highlight=False,
             )
     suppressed = sum(engine.allowlist.suppressed.values())

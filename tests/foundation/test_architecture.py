@@ -79,7 +79,16 @@ OFF_THE_SERVING_PATH = (
 )
 #: Third-party and dev-only roots that serving never needs (``onnx`` is the exporter, not the
 #: ONNX Runtime): ``benches`` and ``tests`` are not even in the wheel.
-NEVER_SERVING = {"torch", "transformers", "sklearn", "onnx", "matplotlib", "faker", "benches", "tests"}
+NEVER_SERVING = {
+    "torch",
+    "transformers",
+    "sklearn",
+    "onnx",
+    "matplotlib",
+    "faker",
+    "benches",
+    "tests",
+}
 
 
 def _off_path(module: str) -> bool:
