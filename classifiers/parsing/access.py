@@ -22,9 +22,12 @@ from classifiers.parsing.timeparse import MONTHS, build, micros
 # A double-quoted field's content with backslash escapes, written as an unrolled loop (runs of
 # plain characters, then one escape) so the regex engine does not branch on every character.
 _QUOTED = r"([^\"\\]*(?:\\.[^\"\\]*)*)"
+# The request line may carry a raw '"' (servers that log unescaped, or an attacker's payload
+# replayed by a shipper): a quote there ends the request only where the status code follows.
+_REQUEST_QUOTED = r"((?:[^\"\\]|\\.|\"(?! (?:\d{3}|-) ))*)"
 _ACCESS = re.compile(
     r"(\S+) (\S+) (\S+) \[(\d{2})/(\w{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([+-]\d{4})\]"
-    rf" \"{_QUOTED}\" (\d{{3}}|-) (\d+|-)(?: \"{_QUOTED}\" \"{_QUOTED}\")?(.*)\Z",
+    rf" \"{_REQUEST_QUOTED}\" (\d{{3}}|-) (\d+|-)(?: \"{_QUOTED}\" \"{_QUOTED}\")?(.*)\Z",
     re.DOTALL,
 )
 _REQUEST = re.compile(r"([A-Z][A-Z_-]*) (\S+)(?: HTTP/(\d(?:\.\d)?))?\Z")

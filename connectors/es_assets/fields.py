@@ -159,6 +159,13 @@ LOG_FIELDS: dict[str, FieldSpec] = {
     "logwarden.probability": "float",
     "logwarden.top3": TOP3,
     "logwarden.template.id": "keyword",
+    # Web evidence (classifiers/web): the labels a detector checked and found nothing for,
+    # and what was found where.
+    "logwarden.checked": "keyword",
+    "logwarden.web.family": "keyword",
+    "logwarden.web.field": "keyword",
+    "logwarden.web.detector": "keyword",
+    "logwarden.web.value": KEYWORD,
     "logwarden.template.text": KEYWORD,
     "logwarden.novelty": "float",
     "logwarden.explanation.tokens": "keyword",
