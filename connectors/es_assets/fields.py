@@ -265,6 +265,9 @@ TICKET_FIELDS: dict[str, FieldSpec] = {
     "logwarden.ticket.confidence": "float",
     "logwarden.ticket.top3": TOP3,
     "logwarden.ticket.auto_routed": "boolean",
+    "logwarden.ticket.text": "match_only_text",  # a ticket sent as one text, not subject/body
+    "logwarden.ticket.log_label": "keyword",  # the log label of an incident ticket
+    "logwarden.ticket.triage_reason": "keyword",  # why the ticket went to triage (abstention)
 }
 """Fields of routed IT tickets (the ``logwarden-tickets`` index)."""
 
