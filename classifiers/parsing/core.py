@@ -223,11 +223,12 @@ def _detect(
         if event is not None:
             remember(key, spec)
             return spec, event
-    if known is not INFERRED:
-        event = INFERRED.parse(text, ctx)
-        if event is not None:
-            remember(key, INFERRED)
-            return INFERRED, event
+    # The inferred layout is the fallback, never remembered as a shape's format: it accepts
+    # most lines with a time, so remembered it would pre-empt the detector of every later line
+    # of that shape (one odd Zookeeper line turned the next 2,000 into inferred ones).
+    event = INFERRED.parse(text, ctx)
+    if event is not None:
+        return INFERRED, event
     return None, None
 
 

@@ -109,6 +109,21 @@ def test_a_line_of_another_layout_adds_a_layout() -> None:
     assert len(infer.learned("test")) == 2
 
 
+def test_an_inferred_line_does_not_take_over_a_detectors_shape() -> None:
+    """A Python-logging line has the shape of a Zookeeper line's first 26 characters; the
+    Zookeeper line after it is still the Zookeeper detector's, as it is in a fresh process."""
+    zookeeper = (
+        "2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:"
+        "FastLeaderElection@774] - Notification time out: 3200"
+    )
+    alone = _parsed(zookeeper)["logwarden"]["parse"]["format"]
+    assert _parsed("2026-12-04 10:11:12,000 - app - ERROR - boom")["logwarden"]["parse"] == {
+        "format": "inferred",
+        "status": "parsed",
+    }
+    assert _parsed(zookeeper)["logwarden"]["parse"]["format"] == alone == "loghub:Zookeeper"
+
+
 def test_lines_without_time_stay_unparsed() -> None:
     event = _parsed("just some words without a date")
     assert event["logwarden"]["parse"]["format"] == "unparsed"
