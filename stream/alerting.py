@@ -96,6 +96,7 @@ def register_alerting(
 
     @app.agent(signals, name="alerting")
     async def alerting(stream: Any) -> None:
+        await changelog_known(app, table)
         async for event in stream.events():
             key: bytes = event.key
             try:
@@ -112,6 +113,7 @@ def register_alerting(
     @app.timer(SWEEP_INTERVAL_S)  # type: ignore[untyped-decorator]  # Faust's is untyped
     async def sweep() -> None:
         """Close expired alerts and forget idle entities (bounded state under any key churn)."""
+        await changelog_known(app, table)
         documents: list[dict[str, Any]] = []
         for key in list(table.keys()):
             state, emitted = engine.sweep(
@@ -125,6 +127,18 @@ def register_alerting(
 
     del alerting, sweep  # registered on the app
     return signals
+
+
+async def changelog_known(app: faust.App, table: Any) -> None:
+    """Wait until the producer knows the table's changelog partitions.
+
+    A table write picks its changelog partition at once, from the producer's metadata
+    (``use_partitioner`` with eager partitioning), but aiokafka's producer only tracks topics it
+    has been asked about: without this, the first write fails with ``'NoneType' object is not
+    iterable`` and the agent crashes. Returns at once once the topic is known.
+    """
+    producer: Any = app.producer  # Faust's aiokafka driver keeps its aiokafka producer private
+    await producer._ensure_producer().partitions_for(table.changelog_topic.get_topic_name())
 
 
 def entity_state(table: Any, key: bytes) -> dict[str, Any] | None:
