@@ -124,7 +124,12 @@ def replay(
 
 @app.command()
 def demo(
-    lines: Annotated[int, typer.Option(help="Sample log lines to replay.")] = 5000,
+    lines: Annotated[
+        int,
+        typer.Option(
+            help="Background log lines to replay; the attack campaigns' lines come on top."
+        ),
+    ] = 5000,
     output: Annotated[
         Path, typer.Option(help="Alerts file, in Elasticsearch bulk format (NDJSON).")
     ] = Path("logwarden-demo-alerts.ndjson"),

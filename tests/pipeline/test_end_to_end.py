@@ -48,7 +48,13 @@ TICKETS = [
 
 
 def _offline_expectations(lines: list[bytes], settings: Settings) -> tuple[set[int], set[int]]:
-    """Indices that must be signals and indices that must not, from the shipped log model."""
+    """Indices that must be signals and indices that must not, from the shipped log model.
+
+    A parser's verdict with a taxonomy label (``logwarden.parser.label``) is the event's label.
+    Where a parser checked for a label and found no evidence (``logwarden.checked``: the web
+    evidence on a request), the model's vote for that label counts only at or above the model's
+    own threshold for it; below, its probability is benign's.
+    """
     model = load_components(settings).scorer.model
     options = ParseOptions()
     parsed = [(i, parse(line, options)) for i, line in enumerate(lines)]
@@ -56,8 +62,22 @@ def _offline_expectations(lines: list[bytes], settings: Settings) -> tuple[set[i
     probabilities = model.predict_proba([model_text(e) for _, e in events])
     names = list(model.label_names)
     must, must_not = set(), set()
-    for (index, _), row in zip(events, probabilities, strict=True):
+    for (index, event), row in zip(events, probabilities, strict=True):
+        pinned = event.get("logwarden", {}).get("parser", {}).get("label")
+        if pinned in names:  # a parser's verdict (a firewall block, an event id) outranks the model
+            (must_not if pinned == "benign" else must).add(index)
+            continue
         top = int(row.argmax())
+        if names[top] in event.get("logwarden", {}).get("checked", ()):
+            threshold = model.thresholds[names[top]]
+            if abs(row[top] - threshold) < PROBABILITY_MARGIN:
+                continue
+            if row[top] >= threshold:
+                must.add(index)
+                continue
+            row[names.index("benign")] += row[top]
+            row[top] = 0.0
+            top = int(row.argmax())
         if row[top] < 0.5 + PROBABILITY_MARGIN:
             continue
         (must_not if names[top] == "benign" else must).add(index)
