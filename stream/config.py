@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from connectors.es_assets.templates import DEFAULT_NAMESPACE
+
 SECRET_MASK = "**********"
 ENV_PREFIX = "LOGWARDEN_"
 #: Variables with the prefix that are not runtime settings: read by ``setup.py`` at build time.
@@ -240,7 +242,12 @@ class Settings(BaseSettings):
     elasticsearch_password: SecretStr | None = None
     elasticsearch_ca_file: Path | None = None
     elasticsearch_verify_certs: bool = True
-    elasticsearch_namespace: str = Field("default", description="Data stream namespace.")
+    elasticsearch_namespace: str = Field(
+        DEFAULT_NAMESPACE,
+        # Elastic's namespace rules: lower case, no "-" (it separates the data stream's parts).
+        pattern=r"^[a-z0-9_.]{1,100}$",
+        description="Namespace of the data streams and the tickets index (logwarden-tickets-<ns>).",
+    )
     elasticsearch_ilm_enabled: bool = Field(True, description="Off for serverless clusters.")
     elasticsearch_retention_days: int = Field(30, ge=1)
     kibana_url: str | None = None

@@ -3,7 +3,7 @@
 Tickets are JSON ``{id, subject, body, reporter, created}`` or ``{id, text, ...}``
 (:mod:`classifiers.ticket_records`). Confident ones go to
 ``tickets.routed.<queue>``; the router sends the rest to ``tickets.routed.triage``. Every
-ticket is also indexed in ``logwarden-tickets`` under its own id, so a replay does not
+ticket is also indexed in ``logwarden-tickets-<namespace>`` under its own id, so a replay does not
 duplicate it.
 """
 
@@ -22,7 +22,7 @@ from opentelemetry.trace import Link, SpanKind
 from classifiers.ticket_records import RecordError, TicketColumns, decode_json_ticket
 from classifiers.ticket_records import ticket_text as joined_text
 from connectors.bulk_sinks import BulkAction, BulkSink
-from connectors.es_assets.templates import TICKETS_INDEX, events_stream
+from connectors.es_assets.templates import events_stream, tickets_index
 from connectors.telemetry import extract_context, inject_headers, trace_fields
 from stream import metrics
 from stream.config import Settings
@@ -73,6 +73,7 @@ class TicketBatchProcessor:
         self._sink = sink
         self._publisher = publisher
         self._executor = executor
+        self._index = tickets_index(settings.elasticsearch_namespace)
         self._errors = ErrorDocumentWriter(
             sink,
             events_stream(settings.elasticsearch_namespace),
@@ -201,7 +202,7 @@ class TicketBatchProcessor:
                 },
                 **ids,
             }
-            actions.append(BulkAction(TICKETS_INDEX, f"ticket-{ticket_id}", doc, ref=record))
+            actions.append(BulkAction(self._index, f"ticket-{ticket_id}", doc, ref=record))
             routed.append(
                 OutboundMessage(
                     topic=self._settings.routed_topic(decision.queue),

@@ -24,6 +24,7 @@ from connectors.elasticsearch import (
     require_privileges,
 )
 from connectors.es_assets.templates import (
+    DEFAULT_NAMESPACE,
     MANAGED_BY,
     EsAssets,
     LifecycleOptions,
@@ -91,8 +92,14 @@ def required_privileges(assets: EsAssets) -> tuple[list[str], dict[str, list[str
     return cluster, {name: ["create_index", "manage"] for name in assets.indices}
 
 
-def setup_elasticsearch(client: Elasticsearch, url: str, options: LifecycleOptions) -> SetupReport:
-    """Check the cluster and privileges, then install every asset; the report of changes."""
+def setup_elasticsearch(
+    client: Elasticsearch,
+    url: str,
+    options: LifecycleOptions,
+    namespace: str = DEFAULT_NAMESPACE,
+) -> SetupReport:
+    """Check the cluster and privileges, then install every asset (the tickets index of
+    ``namespace``); the report of changes."""
     report = SetupReport(cluster=check_cluster(client, url))
     if report.cluster.serverless and options.ilm_enabled:
         options = LifecycleOptions(
@@ -105,7 +112,7 @@ def setup_elasticsearch(client: Elasticsearch, url: str, options: LifecycleOptio
             "serverless project: ILM is not available, data stream lifecycle keeps "
             f"{options.retention_days} days instead"
         )
-    assets = build_assets(options)
+    assets = build_assets(options, namespace)
     cluster, index = required_privileges(assets)
     try:
         require_privileges(client, url, cluster=cluster, index=index)

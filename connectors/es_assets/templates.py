@@ -3,7 +3,8 @@
 Alerts and events are data streams (``logs-logwarden.alerts-<namespace>``,
 ``logs-logwarden.events-<namespace>``) matched by composable templates at priority 200, above
 the built-in ``logs`` template (``logs-*-*``, priority 100), so our explicit mappings win.
-Tickets live in the ``logwarden-tickets`` index because a ticket is updated by id.
+Tickets live in the ``logwarden-tickets-<namespace>`` index because a ticket is updated by id;
+the namespace keeps two deployments on one cluster apart, as it does for the data streams.
 
 Lifecycle: with ILM, the ``logwarden-logs`` policy rolls the hot backing index over by size
 or age and deletes it after the retention; where ILM is not available (serverless) the data
@@ -36,7 +37,9 @@ from connectors.es_mappings import flatten_document, flatten_properties, merge_m
 
 ALERTS_DATASET = "logwarden.alerts"
 EVENTS_DATASET = "logwarden.events"
-TICKETS_INDEX = "logwarden-tickets"
+TICKETS_TEMPLATE = "logwarden-tickets"
+#: The namespace of a deployment that names none (Elastic's own default).
+DEFAULT_NAMESPACE = "default"
 ILM_POLICY = "logwarden-logs"
 TEMPLATE_PRIORITY = 200
 MANAGED_BY = "logwarden"
@@ -50,6 +53,11 @@ COMPONENT_TICKETS = "logwarden-tickets@mappings"
 def data_stream_name(dataset: str, namespace: str) -> str:
     """``logs-<dataset>-<namespace>``, the data stream naming scheme Kibana expects."""
     return f"logs-{dataset}-{namespace}"
+
+
+def tickets_index(namespace: str) -> str:
+    """``logwarden-tickets-<namespace>``: the routed tickets of one deployment."""
+    return f"{TICKETS_TEMPLATE}-{namespace}"
 
 
 def alerts_stream(namespace: str) -> str:
@@ -138,8 +146,10 @@ def _stream_template(dataset: str, options: LifecycleOptions) -> dict[str, Any]:
     return body
 
 
-def build_assets(options: LifecycleOptions | None = None) -> EsAssets:
-    """The templates, policy and index for one cluster (independent of the namespace)."""
+def build_assets(
+    options: LifecycleOptions | None = None, namespace: str = DEFAULT_NAMESPACE
+) -> EsAssets:
+    """The templates and policy for one cluster, and the tickets index of ``namespace``."""
     options = options or LifecycleOptions()
     settings: dict[str, Any] = {}
     assets = EsAssets()
@@ -167,14 +177,14 @@ def build_assets(options: LifecycleOptions | None = None) -> EsAssets:
     assets.index_templates = {
         f"logs-{ALERTS_DATASET}": _stream_template(ALERTS_DATASET, options),
         f"logs-{EVENTS_DATASET}": _stream_template(EVENTS_DATASET, options),
-        TICKETS_INDEX: {
-            "index_patterns": [TICKETS_INDEX],
+        TICKETS_TEMPLATE: {
+            "index_patterns": [tickets_index("*")],
             "priority": TEMPLATE_PRIORITY,
             "composed_of": [COMPONENT_BASE, COMPONENT_TICKETS],
             "_meta": _meta("routed IT tickets index"),
         },
     }
-    assets.indices = {TICKETS_INDEX: TICKETS_INDEX}
+    assets.indices = {tickets_index(namespace): TICKETS_TEMPLATE}
     return assets
 
 
@@ -197,7 +207,7 @@ def mapped_field_types(target: str = "alerts") -> dict[str, str]:
     names = {
         "alerts": f"logs-{ALERTS_DATASET}",
         "events": f"logs-{EVENTS_DATASET}",
-        "tickets": TICKETS_INDEX,
+        "tickets": TICKETS_TEMPLATE,
     }
     if target not in names:
         raise ValueError(f"unknown target {target!r}; one of {sorted(names)}")

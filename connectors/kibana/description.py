@@ -6,7 +6,7 @@ field used here against the template mapping, so a rename that misses this file 
 
 from __future__ import annotations
 
-from connectors.es_assets.templates import ALERTS_DATASET, EVENTS_DATASET, TICKETS_INDEX
+from connectors.es_assets.templates import ALERTS_DATASET, EVENTS_DATASET, tickets_index
 from connectors.kibana.panels import (
     Dashboard,
     DataView,
@@ -44,7 +44,7 @@ def _view(name: str, pattern: str, target: Target) -> DataView:
 ALERTS = _view("alerts", f"logs-{ALERTS_DATASET}-*", "alerts")
 EVENTS = _view("events", f"logs-{EVENTS_DATASET}-*", "events")
 PIPELINE = _view("pipeline", f"logs-{ALERTS_DATASET}-*,logs-{EVENTS_DATASET}-*", "alerts")
-TICKETS = _view("tickets", TICKETS_INDEX, "tickets")
+TICKETS = _view("tickets", tickets_index("*"), "tickets")
 DATA_VIEWS = (ALERTS, EVENTS, PIPELINE, TICKETS)
 
 HIGH_OR_CRITICAL = "event.severity >= 73"

@@ -66,13 +66,13 @@ def setup_elasticsearch_command(
     settings = get_settings()
     options = _lifecycle(settings)
     if print_only:
-        body = prepared(build_assets(options)).as_json()
+        body = prepared(build_assets(options, settings.elasticsearch_namespace)).as_json()
         typer.echo(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode())
         return
     url = _require(settings.elasticsearch_url, "LOGWARDEN_ELASTICSEARCH_URL")
     client = build_client(elasticsearch_connection(settings))
     try:
-        report = setup_elasticsearch(client, url, options)
+        report = setup_elasticsearch(client, url, options, settings.elasticsearch_namespace)
     except ClusterError as exc:
         raise _fail(exc) from exc
     finally:

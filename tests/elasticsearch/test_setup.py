@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from elasticsearch import Elasticsearch
+from pydantic import ValidationError
 
 from connectors.elasticsearch import (
     CLIENT_MAJOR,
@@ -20,12 +21,13 @@ from connectors.elasticsearch import (
 from connectors.es_assets.install import install_assets, setup_elasticsearch
 from connectors.es_assets.templates import (
     ILM_POLICY,
-    TICKETS_INDEX,
     LifecycleOptions,
     alerts_stream,
     build_assets,
+    tickets_index,
 )
 from connectors.local_broker import free_loopback_port
+from stream.config import Settings
 from tests.doubles.es_server import ElasticsearchTestServer
 
 OPTIONS = LifecycleOptions(retention_days=14)
@@ -72,7 +74,28 @@ def test_sends_the_expected_policy_and_template_bodies(es_server: ElasticsearchT
     assert alerts["priority"] > 100  # above the built-in logs-*-* template
     settings = es_server.component_templates["logwarden@settings"]["template"]["settings"]
     assert settings["index"]["lifecycle"]["name"] == ILM_POLICY
-    assert es_server.indices[TICKETS_INDEX].field_types()["logwarden.ticket.queue"] == "keyword"
+    assert (
+        es_server.indices[tickets_index("default")].field_types()["logwarden.ticket.queue"]
+        == "keyword"
+    )
+
+
+def test_two_namespaces_on_one_cluster_keep_their_tickets_apart(
+    es_server: ElasticsearchTestServer,
+) -> None:
+    client = _client(es_server.url)
+    setup_elasticsearch(client, es_server.url, OPTIONS, namespace="prod")
+    again = setup_elasticsearch(client, es_server.url, OPTIONS, namespace="staging")
+    assert {tickets_index("prod"), tickets_index("staging")} <= set(es_server.indices)
+    created = [(c.kind, c.name) for c in again.changes if c.action != "unchanged"]
+    assert created == [("index", "logwarden-tickets-staging")]  # templates are shared
+    client.index(index=tickets_index("prod"), id="ticket-1", document={"@timestamp": "2026"})
+    assert es_server.documents(tickets_index("staging")) == []
+
+
+def test_a_namespace_elasticsearch_would_refuse_is_a_settings_error() -> None:
+    with pytest.raises(ValidationError, match="elasticsearch_namespace"):
+        Settings(elasticsearch_namespace="Team-A")
 
 
 def test_changed_retention_updates_only_the_policy(es_server: ElasticsearchTestServer) -> None:

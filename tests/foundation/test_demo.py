@@ -13,7 +13,7 @@ import orjson
 import psutil
 import pytest
 
-from connectors.es_assets.templates import TICKETS_INDEX
+from connectors.es_assets.templates import tickets_index
 from stream.demo import demo_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +59,7 @@ def test_demo_end_to_end_leaves_no_process(tmp_path: Path) -> None:
         verb, meta = next(iter(orjson.loads(action).items()))
         index = meta["_index"]
         assert verb == "create"
-        assert index.startswith("logs-logwarden.") or index == TICKETS_INDEX, index
+        assert index.startswith("logs-logwarden.") or index == tickets_index("default"), index
         assert "@timestamp" in orjson.loads(document)
     alerts = [orjson.loads(d) for d in documents if b'"alert"' in d]
     assert alerts, "the sample contains attacks and faults, so the demo must raise alerts"

@@ -16,10 +16,10 @@ import pytest
 from classifiers.logs.generator import generate
 from connectors.bulk_sinks import NdjsonBulkSink
 from connectors.es_assets.templates import (
-    TICKETS_INDEX,
     alerts_stream,
     events_stream,
     mapped_field_types,
+    tickets_index,
     unmapped_fields,
 )
 from stream.components import load_components
@@ -67,7 +67,7 @@ def _target(index: str, settings: Settings) -> str:
     targets = {
         alerts_stream(namespace): "alerts",
         events_stream(namespace): "events",
-        TICKETS_INDEX: "tickets",
+        tickets_index(namespace): "tickets",
     }
     return targets[index]
 

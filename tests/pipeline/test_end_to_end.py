@@ -21,7 +21,7 @@ from classifiers.logs.generator import generate
 from classifiers.logs.scoring import model_text
 from classifiers.logs.taxonomy import OPERATIONAL_LABELS
 from classifiers.parsing import ParseFailure, ParseOptions, parse
-from connectors.es_assets.templates import TICKETS_INDEX, alerts_stream, events_stream
+from connectors.es_assets.templates import alerts_stream, events_stream, tickets_index
 from stream.components import load_components
 from stream.config import Settings
 from stream.ticket_pipeline import ticket_text
@@ -104,8 +104,9 @@ def test_ten_thousand_events_and_tickets_end_to_end(pipeline: PipelineEnv) -> No
     wait_until(
         lambda: pipeline.committed_total() >= EVENTS, "all log events committed", timeout_s=600
     )
+    tickets_stored = tickets_index(settings.elasticsearch_namespace)
     wait_until(
-        lambda: len(pipeline.es.documents(TICKETS_INDEX)) >= len(tickets),
+        lambda: len(pipeline.es.documents(tickets_stored)) >= len(tickets),
         "tickets indexed",
     )
     deadletters = read_topic(pipeline.kafka, settings.topic_deadletter)
@@ -164,7 +165,7 @@ def test_ten_thousand_events_and_tickets_end_to_end(pipeline: PipelineEnv) -> No
         decision = router.route([ticket_text(ticket)])[0]
         routed = read_topic(pipeline.kafka, settings.routed_topic(decision.queue), idle_s=1.0)
         assert sum(orjson.loads(r.value)["id"] == ticket["id"] for r in routed) == 1
-        stored = pipeline.es.document(TICKETS_INDEX, f"ticket-{ticket['id']}")
+        stored = pipeline.es.document(tickets_stored, f"ticket-{ticket['id']}")
         assert stored is not None
         assert stored["logwarden"]["ticket"]["queue"] == decision.queue
 
