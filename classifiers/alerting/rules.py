@@ -59,6 +59,15 @@ def _confident(signal: Signal) -> bool:
 
 EVENT_RULES: tuple[Rule, ...] = (
     Rule(
+        "logwarden-audit-log-cleared",
+        "Audit log cleared",
+        "A security or audit log was cleared: attackers do this to hide their tracks.",
+        MEDIUM,
+        attack.CLEAR_EVENT_LOGS,
+        "event",
+        lambda s: s.action == "cleared-audit-log",
+    ),
+    Rule(
         "logwarden-vendor-verdict",
         "IDS, firewall or parser threat verdict",
         "A record its producer (an IDS, a firewall, a CEF source) or the parser marked as a "
@@ -90,15 +99,6 @@ EVENT_RULES: tuple[Rule, ...] = (
         attack.COMMAND_INTERPRETER,
         "event",
         lambda s: s.label == "malware" and _confident(s),
-    ),
-    Rule(
-        "logwarden-audit-log-cleared",
-        "Audit log cleared",
-        "A security or audit log was cleared: attackers do this to hide their tracks.",
-        MEDIUM,
-        attack.CLEAR_EVENT_LOGS,
-        "event",
-        lambda s: s.action == "cleared-audit-log",
     ),
 )
 

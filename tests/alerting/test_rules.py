@@ -162,6 +162,9 @@ def test_alert_worthy_events_alone() -> None:
     )  # fmt: skip
     assert rule_ids(run(AlertEngine(), [malware])) == ["logwarden-malicious-execution"]
     assert rule_ids(run(AlertEngine(), [cleared])) == ["logwarden-audit-log-cleared"]
+    # Event 1102 comes with the Windows parser's own verdict: the specific rule still names it.
+    cleared_1102 = signal(0, "benign", host="dc-1", action="cleared-audit-log", parser_alert=True)
+    assert rule_ids(run(AlertEngine(), [cleared_1102])) == ["logwarden-audit-log-cleared"]
     verdict = run(AlertEngine(), [ids])
     assert rule_ids(verdict) == ["logwarden-vendor-verdict"]
     assert verdict[0]["event"]["severity"] == 99  # the vendor's severity is kept
