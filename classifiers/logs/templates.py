@@ -37,7 +37,7 @@ from typing import Any
 
 import orjson
 from drain3 import TemplateMiner
-from drain3.drain import LogCluster
+from drain3.drain import Drain, LogCluster
 from drain3.masking import AbstractMaskingInstruction, MaskingInstruction
 from drain3.persistence_handler import PersistenceHandler
 from drain3.template_miner_config import TemplateMinerConfig
@@ -76,7 +76,13 @@ _PATH_MASK = (r"(?<![\w.<>])(?:/[\w.\-@%+]+){2,}/?", "PATH")
 # Android components); a leading ``key=`` is kept apart.
 _VALUE_WORD = re.compile(
     r'(?<=[=:])"[^"]*"'
-    r"|(?<!\S)([A-Za-z_][\w.\-]*=)?(?:\S*(?:\d|<(?:IP|NUM|HEX)>)\S*|[\w$]+(?:\.[\w$]+){2,}\S*)"
+    r"|(?<!\S)([A-Za-z_][\w.\-]*=)?(?:\S*(?:\d|<(?:IP|NUM|HEX)>)\S*|[\w$][\w$\-]*(?:\.[\w$\-]+){2,}\S*)"
+)
+# A date written out in the message (``at Fri Jun 17 20:55:07 2005``): the month and weekday
+# names are values like the numbers after them.
+_DATE_WORDS = re.compile(
+    r"(?<!\S)(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? )?"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?= +(?:\d|<NUM>))"
 )
 _COMPILED_MODEL_MASKS = tuple(
     (re.compile(pattern), f"<{name}>", may_match) for pattern, name, may_match in _MODEL_MASKS
@@ -109,7 +115,74 @@ class _ValueMasking(AbstractMaskingInstruction):
 
     def mask(self, content: str, mask_prefix: str, mask_suffix: str) -> str:
         value = f"{mask_prefix}{self.mask_with}{mask_suffix}"
+        content = _DATE_WORDS.sub(value, content)
         return _VALUE_WORD.sub(lambda word: (word.group(1) or "") + value, content)
+
+
+#: Lines a cluster must have matched with a word constant before it stops widening that word
+#: (see :class:`_HoldingDrain`); chosen leaving one system out, ``docs/templates.md``.
+HOLD = 100
+
+
+class _HoldingDrain(Drain):
+    """drain3 that does not widen a word a cluster has *held*: a cluster that matched ``hold``
+    messages or more with a word still constant at some position is not a candidate for a
+    message with another word there, so that message starts (or finds) a cluster of its own.
+
+    A slot that is a variable shows a second value early (a user name, a host); a word that
+    stayed the same for ``hold`` lines is part of the event (``... by client
+    WindowsUpdateAgent.`` after hundreds of lines, then ``... by client SPP.``), and drain3 would
+    otherwise fold the rare event into the common one. Cluster sizes only grow, so a match
+    drain3 made without widening stays the best match (the tracker's memo relies on this).
+    """
+
+    def __init__(self, hold: int | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.hold = hold
+
+    def fast_match(
+        self, cluster_ids: Any, tokens: list[str], sim_th: float, include_params: bool
+    ) -> LogCluster | None:
+        hold = self.hold
+        if hold is not None:
+            clusters, wildcard = self.id_to_cluster, self.param_str
+            cluster_ids = [
+                key
+                for key in cluster_ids
+                if (cluster := clusters.get(key)) is None
+                or cluster.size < hold
+                or all(
+                    held in (token, wildcard)
+                    for held, token in zip(cluster.log_template_tokens, tokens, strict=True)
+                )
+            ]
+        found: LogCluster | None = super().fast_match(cluster_ids, tokens, sim_th, include_params)
+        return found
+
+
+def _template_miner(
+    config: TemplateMinerConfig, hold: int | None, state: bytes | None = None
+) -> TemplateMiner:
+    """drain3's miner with :class:`_HoldingDrain` in place of its own, loaded from ``state``."""
+    miner = TemplateMiner(config=config)
+    miner.drain = _HoldingDrain(
+        hold,
+        sim_th=config.drain_sim_th,
+        depth=config.drain_depth,
+        max_children=config.drain_max_children,
+        max_clusters=config.drain_max_clusters,
+        extra_delimiters=config.drain_extra_delimiters,
+        profiler=miner.profiler,
+        param_str=miner.drain.param_str,
+        parametrize_numeric_tokens=config.parametrize_numeric_tokens,
+    )
+    if state is not None:
+        miner.persistence_handler = _Capture(state)
+        try:
+            miner.load_state()
+        finally:
+            miner.persistence_handler = None
+    return miner
 
 
 def template_id(template: str) -> str:
@@ -183,6 +256,7 @@ class TemplateTracker:
         similarity: float = 0.7,
         *,
         depth: int = 5,
+        hold: int | None = HOLD,
         memo_size: int = 20_000,
     ) -> None:
         config = TemplateMinerConfig()
@@ -193,7 +267,8 @@ class TemplateTracker:
         # Callers hand in text already through mask_for_model; drain3 adds value words and paths.
         config.masking_instructions = [_ValueMasking(), _PathMasking(*_PATH_MASK)]
         self._config = config
-        self._miner = TemplateMiner(config=config)
+        self._hold = hold
+        self._miner = _template_miner(config, hold)
         self.window = window
         self.max_keys = max_keys
         self.rare_weight = rare_weight
@@ -312,8 +387,7 @@ class TemplateTracker:
             template_ids = {int(key): str(value) for key, value in data.get("ids", {}).items()}
         except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
             raise ValueError(f"not a template tracker snapshot: {exc}") from exc
-        miner = TemplateMiner(persistence_handler=_Capture(drain_state), config=self._config)
-        miner.persistence_handler = None
+        miner = _template_miner(self._config, self._hold, drain_state)
         # A cluster without an id (snapshots of version 1 kept none) takes its current
         # template's hash: the id its documents were stored with.
         for key, cluster in miner.drain.id_to_cluster.items():
