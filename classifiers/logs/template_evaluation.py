@@ -37,9 +37,16 @@ from classifiers.logs.scoring import event_message, window_key
 from classifiers.logs.templates import TemplateTracker, mask_for_model
 from classifiers.parsing import ParseFailure, ParseOptions, parse
 
-#: (similarity, depth) pairs :func:`leave_one_system_out` chooses from.
-SETTINGS_GRID: tuple[tuple[float, int], ...] = tuple(
-    (similarity, depth) for similarity in (0.4, 0.5, 0.6, 0.7, 0.8) for depth in (4, 5, 6)
+#: Hold values :func:`leave_one_system_out` chooses from (None: drain3 widens any word); on a
+#: tie the first wins, so the order runs from drain3's own behaviour to the most holding.
+HOLD_GRID: tuple[int | None, ...] = (None, 400, 200, 100, 50, 25)
+
+#: (similarity, depth, hold) triples :func:`leave_one_system_out` chooses from.
+SETTINGS_GRID: tuple[tuple[float, int, int | None], ...] = tuple(
+    (similarity, depth, hold)
+    for similarity in (0.4, 0.5, 0.6, 0.7, 0.8)
+    for depth in (4, 5, 6)
+    for hold in HOLD_GRID
 )
 
 
@@ -225,19 +232,24 @@ class HeldOut:
     system: str
     similarity: float
     depth: int
+    hold: int | None
     accuracy: float
 
 
 def leave_one_system_out(
     samples: Sequence[LoghubSample],
-    grid: Sequence[tuple[float, int]] = SETTINGS_GRID,
+    grid: Sequence[tuple[float, int, int | None]] = SETTINGS_GRID,
 ) -> list[HeldOut]:
-    """For each system: the (similarity, depth) of ``grid`` with the best mean ``by_id``
-    accuracy over the other systems, and the held-out system's accuracy with it."""
+    """For each system: the (similarity, depth, hold) of ``grid`` with the best mean ``by_id``
+    accuracy over the other systems (the first of equals), and the held-out system's accuracy
+    with it."""
     scores = {
         settings: {
             sample.system: grouping_accuracy(
-                _observe(sample, TemplateTracker(similarity=settings[0], depth=settings[1]))[0],
+                _observe(
+                    sample,
+                    TemplateTracker(similarity=settings[0], depth=settings[1], hold=settings[2]),
+                )[0],
                 sample.truth,
             )
             for sample in samples
@@ -252,5 +264,7 @@ def leave_one_system_out(
                 accuracy for system, accuracy in scores[settings].items() if system != sample.system
             ),
         )
-        held_out.append(HeldOut(sample.system, best[0], best[1], scores[best][sample.system]))
+        held_out.append(
+            HeldOut(sample.system, best[0], best[1], best[2], scores[best][sample.system])
+        )
     return held_out

@@ -121,7 +121,7 @@ class _ValueMasking(AbstractMaskingInstruction):
 
 #: Lines a cluster must have matched with a word constant before it stops widening that word
 #: (see :class:`_HoldingDrain`); chosen leaving one system out, ``docs/templates.md``.
-HOLD = 100
+HOLD = 200
 
 
 class _HoldingDrain(Drain):
@@ -253,7 +253,7 @@ class TemplateTracker:
         window: int = 2_000,
         max_keys: int = 5_000,
         rare_weight: float = 0.8,
-        similarity: float = 0.7,
+        similarity: float = 0.8,
         *,
         depth: int = 5,
         hold: int | None = HOLD,

@@ -192,7 +192,8 @@ def _log_card_rows(options: Any) -> list[Any]:
 @bench_app.command("templates")
 def bench_templates(
     loso: Annotated[
-        bool, typer.Option(help="Also the leave-one-system-out check of similarity and depth.")
+        bool,
+        typer.Option(help="Also the leave-one-system-out check of similarity, depth and hold."),
     ] = False,
 ) -> None:
     """Template grouping accuracy per Loghub-2k system (shared data): the production path by
@@ -236,9 +237,17 @@ def bench_templates(
 
 def _print_held_out(held_out: list[HeldOut]) -> None:
     """The leave-one-system-out table: settings chosen on the others, held-out accuracy."""
-    table = Table("held out", "similarity", "depth", "accuracy", title="Leave one system out")
+    table = Table(
+        "held out", "similarity", "depth", "hold", "accuracy", title="Leave one system out"
+    )
     for item in held_out:
-        table.add_row(item.system, str(item.similarity), str(item.depth), f"{item.accuracy:.3f}")
+        table.add_row(
+            item.system,
+            str(item.similarity),
+            str(item.depth),
+            str(item.hold),
+            f"{item.accuracy:.3f}",
+        )
     mean = sum(item.accuracy for item in held_out) / len(held_out)
-    table.add_row("mean", "", "", f"{mean:.3f}")
+    table.add_row("mean", "", "", "", f"{mean:.3f}")
     Console().print(table)
