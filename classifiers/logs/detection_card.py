@@ -43,6 +43,24 @@ def _netsec_rows(families: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def hunt_text(figures: dict[str, Any]) -> str:
+    """The tables measured through the alerting engine (``logwarden hunt``)."""
+    hunt = figures.get("windows_hunt", {})
+    benign = figures.get("windows_benign_hunt", {})
+    if "development" not in hunt:
+        return f"EVTX recordings through hunt: {hunt.get('note', 'not measured')}."
+    return f"""Development tactics:
+
+{_tactic_rows(hunt["development"])}
+
+Tactics held out at the time ({", ".join(HELDOUT_TACTICS)}):
+
+{_tactic_rows(hunt["heldout"])}
+
+Ordinary activity through hunt: {benign.get("alerts")} alerts in {benign.get("events")} events
+= {benign.get("alerts_per_1000")} per 1,000."""
+
+
 def detection_text(figures: dict[str, Any] | None) -> str:
     """Markdown for the card (a note when the figures were not measured)."""
     if not figures:
