@@ -440,65 +440,91 @@ class _Day:
         if pick == 0:
             account = rng.choice((*(f"{h}$" for h in _HOSTS), "svc-sql", "svc-web", "krbtgt"))
             rc4 = account.endswith("$") or account == "krbtgt"
-            return SECURITY, 4769, {
-                "TargetUserName": f"{rng.choice(_USERS)}@CORP.EXAMPLE",
-                "ServiceName": account,
-                "TicketEncryptionType": "0x17" if rc4 and rng.random() < 0.3 else "0x12",
-                "TicketOptions": "0x40810000",
-                "Status": "0x0",
-                "IpAddress": f"::ffff:{_ip(rng)}",
-            }
+            return (
+                SECURITY,
+                4769,
+                {
+                    "TargetUserName": f"{rng.choice(_USERS)}@CORP.EXAMPLE",
+                    "ServiceName": account,
+                    "TicketEncryptionType": "0x17" if rc4 and rng.random() < 0.3 else "0x12",
+                    "TicketOptions": "0x40810000",
+                    "Status": "0x0",
+                    "IpAddress": f"::ffff:{_ip(rng)}",
+                },
+            )
         if pick == 1:
-            return SECURITY, 4768, {
-                "TargetUserName": rng.choice(_USERS + _ADMINS),
-                "TargetDomainName": "CORP",
-                "ServiceName": "krbtgt",
-                "PreAuthType": rng.choice(("2", "15")),
-                "TicketEncryptionType": "0x12",
-                "Status": "0x0",
-                "IpAddress": f"::ffff:{_ip(rng)}",
-            }
+            return (
+                SECURITY,
+                4768,
+                {
+                    "TargetUserName": rng.choice(_USERS + _ADMINS),
+                    "TargetDomainName": "CORP",
+                    "ServiceName": "krbtgt",
+                    "PreAuthType": rng.choice(("2", "15")),
+                    "TicketEncryptionType": "0x12",
+                    "Status": "0x0",
+                    "IpAddress": f"::ffff:{_ip(rng)}",
+                },
+            )
         if pick == 2:
-            return SECURITY, 4662, {
-                "SubjectUserName": rng.choice(("DC02$", "DC01$", "MSOL_4b1c2d")),
-                "SubjectDomainName": "CORP",
-                "ObjectServer": "DS",
-                "ObjectType": "%{19195a5b-6da0-11d0-afd3-00c04fd930c9}",
-                "AccessMask": "0x100",
-                "Properties": "%%7688 {1131f6aa-9c07-11d1-f79f-00c04fc2dcd2} "
-                "{19195a5b-6da0-11d0-afd3-00c04fd930c9}",
-            }
+            return (
+                SECURITY,
+                4662,
+                {
+                    "SubjectUserName": rng.choice(("DC02$", "DC01$", "MSOL_4b1c2d")),
+                    "SubjectDomainName": "CORP",
+                    "ObjectServer": "DS",
+                    "ObjectType": "%{19195a5b-6da0-11d0-afd3-00c04fd930c9}",
+                    "AccessMask": "0x100",
+                    "Properties": "%%7688 {1131f6aa-9c07-11d1-f79f-00c04fc2dcd2} "
+                    "{19195a5b-6da0-11d0-afd3-00c04fd930c9}",
+                },
+            )
         if pick == 3:
-            return SECURITY, 4719, {
-                "SubjectUserName": f"{rng.choice(_HOSTS)}$",
-                "CategoryId": "%%8274",
-                "SubcategoryId": "%%12544",
-                "AuditPolicyChanges": rng.choice(("%%8449", "%%8451", "%%8449, %%8451")),
-            }
+            return (
+                SECURITY,
+                4719,
+                {
+                    "SubjectUserName": f"{rng.choice(_HOSTS)}$",
+                    "CategoryId": "%%8274",
+                    "SubcategoryId": "%%12544",
+                    "AuditPolicyChanges": rng.choice(("%%8449", "%%8451", "%%8449, %%8451")),
+                },
+            )
         if pick == 4:
-            return DEFENDER, 5007, {
-                "Old Value": "",
-                "New Value": "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Signature "
-                f"Updates\\SignaturesLastUpdated = 0x{rng.getrandbits(32):x}",
-            }
+            return (
+                DEFENDER,
+                5007,
+                {
+                    "Old Value": "",
+                    "New Value": "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Signature "
+                    f"Updates\\SignaturesLastUpdated = 0x{rng.getrandbits(32):x}",
+                },
+            )
         if pick == 5:
-            image, command = rng.choice((
-                (_W + "whoami.exe", "whoami /upn"),
-                (_W + "ipconfig.exe", "ipconfig /all"),
-                (_W + "net.exe", "net use Z: \\\\fileserver\\share /persistent:yes"),
-                (_W + "sc.exe", "sc query wuauserv"),
-                (_W + "gpresult.exe", "gpresult /r /scope:computer"),
-                (_W + "nltest.exe", "nltest /sc_query:CORP"),
-                (_W + "schtasks.exe", "schtasks /query /fo LIST /v"),
-                (_W + "tasklist.exe", "tasklist /svc"),
-            ))
-            return SYSMON, 1, {
-                "Image": image,
-                "CommandLine": command,
-                "ParentImage": _W + "cmd.exe",
-                "User": f"CORP\\{rng.choice(_ADMINS)}",
-                "IntegrityLevel": "High",
-            }
+            image, command = rng.choice(
+                (
+                    (_W + "whoami.exe", "whoami /upn"),
+                    (_W + "ipconfig.exe", "ipconfig /all"),
+                    (_W + "net.exe", "net use Z: \\\\fileserver\\share /persistent:yes"),
+                    (_W + "sc.exe", "sc query wuauserv"),
+                    (_W + "gpresult.exe", "gpresult /r /scope:computer"),
+                    (_W + "nltest.exe", "nltest /sc_query:CORP"),
+                    (_W + "schtasks.exe", "schtasks /query /fo LIST /v"),
+                    (_W + "tasklist.exe", "tasklist /svc"),
+                )
+            )
+            return (
+                SYSMON,
+                1,
+                {
+                    "Image": image,
+                    "CommandLine": command,
+                    "ParentImage": _W + "cmd.exe",
+                    "User": f"CORP\\{rng.choice(_ADMINS)}",
+                    "IntegrityLevel": "High",
+                },
+            )
         if pick == 6:
             key, value = rng.choice((
                 ("HKLM\\System\\CurrentControlSet\\Services\\gupdate\\ImagePath",
@@ -512,30 +538,44 @@ class _Day:
             return SYSMON, 13, {"EventType": "SetValue", "TargetObject": key,
                                 "Details": value, "Image": image}  # fmt: skip
         if pick == 7:
-            return SYSTEM, rng.choice((7031, 7034)), {
-                "param1": rng.choice(("Google Update Service (gupdate)", "Zoom Sharing Service")),
-                "param2": "1",
-            }
+            return (
+                SYSTEM,
+                rng.choice((7031, 7034)),
+                {
+                    "param1": rng.choice(
+                        ("Google Update Service (gupdate)", "Zoom Sharing Service")
+                    ),
+                    "param2": "1",
+                },
+            )
         if pick == 8:
-            return SECURITY, 4624, {
-                "TargetUserName": "ANONYMOUS LOGON",
-                "TargetDomainName": "NT AUTHORITY",
-                "LogonType": "3",
-                "LogonProcessName": "NtLmSsp",
-                "AuthenticationPackageName": "NTLM",
-                "IpAddress": _ip(rng),
-                "IpPort": str(rng.randint(49152, 65535)),
-                "WorkstationName": rng.choice(_HOSTS),
-            }
-        return SYSMON, 3, {
-            "Image": "C:\\Windows\\explorer.exe" if rng.random() < 0.5 else "System",
-            "SourceIp": _ip(rng),
-            "DestinationIp": "10.20.0.5",
-            "DestinationPort": "445",
-            "DestinationHostname": "fileserver.corp.example",
-            "Protocol": "tcp",
-            "Initiated": "true",
-        }
+            return (
+                SECURITY,
+                4624,
+                {
+                    "TargetUserName": "ANONYMOUS LOGON",
+                    "TargetDomainName": "NT AUTHORITY",
+                    "LogonType": "3",
+                    "LogonProcessName": "NtLmSsp",
+                    "AuthenticationPackageName": "NTLM",
+                    "IpAddress": _ip(rng),
+                    "IpPort": str(rng.randint(49152, 65535)),
+                    "WorkstationName": rng.choice(_HOSTS),
+                },
+            )
+        return (
+            SYSMON,
+            3,
+            {
+                "Image": "C:\\Windows\\explorer.exe" if rng.random() < 0.5 else "System",
+                "SourceIp": _ip(rng),
+                "DestinationIp": "10.20.0.5",
+                "DestinationPort": "445",
+                "DestinationHostname": "fileserver.corp.example",
+                "Protocol": "tcp",
+                "Initiated": "true",
+            },
+        )
 
     def script(self) -> tuple[str, int, dict[str, str]]:
         text = self.rng.choice(
