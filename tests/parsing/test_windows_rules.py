@@ -222,7 +222,8 @@ CASES: list[tuple[str, str, int, dict[str, str], dict[str, str], str, str]] = [
         DEFENDER,
         5007,
         {
-            "New Value": "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Exclusions\\Paths\\C:\\x = 0x0"
+            "New Value": "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Exclusions\\Paths"
+            "\\C:\\x = 0x0"
         },
         {"New Value": "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Signature Updates\\X = 0x1"},
         "Defense Evasion",
