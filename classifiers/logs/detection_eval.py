@@ -297,11 +297,15 @@ def _correlatable(event: dict[str, Any]) -> bool:
 
 def detection_figures(model: ProbabilityModel | None = None) -> dict[str, Any]:
     """Every family's figures (the ``detection_families`` row of ``bench classifier``)."""
-    return {
+    figures = {
         "windows_attacks": windows_attack_figures(model),
         "windows_benign": windows_benign_figures(model),
         "firewall_ids": netsec_figures(model),
     }
+    if model is not None:  # the engine needs the scorer, so the hunt figures need a model
+        figures["windows_hunt"] = windows_hunt_figures(model)
+        figures["windows_benign_hunt"] = windows_benign_hunt_figures(model)
+    return figures
 
 
 def main() -> None:
