@@ -404,7 +404,7 @@ class _Step:
         if risk is not None:
             alert["risk"], alert["severity"] = risk, max(alert["severity"], r.severity_of(risk))
         if threats:
-            alert["threats"] = threats
+            alert["threats"] = _merge_threats(alert.get("threats") or [], threats)
 
     def is_open(self, rule: Rule) -> bool:
         return rule.id in self.state.get("open", {})
@@ -468,6 +468,22 @@ class _Step:
         alert["message"] = message(alert)
         if alert["count"] >= max(1, 2 * alert["emitted"]):
             self.out.append(_emit(self.kind, self.value, alert))
+
+
+MAX_THREATS = 8
+
+
+def _merge_threats(kept: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An open alert's techniques plus those of the signal added to it (first seen first, at
+    most :data:`MAX_THREATS`): an alert grouping several events names every technique."""
+    merged = list(kept)
+    seen = {(t["technique"]["id"], t["tactic"]["name"]) for t in merged if "technique" in t}
+    for threat in new:
+        key = (threat.get("technique", {}).get("id"), threat.get("tactic", {}).get("name"))
+        if key not in seen and len(merged) < MAX_THREATS:
+            merged.append(threat)
+            seen.add(key)
+    return merged
 
 
 def _emit(kind: str, value: str, alert: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,10 @@ installs, scheduled maintenance tasks, process creation of Explorer, svchost, br
 Office, Teams, OneDrive, Defender and admin PowerShell scripts, their network connections
 and DNS queries, image loads, file writes (downloads with their ``Zone.Identifier`` stream),
 registry writes (UserAssist, the OneDrive Run key), browser and PowerShell named pipes,
-Defender reading LSASS, and benign PowerShell script blocks. Nothing here is an attack, so
+Defender reading LSASS, benign PowerShell script blocks, and administrators' and domain
+controllers' routine (:meth:`_Day.admin`: machine-account RC4 tickets, DC replication, GPO
+audit policy, Defender configuration updates, admin commands, vendor service crashes,
+anonymous null sessions, SMB to the file server). Nothing here is an attack, so
 every alert on it is a false positive.
 
 Evaluation-only: serving code never imports this module.
@@ -24,6 +27,7 @@ SECURITY = "Security"
 SYSTEM = "System"
 SYSMON = "Microsoft-Windows-Sysmon/Operational"
 POWERSHELL = "Microsoft-Windows-PowerShell/Operational"
+DEFENDER = "Microsoft-Windows-Windows Defender/Operational"
 
 _USERS = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy")
 _ADMINS = ("adm-alice", "adm-ivan")
@@ -426,6 +430,153 @@ class _Day:
             },
         )
 
+    def admin(self) -> tuple[str, int, dict[str, str]]:
+        """Administrators' and domain controllers' routine: Kerberos tickets of machine and
+        service accounts, DC-to-DC replication, audit policy set by GPO, Defender updating
+        its configuration, admin commands, vendor services and COM servers in the registry,
+        a vendor service crashing, anonymous null-session logons, SMB to the file server."""
+        rng = self.rng
+        pick = rng.randrange(10)
+        if pick == 0:
+            account = rng.choice((*(f"{h}$" for h in _HOSTS), "svc-sql", "svc-web", "krbtgt"))
+            rc4 = account.endswith("$") or account == "krbtgt"
+            return (
+                SECURITY,
+                4769,
+                {
+                    "TargetUserName": f"{rng.choice(_USERS)}@CORP.EXAMPLE",
+                    "ServiceName": account,
+                    "TicketEncryptionType": "0x17" if rc4 and rng.random() < 0.3 else "0x12",
+                    "TicketOptions": "0x40810000",
+                    "Status": "0x0",
+                    "IpAddress": f"::ffff:{_ip(rng)}",
+                },
+            )
+        if pick == 1:
+            return (
+                SECURITY,
+                4768,
+                {
+                    "TargetUserName": rng.choice(_USERS + _ADMINS),
+                    "TargetDomainName": "CORP",
+                    "ServiceName": "krbtgt",
+                    "PreAuthType": rng.choice(("2", "15")),
+                    "TicketEncryptionType": "0x12",
+                    "Status": "0x0",
+                    "IpAddress": f"::ffff:{_ip(rng)}",
+                },
+            )
+        if pick == 2:
+            return (
+                SECURITY,
+                4662,
+                {
+                    "SubjectUserName": rng.choice(("DC02$", "DC01$", "MSOL_4b1c2d")),
+                    "SubjectDomainName": "CORP",
+                    "ObjectServer": "DS",
+                    "ObjectType": "%{19195a5b-6da0-11d0-afd3-00c04fd930c9}",
+                    "AccessMask": "0x100",
+                    "Properties": "%%7688 {1131f6aa-9c07-11d1-f79f-00c04fc2dcd2} "
+                    "{19195a5b-6da0-11d0-afd3-00c04fd930c9}",
+                },
+            )
+        if pick == 3:
+            return (
+                SECURITY,
+                4719,
+                {
+                    "SubjectUserName": f"{rng.choice(_HOSTS)}$",
+                    "CategoryId": "%%8274",
+                    "SubcategoryId": "%%12544",
+                    "AuditPolicyChanges": rng.choice(("%%8449", "%%8451", "%%8449, %%8451")),
+                },
+            )
+        if pick == 4:
+            return (
+                DEFENDER,
+                5007,
+                {
+                    "Old Value": "",
+                    "New Value": "HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Signature "
+                    f"Updates\\SignaturesLastUpdated = 0x{rng.getrandbits(32):x}",
+                },
+            )
+        if pick == 5:
+            image, command = rng.choice(
+                (
+                    (_W + "whoami.exe", "whoami /upn"),
+                    (_W + "ipconfig.exe", "ipconfig /all"),
+                    (_W + "net.exe", "net use Z: \\\\fileserver\\share /persistent:yes"),
+                    (_W + "sc.exe", "sc query wuauserv"),
+                    (_W + "gpresult.exe", "gpresult /r /scope:computer"),
+                    (_W + "nltest.exe", "nltest /sc_query:CORP"),
+                    (_W + "schtasks.exe", "schtasks /query /fo LIST /v"),
+                    (_W + "tasklist.exe", "tasklist /svc"),
+                )
+            )
+            return (
+                SYSMON,
+                1,
+                {
+                    "Image": image,
+                    "CommandLine": command,
+                    "ParentImage": _W + "cmd.exe",
+                    "User": f"CORP\\{rng.choice(_ADMINS)}",
+                    "IntegrityLevel": "High",
+                },
+            )
+        if pick == 6:
+            key, value = rng.choice((
+                ("HKLM\\System\\CurrentControlSet\\Services\\gupdate\\ImagePath",
+                 f'"{_PF}Google\\Update\\GoogleUpdate.exe" /svc'),
+                ("HKU\\S-1-5-21-1-2-3-1104\\Software\\Classes\\CLSID\\"
+                 "{CB3D0F55-BC2C-4C1A-85ED-23ED75B5106B}\\InprocServer32\\(Default)",
+                 "C:\\Users\\bob\\AppData\\Local\\Microsoft\\OneDrive\\24.201\\"
+                 "FileSyncShell64.dll"),
+            ))  # fmt: skip
+            image = _W + "services.exe" if "Services" in key else "C:\\Windows\\explorer.exe"
+            return SYSMON, 13, {"EventType": "SetValue", "TargetObject": key,
+                                "Details": value, "Image": image}  # fmt: skip
+        if pick == 7:
+            return (
+                SYSTEM,
+                rng.choice((7031, 7034)),
+                {
+                    "param1": rng.choice(
+                        ("Google Update Service (gupdate)", "Zoom Sharing Service")
+                    ),
+                    "param2": "1",
+                },
+            )
+        if pick == 8:
+            return (
+                SECURITY,
+                4624,
+                {
+                    "TargetUserName": "ANONYMOUS LOGON",
+                    "TargetDomainName": "NT AUTHORITY",
+                    "LogonType": "3",
+                    "LogonProcessName": "NtLmSsp",
+                    "AuthenticationPackageName": "NTLM",
+                    "IpAddress": _ip(rng),
+                    "IpPort": str(rng.randint(49152, 65535)),
+                    "WorkstationName": rng.choice(_HOSTS),
+                },
+            )
+        return (
+            SYSMON,
+            3,
+            {
+                "Image": "C:\\Windows\\explorer.exe" if rng.random() < 0.5 else "System",
+                "SourceIp": _ip(rng),
+                "DestinationIp": "10.20.0.5",
+                "DestinationPort": "445",
+                "DestinationHostname": "fileserver.corp.example",
+                "Protocol": "tcp",
+                "Initiated": "true",
+            },
+        )
+
     def script(self) -> tuple[str, int, dict[str, str]]:
         text = self.rng.choice(
             (
@@ -454,6 +605,7 @@ _MIX: tuple[tuple[str, float], ...] = (
     ("registry", 8),
     ("pipes_and_access", 5),
     ("script", 1.3),
+    ("admin", 3),
 )
 
 

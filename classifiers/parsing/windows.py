@@ -12,6 +12,7 @@ model judges them). Raw ``.evtx`` records become the same document in :mod:`.evt
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from classifiers.parsing.fields import section, set_address, to_int, valid_ip
@@ -75,6 +76,8 @@ def enrich(event: dict[str, Any]) -> None:
         if row.outcome is not None:
             meta.setdefault("outcome", row.outcome)
     _identity(event, data, row is not None and "authentication" in row.category)
+    if kind == "application" and code == 18456:
+        _sql_logon(event, data)
     _activity(event, data)
     if code == 4776 and data.get("Status", "0x0").lower() != "0x0":
         meta["outcome"] = "failure"
@@ -117,6 +120,19 @@ def _identity(event: dict[str, Any], data: dict[str, str], logon: bool) -> None:
     workstation = data.get("WorkstationName", "")
     if workstation not in _PLACEHOLDERS:
         section(event, "source")["domain"] = workstation
+
+
+_SQL_CLIENT = re.compile(r"CLIENT:\s*([0-9A-Fa-f.:]+)\]")
+
+
+def _sql_logon(event: dict[str, Any], data: dict[str, str]) -> None:
+    """SQL Server 18456 (login failed): ``param1`` is the login, ``param3`` reads
+    ``[CLIENT: <address>]``; both feed the engine's brute-force rules."""
+    if data.get("param1"):
+        _user(event, data["param1"], None)
+    found = _SQL_CLIENT.search(data.get("param3", ""))
+    if found and found.group(1) not in _PLACEHOLDERS and valid_ip(found.group(1)) is not None:
+        set_address(event, "source", found.group(1), None)
 
 
 def _user(event: dict[str, Any], name: str, domain: str | None) -> None:

@@ -63,6 +63,7 @@ _TASK = (_P, "T1053.005 Scheduled Task")
 _INJECT = (_DE, "T1055 Process Injection")
 _WMI = (_P, "T1546.003 Windows Management Instrumentation Event Subscription")
 _MALWARE = ("Execution", "T1204 User Execution")
+_DEFENDER_OFF = (_DE, "T1562.001 Disable or Modify Tools")
 _HIGH: dict[str, Any] = {"alert": True, "severity": HIGH}
 _FAILED: dict[str, Any] = {"outcome": "failure"}
 
@@ -126,6 +127,12 @@ TABLE: dict[tuple[str, int], WinEvent] = {
         "scheduled-task-updated", "iam,configuration", "admin,change", attack=_TASK
     ),
     ("system", 7036): _row("service-state-changed", "configuration", "change"),
+    ("security", 4661): _row("requested-sam-handle", "iam", "access"),
+    ("security", 4662): _row("directory-object-operation", "iam", "access"),
+    ("security", 5136): _row("directory-object-modified", _IAM, "change"),
+    ("security", 4719): _row("audit-policy-changed", "configuration", "change"),
+    ("system", 7031): _row("service-crashed", "configuration", "change"),
+    ("system", 7034): _row("service-crashed", "configuration", "change"),
     # -- object and share access (signals)
     ("security", 4656): _row("requested-handle", "file", "access"),
     ("security", 4663): _row("accessed-object", "file", "access"),
@@ -190,6 +197,27 @@ TABLE: dict[tuple[str, int], WinEvent] = {
         alert=True,
         severity=MEDIUM,
     ),
+    ("defender", 5001): _row(
+        "real-time-protection-disabled", "malware", "change", "malware", _DEFENDER_OFF, **_HIGH
+    ),
+    ("defender", 5010): _row(
+        "antispyware-disabled", "malware", "change", "malware", _DEFENDER_OFF, **_HIGH
+    ),
+    ("defender", 5012): _row(
+        "antivirus-disabled", "malware", "change", "malware", _DEFENDER_OFF, **_HIGH
+    ),
+    ("defender", 5013): _row(
+        "tamper-protection-blocked-change",
+        "malware",
+        "change",
+        "malware",
+        _DEFENDER_OFF,
+        alert=True,
+        severity=MEDIUM,
+    ),
+    ("defender", 5007): _row("configuration-changed", "configuration", "change"),
+    # -- WMI activity: permanent consumers (the heuristic decides)
+    ("wmi", 5861): _row("wmi-consumer-registered", "configuration", "creation", attack=_WMI),
     # -- SQL Server (Application log): failed logons are signals
     ("application", 18456): _row("logon-failed", _AUTH, "start", "auth_failure", _BRUTE, **_FAILED),
     ("application", 15457): _row("changed-server-configuration", "configuration", "change"),
@@ -209,6 +237,7 @@ _FAMILIES = {
     "windows powershell": "powershell",
     "microsoft-windows-windows defender/operational": "defender",
     "microsoft-windows-bits-client/operational": "bits",
+    "microsoft-windows-wmi-activity/operational": "wmi",
 }
 
 #: Channel (lower case) -> ``event.dataset`` as Elastic Agent's integrations name it.

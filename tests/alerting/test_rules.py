@@ -275,3 +275,25 @@ def test_entity_state_stays_bounded_under_a_flood() -> None:
     # Risk keeps only the newest contributions that reach each source's cap.
     assert len(state["risk"]) <= 2 * POLICY.risk_cap_per_rule / (55 * POLICY.signal_risk_factor) + 4
     assert engine.risk(state) == pytest.approx(40 + 21 + 21)  # failures capped + two alerts
+
+
+def test_a_vendor_verdict_alert_names_every_technique_of_its_events() -> None:
+    """Two parser verdicts on one host within the suppression window update one alert; the
+    alert keeps both techniques (the first one is not overwritten by the second)."""
+
+    def verdict(ts: float, technique: str, tactic: tuple[str, str]) -> object:
+        return signal(
+            ts, "malware", host="ws-1", parser_alert=True, vendor_severity=73,
+            technique={"id": technique, "name": technique, "tactic_id": tactic[0],
+                       "tactic_name": tactic[1]},
+        )  # fmt: skip
+
+    alerts = run(AlertEngine(), [
+        verdict(0, "T1003.006", ("TA0006", "Credential Access")),
+        verdict(5, "T1021.002", ("TA0008", "Lateral Movement")),
+        verdict(9, "T1003.006", ("TA0006", "Credential Access")),
+    ])  # fmt: skip
+    vendor = [a for a in alerts if a["rule"]["id"] == "logwarden-vendor-verdict"]
+    assert len(vendor) == 1 and vendor[0]["logwarden"]["alert"]["count"] == 3
+    assert vendor[0]["threat"]["technique"]["id"] == ["T1003.006", "T1021.002"]
+    assert vendor[0]["threat"]["tactic"]["name"] == ["Credential Access", "Lateral Movement"]

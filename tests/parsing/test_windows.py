@@ -359,6 +359,9 @@ _FIELDS = (
     "SourceImage", "TargetImage", "GrantedAccess", "CallTrace", "ImageLoaded", "Signed",
     "TargetFilename", "QueryName", "DestinationIp", "DestinationPort", "ImagePath",
     "TaskContent", "ScriptBlockText", "MemberSid", "ShareName", "RelativeTargetName", "url",
+    "OriginalFileName", "ServiceName", "TicketEncryptionType", "PreAuthType", "Properties",
+    "ObjectType", "ObjectName", "AuditPolicyChanges", "AttributeLDAPDisplayName", "param1",
+    "param2", "param3", "New Value", "AccessList", "Initiated",
 )  # fmt: skip
 _VALUES = st.one_of(
     st.text(max_size=40),
@@ -380,6 +383,7 @@ def test_any_evtx_record_data_parses(key: tuple[str, int], data: dict[str, Any])
         "sysmon": SYSMON, "powershell": "Microsoft-Windows-PowerShell/Operational",
         "defender": "Microsoft-Windows-Windows Defender/Operational",
         "bits": "Microsoft-Windows-Bits-Client/Operational",
+        "wmi": "Microsoft-Windows-WMI-Activity/Operational",
     }  # fmt: skip
     event = parse_record(orjson.dumps({"Event": {
         "System": {"Channel": channels[key[0]], "EventID": key[1], "Computer": "WS1",
