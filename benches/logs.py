@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from benches.classifier import BenchOptions, BenchRow, Timing, time_batches
+from benches.windows_hunt import hunt_figures
 from classifiers.logs.dataset import (
     BACKGROUND_SYSTEMS,
     LabelledLine,
@@ -142,7 +143,7 @@ def log_figures(
             "load_average": round(os.getloadavg()[0], 2),
         }
 
-    figures["detection_families"] = detection_figures(model)
+    figures["detection_families"] = detection_figures(model) | hunt_figures(model)
 
     heldout = work_dir / HELDOUT_MODEL
     if (heldout / "metadata.json").exists():

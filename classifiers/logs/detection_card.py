@@ -85,7 +85,7 @@ def hunt_text(figures: dict[str, Any]) -> str:
 `classifiers/alerting` with the default policy and no allow-list, one fresh engine per
 recording; a recording raises an alert when hunt writes any alert document for it, right
 tactic = an alert's `threat.tactic.name` includes the folder's tactic; reproduce with
-`python -m classifiers.logs.detection_eval`). Development tactics:
+`python -m benches.windows_hunt`). Development tactics:
 
 {_tactic_rows(hunt["development"])}
 

@@ -104,78 +104,12 @@ def windows_attack_figures(model: ProbabilityModel | None = None) -> dict[str, A
         row["right_tactic"] += any(tactic in _tactics(e) for e in alerted)
         if not raised:
             row["missed"].append(path.name)
-    figures: dict[str, Any] = {"events": events_seen}
-    for split, rows in table.items():
-        total = sum(r["recordings"] for r in rows.values())
-        alerted = sum(r["alerted"] for r in rows.values())
-        right = sum(r["right_tactic"] for r in rows.values())
-        figures[split] = {
-            "recordings": total,
-            "alerted_share": round(alerted / total, 3) if total else None,
-            "right_tactic_share": round(right / total, 3) if total else None,
-            "tactics": rows,
-        }
-    return figures
+    return {"events": events_seen, **split_shares(table)}
 
 
-def _hunt_engine() -> Any:
-    """The worker's engine with the default policy and no allow-list (stream's defaults)."""
-    from classifiers.alerting import AlertEngine, AlertingPolicy
-
-    return AlertEngine(AlertingPolicy())
-
-
-def hunt_recording(path: Path, model: ProbabilityModel) -> list[dict[str, Any]]:
-    """The alert documents ``logwarden hunt PATH`` writes for one recording (a fresh engine
-    per recording, the shipped risk policy, no allow-list)."""
-    from stream.hunt import run_hunt  # the CLI's own code path (imported late: stream layer)
-
-    scorer = LogScorer(model, RiskPolicy(), explain=False)
-    options = ParseOptions(max_bytes=4 * 1_048_576)
-    return run_hunt([path], scorer, _hunt_engine(), options).sorted_alerts()
-
-
-def _alert_tactics(document: dict[str, Any]) -> set[str]:
-    names: set[str] = set()
-    threats = document.get("threat") or []
-    for threat in threats if isinstance(threats, list) else [threats]:
-        tactic = threat.get("tactic", {}).get("name", [])
-        names.update(tactic if isinstance(tactic, list) else [tactic])
-    return names
-
-
-def windows_hunt_figures(model: ProbabilityModel) -> dict[str, Any]:
-    """Per split and tactic, through the alerting engine (``logwarden hunt``): recordings,
-    those raising an alert, those with an alert naming the folder's tactic; per recording the
-    rules and tactics raised."""
-    base = shared_data_dir()
-    if base is None or not (base / "evtx").is_dir():
-        return {"note": "shared EVTX recordings absent"}
-    table: dict[str, dict[str, dict[str, Any]]] = {"development": {}, "heldout": {}}
-    recordings: dict[str, dict[str, Any]] = {}
-    for tactic, path in evtx_recordings(base / "evtx"):
-        alerts = hunt_recording(path, model)
-        tactics = set().union(*(_alert_tactics(a) for a in alerts)) if alerts else set()
-        split = "heldout" if tactic in HELDOUT_TACTICS else "development"
-        row = table[split].setdefault(
-            tactic, {"recordings": 0, "alerted": 0, "right_tactic": 0, "missed": []}
-        )
-        row["recordings"] += 1
-        row["alerted"] += bool(alerts)
-        row["right_tactic"] += tactic in tactics
-        if not alerts:
-            row["missed"].append(path.name)
-        recordings[str(path.relative_to(base / "evtx"))] = {
-            "tactic": tactic,
-            "rules": sorted({a["rule"]["id"] for a in alerts}),
-            "tactics": sorted(tactics),
-        }
-    figures: dict[str, Any] = _shares(table)
-    figures["recordings"] = recordings
-    return figures
-
-
-def _shares(table: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+def split_shares(table: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Per split: recordings, the share raising an alert and the share naming the right
+    tactic, with the per-tactic rows."""
     figures: dict[str, Any] = {}
     for split, rows in table.items():
         total = sum(r["recordings"] for r in rows.values())
@@ -188,31 +122,6 @@ def _shares(table: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
             "tactics": rows,
         }
     return figures
-
-
-def windows_benign_hunt_figures(
-    model: ProbabilityModel, count: int = BENIGN_WINDOWS_EVENTS, seed: int = 7
-) -> dict[str, Any]:
-    """Alerts the engine raises over generated ordinary Windows activity, per 1,000 events."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "winactivity.jsonl"
-        path.write_bytes(b"\n".join(orjson.dumps(d) for d in benign_windows_events(count, seed)))
-        from stream.hunt import run_hunt
-
-        scorer = LogScorer(model, RiskPolicy(), explain=False)
-        result = run_hunt([path], scorer, _hunt_engine(), ParseOptions())
-    alerts = result.sorted_alerts()
-    rules: dict[str, int] = defaultdict(int)
-    for alert in alerts:
-        rules[f"{alert['rule']['id']}: {alert['message'][:100]}"] += 1
-    return {
-        "events": result.events,
-        "alerts": len(alerts),
-        "alerts_per_1000": round(1000 * len(alerts) / max(result.events, 1), 3),
-        "alert_rules": dict(rules),
-    }
 
 
 def windows_benign_figures(
@@ -302,33 +211,4 @@ def detection_figures(model: ProbabilityModel | None = None) -> dict[str, Any]:
         "windows_benign": windows_benign_figures(model),
         "firewall_ids": netsec_figures(model),
     }
-    if model is not None:  # the engine needs the scorer, so the hunt figures need a model
-        figures["windows_hunt"] = windows_hunt_figures(model)
-        figures["windows_benign_hunt"] = windows_benign_hunt_figures(model)
     return figures
-
-
-def main() -> None:
-    """``python -m classifiers.logs.detection_eval [OUT.json]``: the hunt figures (EVTX
-    recordings per tactic, generated ordinary activity) with the shipped model, printed as the
-    model card's tables and written as JSON when a path is given."""
-    import sys
-
-    from classifiers.logs.detection_card import hunt_text
-    from classifiers.logs.model import load_log_model
-    from classifiers.paths import SHIPPED_LOG_MODEL
-
-    model = load_log_model(SHIPPED_LOG_MODEL, threads=1)
-    figures = {
-        "windows_hunt": windows_hunt_figures(model),
-        "windows_benign_hunt": windows_benign_hunt_figures(model),
-    }
-    for name, row in figures["windows_hunt"].get("recordings", {}).items():
-        print(f"{name}\t{','.join(row['rules']) or '-'}\t{','.join(row['tactics']) or '-'}")
-    print(hunt_text(figures))
-    if len(sys.argv) > 1:
-        Path(sys.argv[1]).write_bytes(orjson.dumps(figures, option=orjson.OPT_INDENT_2))
-
-
-if __name__ == "__main__":
-    main()
