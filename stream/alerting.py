@@ -5,8 +5,9 @@ The log pipeline sends, per batch, one message per entity (``source.ip``, ``user
 ``<app_id>.signals``. This agent keeps each entity's engine state in one Faust table keyed the
 same way, so scale-out keeps every entity on one partition and one worker; the table's
 changelog brings the windows back after a restart. Table writes go to the changelog partition
-of their key (``use_partitioner``) so the periodic sweep, which runs outside any event,
-writes where the agent does.
+of their key, hashed as Kafka's default partitioner hashes the signals' keys
+(:class:`EntityTable`), so the periodic sweep, which runs outside any event, writes where the
+agent does.
 
 Bounds: an entity's state holds at most ``max_window_entries`` per rule window and is dropped
 once idle past the engine's horizon (the sweep); Faust's producer buffer is drained before
@@ -23,6 +24,7 @@ from typing import Any
 
 import faust
 import orjson
+from aiokafka.partitioner import murmur2
 
 from classifiers.alerting import AlertEngine, Signal, entity_key
 from classifiers.alerting.documents import revision_id
@@ -37,6 +39,25 @@ log = logging.getLogger(__name__)
 TABLE_NAME = "alerting-entities"
 SWEEP_INTERVAL_S = 60.0
 AlertWriter = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
+class EntityTable(faust.Table[bytes, bytes]):
+    """A table whose changelog partition is its key's, computed here.
+
+    Faust's own ``use_partitioner`` asks the producer's topic metadata at the moment of the
+    write, which aiokafka only has for topics it has already sent to: the first write of a
+    fresh worker found none and crashed the agent. The key's partition needs no metadata: it is
+    murmur2 of the key over the table's partitions, as Kafka's default partitioner places the
+    signals of that key.
+    """
+
+    def partition_for_key(self, key: bytes) -> int:
+        return key_partition(key, self.partitions or self.app.conf.topic_partitions)
+
+
+def key_partition(key: bytes, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives ``key`` among ``partitions``."""
+    return int(murmur2(key) & 0x7FFFFFFF) % partitions
 
 
 def signal_messages(topic: str, signals: Sequence[Signal]) -> list[OutboundMessage]:
@@ -84,19 +105,21 @@ def register_alerting(
     signals = app.topic(settings.signals_topic, partitions=settings.topic_partitions)
     # Keys and values are raw bytes: the entity key as produced (so the partitioner puts a
     # key's changelog where its signals are), the state as orjson.
-    table: Any = app.Table(
-        TABLE_NAME,
-        default=None,
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.topic_partitions,
-        use_partitioner=True,
+    table: Any = app.tables.add(
+        EntityTable(
+            app,
+            name=TABLE_NAME,
+            default=None,
+            beacon=app.tables.beacon,
+            key_type=bytes,
+            value_type=bytes,
+            partitions=settings.topic_partitions,
+        )
     )
     watermark = {"ts": 0.0}
 
     @app.agent(signals, name="alerting")
     async def alerting(stream: Any) -> None:
-        await changelog_known(app, table)
         async for event in stream.events():
             key: bytes = event.key
             try:
@@ -113,7 +136,6 @@ def register_alerting(
     @app.timer(SWEEP_INTERVAL_S)  # type: ignore[untyped-decorator]  # Faust's is untyped
     async def sweep() -> None:
         """Close expired alerts and forget idle entities (bounded state under any key churn)."""
-        await changelog_known(app, table)
         documents: list[dict[str, Any]] = []
         for key in list(table.keys()):
             state, emitted = engine.sweep(
@@ -127,18 +149,6 @@ def register_alerting(
 
     del alerting, sweep  # registered on the app
     return signals
-
-
-async def changelog_known(app: faust.App, table: Any) -> None:
-    """Wait until the producer knows the table's changelog partitions.
-
-    A table write picks its changelog partition at once, from the producer's metadata
-    (``use_partitioner`` with eager partitioning), but aiokafka's producer only tracks topics it
-    has been asked about: without this, the first write fails with ``'NoneType' object is not
-    iterable`` and the agent crashes. Returns at once once the topic is known.
-    """
-    producer: Any = app.producer  # Faust's aiokafka driver keeps its aiokafka producer private
-    await producer._ensure_producer().partitions_for(table.changelog_topic.get_topic_name())
 
 
 def entity_state(table: Any, key: bytes) -> dict[str, Any] | None:

@@ -13,12 +13,19 @@ from typing import Any
 
 import faust
 import pytest
+from aiokafka.partitioner import DefaultPartitioner
 from kafka import KafkaProducer
 
 from classifiers.alerting import AlertEngine
 from connectors.kafka import KafkaConnection, ensure_topics
 from connectors.local_broker import LocalBroker
-from stream.alerting import TABLE_NAME, entity_state, register_alerting, signal_messages
+from stream.alerting import (
+    TABLE_NAME,
+    entity_state,
+    key_partition,
+    register_alerting,
+    signal_messages,
+)
 from stream.app import create_app
 from stream.config import Settings
 from tests.alerting.signals import failure
@@ -116,3 +123,14 @@ async def test_entity_windows_survive_a_worker_restart(broker: LocalBroker, tmp_
     brute = next(a for a in second.alerts if a["rule"]["id"] == BRUTE_FORCE)
     assert brute["logwarden"]["alert"]["count"] == 20  # 15 remembered + 5 new
     assert brute["source"]["ip"] == source
+
+
+@pytest.mark.parametrize("partitions", [1, 3, 4, 12])
+def test_an_entitys_state_is_kept_on_the_partition_of_its_signals(partitions: int) -> None:
+    """The table writes a key's changelog where the producer's default partitioner puts that
+    key's signals, so one worker owns both."""
+    keys = [f"source.ip:10.0.{n // 256}.{n % 256}".encode() for n in range(500)]
+    everything = list(range(partitions))
+    for key in keys:
+        assert key_partition(key, partitions) == DefaultPartitioner()(key, everything, everything)
+    assert len({key_partition(key, partitions) for key in keys}) == partitions
