@@ -477,13 +477,18 @@ def _merge_threats(kept: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
     """An open alert's techniques plus those of the signal added to it (first seen first, at
     most :data:`MAX_THREATS`): an alert grouping several events names every technique."""
     merged = list(kept)
-    seen = {(t["technique"]["id"], t["tactic"]["name"]) for t in merged if "technique" in t}
+    seen = {_threat_key(t) for t in merged}
     for threat in new:
-        key = (threat.get("technique", {}).get("id"), threat.get("tactic", {}).get("name"))
+        key = _threat_key(threat)
         if key not in seen and len(merged) < MAX_THREATS:
             merged.append(threat)
             seen.add(key)
     return merged
+
+
+def _threat_key(threat: dict[str, Any]) -> tuple[Any, Any]:
+    """(technique id, tactic name): one ``threat`` entry per pair."""
+    return threat.get("technique", {}).get("id"), threat.get("tactic", {}).get("name")
 
 
 def _emit(kind: str, value: str, alert: dict[str, Any]) -> dict[str, Any]:

@@ -206,9 +206,8 @@ def _correlatable(event: dict[str, Any]) -> bool:
 
 def detection_figures(model: ProbabilityModel | None = None) -> dict[str, Any]:
     """Every family's figures (the ``detection_families`` row of ``bench classifier``)."""
-    figures = {
+    return {
         "windows_attacks": windows_attack_figures(model),
         "windows_benign": windows_benign_figures(model),
         "firewall_ids": netsec_figures(model),
     }
-    return figures
