@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from classifiers.parsing import auth
 from classifiers.parsing.events import Context
 from classifiers.parsing.registry import shape
 from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
@@ -253,11 +254,16 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
     pid = parts.get("pid")
     if pid:
         process: dict[str, Any] = {"pid": int(pid)}
-        if parts.get("process"):
-            process["name"] = parts["process"]
         if parts.get("tid"):
             process["thread"] = {"id": int(parts["tid"])}
         event["process"] = process
+        name = parts.get("process")
+        if name:
+            process["name"] = name
+            # An auth program's line in an unknown layout is still that program's line: the
+            # same fields (source.ip, user.name, outcome) as under syslog, so rules see it.
+            if auth.enrich(event, name, content) == "system.auth":
+                event["event"]["dataset"] = "system.auth"
     return event
 
 

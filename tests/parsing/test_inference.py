@@ -182,6 +182,20 @@ def test_host_and_program_before_the_message() -> None:
     assert [layout.fields for layout in infer.learned("test")] == [("host", "pid")]
 
 
+def test_an_auth_program_in_an_unknown_layout_gets_its_fields() -> None:
+    """sshd behind an unknown stamp gives the fields the syslog detector gives it."""
+    message = "Failed password for invalid user admin from 192.0.2.4 port 52100 ssh2"
+    inferred = _parsed(f"Dec 04 2026 10:11:12 bastion sshd[77]: {message}")
+    syslog = _parsed(f"Dec  4 10:11:12 bastion sshd[77]: {message}")
+    assert inferred["logwarden"]["parse"]["format"] == "inferred"
+    for key in ("source", "user", "system", "related"):
+        assert inferred[key] == syslog[key]
+    assert inferred["event"]["dataset"] == "system.auth"
+    assert inferred["event"]["outcome"] == "failure"
+    other = _parsed("Dec 04 2026 10:11:13 bastion app[78]: Failed password for nobody")
+    assert other["event"]["dataset"] == "unknown" and "source" not in other
+
+
 def test_day_first_is_learned_for_the_source() -> None:
     assert _parsed("03/11/2026 10:11:12 INFO a")["@timestamp"] == "2026-03-11T10:11:12.000Z"
     assert _parsed("25/11/2026 10:11:12 INFO b")["@timestamp"] == "2026-11-25T10:11:12.000Z"
