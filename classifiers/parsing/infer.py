@@ -43,11 +43,13 @@ _REDIS_RE = r"(?P<marker>[.*#])"
 _HOST_RE = r"(?P<host>[\w.-]+)"
 _LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
 
-_TOKEN = re.compile(r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|[\w./-]+\[\d+\]:?|[^\s\[<(]+|\S)")
-_LEVEL_TOKEN = re.compile(r"([\[<(]?\s*)([A-Za-z]+[1-5]?)(\s*[\]>)]?:?)")
+_TOKEN = re.compile(r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|[\w./-]+\[\d+(?::\d+)?\]:?|[^\s\[<(]+|\S)")
+# "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:".
+_LEVEL_TOKEN = re.compile(r"([\[<(]?\s*)((?:[\w-]+\.)?)([A-Za-z]+[1-5]?)(\[\d+\])?(\s*[\]>)]?:?)")
+_LEADING_LEVEL = re.compile(r"\[?([A-Za-z]+)\]?:\s")
 _KEY_LEVEL = re.compile(r"(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z]+)\"?")
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
-_PROGRAM_TOKEN = re.compile(r"([\w./-]+)\[(\d+)\](:?)")
+_PROGRAM_TOKEN = re.compile(r"([\w./-]+)\[(\d+)(?::\d+)?\](:?)")  # Unbound: [pid:thread]
 _WORD_RUN = re.compile(r"[\w.-]+")
 _WRAPPED = {"[": r"\[[^\]]*\]", "<": r"<[^>]*>", "(": r"\([^)]*\)"}
 _HEADER_TOKENS = 6
@@ -125,8 +127,15 @@ def learn(text: str, source: str) -> Layout | None:
     stamp, match = found
     roles = {"glog"} if "glog" in match.re.groupindex and match.group("glog") else set()
     before = _header(text[: match.start()], roles, stop_at_level=False)
-    # An epoch is a field in the middle of a record (HPC, Squid): what follows is data.
-    after = "" if stamp.fallback else _header(text[match.end() :], roles, stop_at_level=True)
+    # An epoch is mostly a field in the middle of a record (HPC, Squid): what follows is data.
+    # In brackets opening the line ("[1733307072] ...": Nagios, Unbound) it is the record's
+    # stamp, followed by a header as a date would be.
+    opening = text[: match.start()] == "[" and text[match.end() : match.end() + 1] == "]"
+    after = (
+        ""
+        if stamp.fallback and not opening
+        else _header(text[match.end() :], roles, stop_at_level=True)
+    )
     pattern = before + match.re.pattern + after + r"(?:\s*[-:|\]]+(?=\s))?\s*(?P<content>.*)\Z"
     compiled = re.compile(pattern, re.DOTALL)
     fields = tuple(sorted(roles))
@@ -155,6 +164,9 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
         words += any(char.isalnum() for char in word)
         if role == "program":
             role = "pid"
+        elif role == "level_pid":
+            roles.add("pid")
+            role = "level"
         if role is not None:
             roles.add(role)
             end_of_header = len(parts)
@@ -179,7 +191,10 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
             return found
     program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
     if program is not None:  # "<stamp> [host] program[pid]:"
-        return r"(?P<process>[\w./-]+)\[(?P<pid>\d+)\]" + re.escape(program.group(3)), "program"
+        return (
+            r"(?P<process>[\w./-]+)\[(?P<pid>\d+)(?::\d+)?\]" + re.escape(program.group(3)),
+            "program",
+        )
     if "pid" not in roles and index == 0:
         pid = _PID_TOKEN.fullmatch(word)
         if pid is not None:
@@ -197,8 +212,12 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
 def _level_regex(word: str, roles: set[str], index: int | None) -> tuple[str, str] | None:
     """The regex and role of a level token (word, ``key=value``, Redis marker, letter)."""
     level = _LEVEL_TOKEN.fullmatch(word)
-    if level is not None and level.group(2).lower().rstrip("12345") in _LEVEL_SET:
-        return re.escape(level.group(1)) + _LEVEL_RE + re.escape(level.group(3)), "level"
+    if level is not None and _is_level(level.group(3), channel=bool(level.group(2))):
+        opening, channel, _, pid, closing = level.groups()
+        regex = re.escape(opening) + (r"[\w-]+\." if channel else "") + _LEVEL_RE
+        if pid is None:
+            return regex + re.escape(closing), "level"
+        return regex + r"\[(?P<pid>\d+)\]" + re.escape(closing), "level_pid"
     keyed = _KEY_LEVEL.fullmatch(word)
     if keyed is not None:
         key, quote = keyed.group(1), keyed.group(2)
@@ -216,6 +235,12 @@ def _level_regex(word: str, roles: set[str], index: int | None) -> tuple[str, st
     ):
         return r"(?P<letter>[VDIWEFA])", "letter"
     return None
+
+
+def _is_level(word: str, *, channel: bool) -> bool:
+    """A level word; after a ``channel.`` prefix only in capitals (``app.ERROR``, not
+    ``app.info`` which may be a name)."""
+    return word.lower().rstrip("12345") in _LEVEL_SET and (not channel or word.isupper())
 
 
 def _generic(word: str) -> str:
@@ -241,13 +266,9 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
         "message": content,
         "event": {"dataset": "unknown"},
     }
-    level = parts.get("level")
-    if level:
-        event["log"] = {"level": level.lower()}
-    elif parts.get("glog") or parts.get("letter"):
-        event["log"] = {"level": _LETTER_LEVELS[parts.get("glog") or parts["letter"]]}
-    elif parts.get("marker"):
-        event["log"] = {"level": _REDIS_LEVELS[parts["marker"]]}
+    level = _level(parts, content, layout)
+    if level is not None:
+        event["log"] = {"level": level}
     host = parts.get("host")
     if host:
         event["host"] = {"hostname": host}
@@ -265,6 +286,25 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
             if auth.enrich(event, name, content) == "system.auth":
                 event["event"]["dataset"] = "system.auth"
     return event
+
+
+def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | None:
+    """The line's level, lower-cased, from whichever level role its layout has."""
+    if parts.get("level"):
+        return str(parts["level"]).lower()
+    letter = parts.get("glog") or parts.get("letter")
+    if letter:
+        return _LETTER_LEVELS[letter]
+    if parts.get("marker"):
+        return _REDIS_LEVELS[str(parts["marker"])]
+    if _LEVEL_ROLES.intersection(layout.fields):
+        return None
+    # Learned from a line without a level ("[1733307072] EXTERNAL COMMAND: ..."), the layout
+    # also fits the source's lines that lead with one ("[1733307080] Warning: Return code").
+    leading = _LEADING_LEVEL.match(content)
+    if leading is not None and leading.group(1).lower() in _LEVEL_SET:
+        return leading.group(1).lower()
+    return None
 
 
 __all__ = ["LAYOUTS", "Layout", "forget", "learn", "learned", "parse"]

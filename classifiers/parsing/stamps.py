@@ -76,9 +76,9 @@ LAYOUTS: tuple[StampLayout, ...] = (
         r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)-(?P<hour>\d\d)\.(?P<minute>\d\d)"
         r"\.(?P<second>\d\d)(?:\.(?P<fraction>\d{1,9}))?",
     ),
-    _layout(
+    _layout(  # also Zabbix's "yyyyMMdd:HHmmss.SSS"
         "yyyyMMdd-HH:mm:ss",
-        r"(?<!\d)(?P<year>\d{4})(?P<month>\d\d)(?P<day>\d\d)[-T ](?:(?P<hour>\d{1,2}):"
+        r"(?<!\d)(?P<year>\d{4})(?P<month>\d\d)(?P<day>\d\d)[-T :](?:(?P<hour>\d{1,2}):"
         r"(?P<minute>\d{1,2}):(?P<second>\d{1,2})|(?P<hh>\d\d)(?P<mm>\d\d)(?P<ss>\d\d)(?!\d))"
         + _FRACTION
         + _ZONE,

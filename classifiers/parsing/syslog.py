@@ -40,18 +40,27 @@ _SD_ELEMENT = re.compile(rf"\[([^\s\]=\"]+)((?:\s+[^\s=\]\"]+=\"{_SD_VALUE}\")*)
 _SD_PARAM = re.compile(rf"([^\s=\]\"]+)=\"({_SD_VALUE})\"")
 _SD_UNESCAPE = re.compile(r"\\([\"\\\]])")
 
+#: Upper-case level words where a host name would be (no host is named ``INFO``).
+_LEVEL_NAMES = frozenset({
+    "TRACE", "DEBUG", "DBG", "INFO", "INF", "NOTICE", "WARN", "WARNING", "WRN", "ERROR", "ERR",
+    "CRIT", "CRITICAL", "FATAL", "FTL", "PANIC", "SEVERE",
+})  # fmt: skip
+
 _BSD_STAMP = re.compile(
     r"(?:<(\d{1,3})>)?"
     r"(?:(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d):(\d\d):(\d\d)"
     r"(?:\.(\d{1,9}))?(?: (\d{4}))?"
     r"|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)) "
 )
+#: A host name, address or ``host/host`` (never brackets or a trailing colon: those are a
+#: level or a program tag of a line without a host).
+_HOST = r"([\w.:/@-]*[\w.])"
 _HOST_TAG = re.compile(
-    r"(\S+) ([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?:[ \t]*(.*)\Z", re.DOTALL
+    _HOST + r" ([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?:[ \t]*(.*)\Z", re.DOTALL
 )
 _TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
 _HOST_CEF = re.compile(r"(?:(\S+) )?((?:CEF:\d|LEEF:[12]).*)\Z", re.DOTALL)
-_HOST_ONLY = re.compile(r"(\S+) (.*)\Z", re.DOTALL)
+_HOST_ONLY = re.compile(_HOST + r" (.*)\Z", re.DOTALL)
 
 
 def _priority(event: dict[str, Any], pri: str) -> None:
@@ -156,7 +165,7 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
             event["host"] = {"hostname": carried.group(1)}
         return _body(event, None, carried.group(2), ctx)
     header = _HOST_TAG.match(text, rest)
-    if header is not None:
+    if header is not None and _hostlike(header.group(1)):
         host, program, pid, message = header.groups()
         event["host"] = {"hostname": host}
         process: dict[str, Any] = {"name": program}
@@ -177,9 +186,10 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
 
 
 def _hostlike(word: str) -> bool:
-    """A bare number or one letter is no host name: MySQL's ``<stamp> 0 [Warning]`` thread id,
-    MongoDB's ``<stamp> I NETWORK`` severity (their layouts are inferred instead)."""
-    return len(word) > 1 and not word.isdigit()
+    """A bare number, one letter or a level word is no host name: MySQL's ``<stamp> 0
+    [Warning]`` thread id, MongoDB's ``<stamp> I NETWORK`` and Traefik's ``<stamp> INF``
+    severities (their layouts are inferred instead)."""
+    return len(word) > 1 and not word.isdigit() and word not in _LEVEL_NAMES
 
 
 def parse(text: str, ctx: Context) -> dict[str, Any] | None:
