@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from classifiers.parsing import auth
@@ -40,7 +41,7 @@ _LETTER_LEVELS = {
 }  # fmt: skip
 _REDIS_LEVELS = {".": "debug", "*": "notice", "#": "warning"}
 _REDIS_RE = r"(?P<marker>[.*#])"
-_HOST_RE = r"(?P<host>[\w.-]+)"
+_HOST_RE = r"(?P<host>[\w./@-]+)"  # also "node7/node7", as relays write it
 _LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
 
 _TOKEN = re.compile(r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|[\w./-]+\[\d+(?::\d+)?\]:?|[^\s\[<(]+|\S)")
@@ -51,6 +52,11 @@ _KEY_LEVEL = re.compile(r"(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
 _PROGRAM_TOKEN = re.compile(r"([\w./-]+)\[(\d+)(?::\d+)?\](:?)")  # Unbound: [pid:thread]
 _WORD_RUN = re.compile(r"[\w.-]+")
+_LOGGER_WORD = re.compile(r"[A-Za-z_$][\w$-]*(?:\.[\w$-]+)+")  # com.acme.Pay, chrome.exe
+#: A date without a time before the stamp ("2026.12.04 node7 Dec  4 10:11:12 ..."): a relay's
+#: or collector's date, where the forwarded syslog stamp has no year.
+_DATE_TOKEN = re.compile(r"\d{4}([./-])\d\d\1\d\d")
+_DATE_RE = r"(?P<dyear>\d{4})[./-](?P<dmonth>\d\d)[./-]\d\d"
 _WRAPPED = {"[": r"\[[^\]]*\]", "<": r"<[^>]*>", "(": r"\([^)]*\)"}
 _HEADER_TOKENS = 6
 _LAYOUTS_PER_SOURCE = 8
@@ -173,10 +179,37 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
             if stop_at_level and role in _LEVEL_ROLES:
                 break
     if stop_at_level:
-        parts = parts[:end_of_header]
+        tokens = list(islice(_TOKEN.finditer(text), end_of_header, end_of_header + 5))
+        parts = parts[:end_of_header] + _logger_tail(tokens, roles)
     elif text[-1:].isspace():  # the gap between the last token and the timestamp
         parts.append(r"\s+")
     return "".join(parts)
+
+
+def _logger_tail(tokens: list[re.Match[str]], roles: set[str]) -> list[str]:
+    """Regex parts for ``[thread] name.dotted -`` right after the header, else none.
+
+    log4j's ``%p [%t] %c - %m`` and a program's ``chrome.exe - ...`` put a dotted name and a
+    standalone ``-`` before the message: the name is ``log.logger``, not the message's first
+    word (templates of one message then agree across loggers).
+    """
+    parts: list[str] = []
+    for index, token in enumerate(tokens[:-1]):
+        gap, word = token.groups()
+        space = r"\s+" if gap else ""
+        if index < 2 and word.startswith("[") and len(word) > 1:
+            parts.append(space + _WRAPPED["["])
+            continue
+        if index < 2 and word in ("]", ")", ">", ":", "|"):  # the stamp's closing bracket
+            parts.append(space + re.escape(word))
+            continue
+        dash_gap, dash = tokens[index + 1].groups()
+        after_dash = tokens[index + 2].group(1) if index + 2 < len(tokens) else " "
+        if _LOGGER_WORD.fullmatch(word) and dash == "-" and dash_gap and after_dash:
+            roles.add("logger")
+            return [*parts, space + r"(?P<logger>[\w.$-]+)"]
+        break
+    return []
 
 
 def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str, str | None]:
@@ -189,6 +222,8 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
         found = _level_regex(word, roles, index)
         if found is not None:
             return found
+    if index is None and "date" not in roles and _DATE_TOKEN.fullmatch(word):
+        return _DATE_RE, "date"
     program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
     if program is not None:  # "<stamp> [host] program[pid]:"
         return (
@@ -261,6 +296,8 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
     if first is not None and not layout.day_first and int(first) > 12:
         layout.day_first = True  # "25/11/2026": this source writes the day first
     content = parts["content"] or text
+    if parts.get("dyear") and not parts.get("year"):
+        parts["year"] = _relay_year(parts)
     event: dict[str, Any] = {
         "@timestamp": stamp_of(parts, ctx, day_first=layout.day_first),
         "message": content,
@@ -269,6 +306,8 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
     level = _level(parts, content, layout)
     if level is not None:
         event["log"] = {"level": level}
+    if parts.get("logger"):
+        event.setdefault("log", {})["logger"] = parts["logger"]
     host = parts.get("host")
     if host:
         event["host"] = {"hostname": host}
@@ -286,6 +325,15 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
             if auth.enrich(event, name, content) == "system.auth":
                 event["event"]["dataset"] = "system.auth"
     return event
+
+
+def _relay_year(parts: dict[str, str | None]) -> str:
+    """The year of a year-less stamp from the relay's date before it (a December line
+    relayed on the 1st of January belongs to the year before)."""
+    year = int(str(parts["dyear"]))
+    if parts.get("dmonth") == "01" and (parts.get("mon") or "").startswith("Dec"):
+        year -= 1
+    return str(year)
 
 
 def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | None:

@@ -212,6 +212,37 @@ def test_level_tokens(lines: list[str], level: str, pid: int | None) -> None:
     assert "host" not in events[-1]
 
 
+@pytest.mark.parametrize(
+    ("line", "logger", "message"),
+    [
+        ("2026-12-04 10:11:12,123 ERROR [main] com.acme.Pay - payment failed",
+         "com.acme.Pay", "payment failed"),
+        ("[12.03 16:49:06] chrome.exe - www.example.com:443 open through proxy",
+         "chrome.exe", "www.example.com:443 open through proxy"),
+        # no dotted name before the dash: the message keeps its words
+        ("2026-12-04 10:11:12 INFO Request GET /x - 200 OK", None, "Request GET /x - 200 OK"),
+        ("2026-12-04 10:11:12 INFO done - next", None, "done - next"),
+    ],
+)  # fmt: skip
+def test_a_dotted_name_before_a_dash_is_the_logger(
+    line: str, logger: str | None, message: str
+) -> None:
+    event = _parsed(line)
+    assert event.get("log", {}).get("logger") == logger
+    assert event["message"] == message
+
+
+def test_a_relay_date_gives_a_forwarded_stamp_its_year() -> None:
+    """A collector's date before a year-less syslog stamp, and a relay's host/host."""
+    line = "- 1733306472 2024.12.04 node7 Dec 4 10:01:12 node7/node7 crond[2915]: session closed"
+    event = _parsed(line)
+    assert event["@timestamp"] == "2024-12-04T10:01:12.000Z"  # not the 2025 of year inference
+    assert event["host"] == {"hostname": "node7/node7"}
+    assert event["process"] == {"pid": 2915, "name": "crond"}
+    new_year = _parsed("- 1735689601 2025.01.01 node7 Dec 31 23:59:59 node7/node7 crond[1]: x")
+    assert new_year["@timestamp"] == "2024-12-31T23:59:59.000Z"
+
+
 def test_a_channel_prefix_needs_a_capitalised_level() -> None:
     assert "log" not in _parsed("[2026-12-04 11:02:45] app.info requested")
 
