@@ -44,13 +44,17 @@ _REDIS_RE = r"(?P<marker>[.*#])"
 _HOST_RE = r"(?P<host>[\w./@-]+)"  # also "node7/node7", as relays write it
 _LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
 
-_TOKEN = re.compile(r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|[\w./-]+\[\d+(?::\d+)?\]:?|[^\s\[<(]+|\S)")
+# A program tag may name a module (PAM's "sshd(pam_unix)[19939]:") or a thread ("[812:0]").
+_PROGRAM = r"[\w./-]+(?:\([\w:./-]*\))?"
+_TOKEN = re.compile(
+    r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|" + _PROGRAM + r"\[\d+(?::\d+)?\]:?|[^\s\[<(]+|\S)"
+)
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:".
 _LEVEL_TOKEN = re.compile(r"([\[<(]?\s*)((?:[\w-]+\.)?)([A-Za-z]+[1-5]?)(\[\d+\])?(\s*[\]>)]?:?)")
 _LEADING_LEVEL = re.compile(r"\[?([A-Za-z]+)\]?:\s")
 _KEY_LEVEL = re.compile(r"(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z]+)\"?")
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
-_PROGRAM_TOKEN = re.compile(r"([\w./-]+)\[(\d+)(?::\d+)?\](:?)")  # Unbound: [pid:thread]
+_PROGRAM_TOKEN = re.compile("(" + _PROGRAM + r")\[(\d+)(?::\d+)?\](:?)")
 _WORD_RUN = re.compile(r"[\w.-]+")
 _LOGGER_WORD = re.compile(r"[A-Za-z_$][\w$-]*(?:\.[\w$-]+)+")  # com.acme.Pay, chrome.exe
 #: A date without a time before the stamp ("2026.12.04 node7 Dec  4 10:11:12 ..."): a relay's
@@ -227,7 +231,7 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
     program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
     if program is not None:  # "<stamp> [host] program[pid]:"
         return (
-            r"(?P<process>[\w./-]+)\[(?P<pid>\d+)(?::\d+)?\]" + re.escape(program.group(3)),
+            "(?P<process>" + _PROGRAM + r")\[(?P<pid>\d+)(?::\d+)?\]" + re.escape(program.group(3)),
             "program",
         )
     if "pid" not in roles and index == 0:

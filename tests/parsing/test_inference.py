@@ -257,6 +257,10 @@ def test_an_auth_program_in_an_unknown_layout_gets_its_fields() -> None:
         assert inferred[key] == syslog[key]
     assert inferred["event"]["dataset"] == "system.auth"
     assert inferred["event"]["outcome"] == "failure"
+    pam = "authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.9  user=root"
+    tagged = _parsed(f"Dec 04 2026 10:11:14 bastion sshd(pam_unix)[79]: {pam}")
+    assert tagged["process"] == {"pid": 79, "name": "sshd(pam_unix)"}
+    assert tagged["source"]["ip"] == "192.0.2.9" and tagged["user"] == {"name": "root"}
     other = _parsed("Dec 04 2026 10:11:13 bastion app[78]: Failed password for nobody")
     assert other["event"]["dataset"] == "unknown" and "source" not in other
 
