@@ -7,6 +7,13 @@ import re
 from functools import lru_cache
 from typing import Any
 
+#: One-letter levels (glog/klog stamps, MongoDB, WebSphere, CUPS), spelled out in ``log.level``
+#: so one query finds a level whatever the source wrote.
+LETTER_LEVELS = {
+    "V": "verbose", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "fatal",
+    "A": "assert",
+}  # fmt: skip
+
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z")
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from classifiers.parsing import auth
 from classifiers.parsing.events import Context
+from classifiers.parsing.fields import LETTER_LEVELS
 from classifiers.parsing.registry import shape
 from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
 
@@ -29,30 +30,36 @@ LEVEL_WORDS = (
     "trace", "debug", "dbug", "dbg", "info", "informational", "information", "inf", "notice",
     "warning", "warn", "wrn", "error", "err", "eror", "critical", "crit", "fatal", "ftl",
     "alert", "emergency", "emerg", "severe", "fine", "finer", "finest", "config", "verbose",
-    "panic", "dpanic", "log", "statement", "detail", "hint", "note",
+    "panic", "dpanic", "log", "statement", "detail", "hint", "note", "default", "fault",
+    "deprecated",
 )  # fmt: skip
 _LEVEL_SET = frozenset(LEVEL_WORDS)
 # Longest first: the regex alternation takes the first word that matches ("info" in "information").
 _LEVEL_RE = r"(?P<level>(?i:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r")[1-5]?)"
-#: One-letter levels of glog/klog stamps and Redis' role markers.
-_LETTER_LEVELS = {
-    "V": "verbose", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "fatal",
-    "A": "assert",
-}  # fmt: skip
+#: Redis' role markers as levels.
 _REDIS_LEVELS = {".": "debug", "*": "notice", "#": "warning"}
 _REDIS_RE = r"(?P<marker>[.*#])"
+_LETTER_RE = r"(?P<letter>[VDIWEFA])"
 _HOST_RE = r"(?P<host>[\w./@-]+)"  # also "node7/node7", as relays write it
 _LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
 
 # A program tag may name a module (PAM's "sshd(pam_unix)[19939]:") or a thread ("[812:0]").
 _PROGRAM = r"[\w./-]+(?:\([\w:./-]*\))?"
 _TOKEN = re.compile(
-    r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|" + _PROGRAM + r"\[\d+(?::\d+)?\]:?|[^\s\[<(]+|\S)"
+    r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|" + _PROGRAM + r"\[\d+(?::\d+)?\]:?|[^\s\[<(|]+|\S)"
 )
-# "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:".
-_LEVEL_TOKEN = re.compile(r"([\[<(]?\s*)((?:[\w-]+\.)?)([A-Za-z]+[1-5]?)(\[\d+\])?(\s*[\]>)]?:?)")
+# "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
+# Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
+_LEVEL_TOKEN = re.compile(
+    r"([\[<(]?\s*)((?:[\w-]+\.)?)([A-Za-z]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>)]?:?)"
+)
+#: Python logging's "%(asctime)s:%(levelname)s:%(name)s:..." (certbot): ":ERROR:name:..."
+_COLON_LEVEL = re.compile(r":([A-Z]+):")
 _LEADING_LEVEL = re.compile(r"\[?([A-Za-z]+)\]?:\s")
-_KEY_LEVEL = re.compile(r"(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z]+)\"?")
+_KEY_LEVEL = re.compile(r"(?<![\w.])(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z]+)\"?")
+#: After the header: an optional separator (" - ", "] ", ": ", or NLog's bare "|"), the message.
+_CONTENT = r"(?:\s*[-:|\]]+(?=\s)|\|)?\s*(?P<content>.*)\Z"
+_HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
 _PROGRAM_TOKEN = re.compile("(" + _PROGRAM + r")\[(\d+)(?::\d+)?\](:?)")
 _WORD_RUN = re.compile(r"[\w.-]+")
@@ -146,7 +153,7 @@ def learn(text: str, source: str) -> Layout | None:
         if stamp.fallback and not opening
         else _header(text[match.end() :], roles, stop_at_level=True)
     )
-    pattern = before + match.re.pattern + after + r"(?:\s*[-:|\]]+(?=\s))?\s*(?P<content>.*)\Z"
+    pattern = before + match.re.pattern + after + _CONTENT
     compiled = re.compile(pattern, re.DOTALL)
     fields = tuple(sorted(roles))
     return Layout(source, stamp, compiled, fields, text[:200])
@@ -165,7 +172,8 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
         if stop_at_level and count >= _HEADER_TOKENS:
             break
         gap, word = token.groups()
-        piece, role = _token_regex(word, roles, index=words if stop_at_level else None)
+        index = words if stop_at_level else None
+        piece, role = _token_regex(word, roles, index=index, first=count == 0)
         if role == "program" and words == 1 and parts and len(parts) == count:
             # the one word between the timestamp and "program[pid]:" is the host (syslog-like)
             parts[-1] = (r"\s+" if parts[-1].startswith(r"\s+") else "") + _HOST_RE
@@ -216,30 +224,22 @@ def _logger_tail(tokens: list[re.Match[str]], roles: set[str]) -> list[str]:
     return []
 
 
-def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str, str | None]:
+def _token_regex(
+    word: str, roles: set[str], *, index: int | None, first: bool = False
+) -> tuple[str, str | None]:
     """The regex of one header token and the role it plays, if any.
 
     ``index`` counts the word tokens after the timestamp before this one (``None`` before
     the timestamp): a pid is only trusted as the first word, a thread id as the second.
+    ``first``: the line's first token.
     """
-    if not roles & _LEVEL_ROLES:
-        found = _level_regex(word, roles, index)
-        if found is not None:
-            return found
-    if index is None and "date" not in roles and _DATE_TOKEN.fullmatch(word):
-        return _DATE_RE, "date"
-    program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
-    if program is not None:  # "<stamp> [host] program[pid]:"
-        return (
-            "(?P<process>" + _PROGRAM + r")\[(?P<pid>\d+)(?::\d+)?\]" + re.escape(program.group(3)),
-            "program",
-        )
-    if "pid" not in roles and index == 0:
-        pid = _PID_TOKEN.fullmatch(word)
-        if pid is not None:
-            return re.escape(pid.group(1)) + r"(?P<pid>\d+)" + re.escape(pid.group(3)), "pid"
-    elif "tid" not in roles and index == 1 and word.isdigit():  # "<pid> <tid>" (Android, glog)
-        return r"(?P<tid>\d+)", "tid"
+    found = (
+        (None if roles & _LEVEL_ROLES else _level_regex(word, roles, index, first=first))
+        or _before_stamp_regex(word, roles, index)
+        or _number_regex(word, roles, index)
+    )
+    if found is not None:
+        return found
     wrapped = _WRAPPED.get(word[0])
     if wrapped is not None and len(word) > 1:
         return wrapped, None
@@ -248,38 +248,85 @@ def _token_regex(word: str, roles: set[str], *, index: int | None) -> tuple[str,
     return _generic(word), None
 
 
-def _level_regex(word: str, roles: set[str], index: int | None) -> tuple[str, str] | None:
+def _before_stamp_regex(word: str, roles: set[str], index: int | None) -> tuple[str, str] | None:
+    """A relay's date before the stamp, or ``[host] program[pid]:`` just after it."""
+    if index is None and "date" not in roles and _DATE_TOKEN.fullmatch(word):
+        return _DATE_RE, "date"
+    program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
+    if program is None:
+        return None
+    return (
+        "(?P<process>" + _PROGRAM + r")\[(?P<pid>\d+)(?::\d+)?\]" + re.escape(program.group(3)),
+        "program",
+    )
+
+
+def _number_regex(word: str, roles: set[str], index: int | None) -> tuple[str, str] | None:
+    """A pid (first word after the stamp), a thread id (second, or a hex id in either)."""
+    if "pid" not in roles and index == 0:
+        pid = _PID_TOKEN.fullmatch(word)
+        if pid is not None:
+            return re.escape(pid.group(1)) + r"(?P<pid>\d+)" + re.escape(pid.group(3)), "pid"
+    if "tid" in roles or index not in (0, 1):
+        return None
+    if index == 1 and word.isdigit():  # "<pid> <tid>" (Android, glog)
+        return r"(?P<tid>\d+)", "tid"
+    if _HEX_ID.fullmatch(word):  # WebSphere's "0000004a", macOS' "0x2a4c1"
+        return r"(?P<xtid>(?:0x)?[0-9a-fA-F]+)", "tid"
+    return None
+
+
+def _level_regex(
+    word: str, roles: set[str], index: int | None, *, first: bool = False
+) -> tuple[str, str] | None:
     """The regex and role of a level token (word, ``key=value``, Redis marker, letter)."""
+    if index is None and first and len(word) == 1 and word in "DIWEF":
+        return _LETTER_RE, "letter"  # CUPS: "E [04/Dec/2026:08:31:55 +0000] ..."
     level = _LEVEL_TOKEN.fullmatch(word)
-    if level is not None and _is_level(level.group(3), channel=bool(level.group(2))):
-        opening, channel, _, pid, closing = level.groups()
+    if level is not None and _is_level(level, roles, index):
+        opening, channel, _, pid, suffix, closing = level.groups()
         regex = re.escape(opening) + (r"[\w-]+\." if channel else "") + _LEVEL_RE
+        suffix_regex = r"/[\w-]+" if suffix else ""
         if pid is None:
-            return regex + re.escape(closing), "level"
-        return regex + r"\[(?P<pid>\d+)\]" + re.escape(closing), "level_pid"
+            return regex + suffix_regex + re.escape(closing), "level"
+        return regex + r"\[(?P<pid>\d+)\]" + suffix_regex + re.escape(closing), "level_pid"
+    colon = _COLON_LEVEL.match(word) if index is not None else None
+    if colon is not None and colon.group(1).lower() in _LEVEL_SET:
+        return ":" + _LEVEL_RE + ":", "level"  # the header ends here: the rest is content
     keyed = _KEY_LEVEL.fullmatch(word)
     if keyed is not None:
         key, quote = keyed.group(1), keyed.group(2)
         return re.escape(f"{key}={quote}") + r"(?P<level>\w+)" + re.escape(quote), "level"
     if index == 0 and word in _REDIS_LEVELS:
         return _REDIS_RE, "marker"
-    # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag"; V and A only
-    # after numbers ("<stamp> A user ..." is no level)
+    # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag", WebSphere's
+    # "<stamp> <thread> <Component> I"; V and A only after numbers ("<stamp> A user ...")
     numbers = len(roles & {"pid", "tid"})
     if (
         index is not None
-        and index <= numbers
-        and word in _LETTER_LEVELS
+        and index <= numbers + (1 if numbers else 0)
+        and word in LETTER_LEVELS
         and (numbers or word in "DIWEF")
     ):
-        return r"(?P<letter>[VDIWEFA])", "letter"
+        return _LETTER_RE, "letter"
     return None
 
 
-def _is_level(word: str, *, channel: bool) -> bool:
-    """A level word; after a ``channel.`` prefix only in capitals (``app.ERROR``, not
-    ``app.info`` which may be a name)."""
-    return word.lower().rstrip("12345") in _LEVEL_SET and (not channel or word.isupper())
+def _is_level(token: re.Match[str], roles: set[str], index: int | None) -> bool:
+    """Whether a :data:`_LEVEL_TOKEN` match is a level.
+
+    After a ``channel.`` prefix only in capitals (``app.ERROR``, not ``app.info``, a name).
+    A bare word in lower or title case ("config", "note", "default") only among the first
+    words after the stamp: deeper in, it is the message's own word ("Committing config").
+    """
+    opening, channel, word, pid, suffix, closing = token.groups()
+    if word.lower().rstrip("12345") not in _LEVEL_SET:
+        return False
+    if channel:
+        return word.isupper()
+    if word.isupper() or opening or pid or suffix or closing or index is None:
+        return True
+    return index <= len(roles & {"pid", "tid"}) + 1
 
 
 def _generic(word: str) -> str:
@@ -315,11 +362,8 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
     host = parts.get("host")
     if host:
         event["host"] = {"hostname": host}
-    pid = parts.get("pid")
-    if pid:
-        process: dict[str, Any] = {"pid": int(pid)}
-        if parts.get("tid"):
-            process["thread"] = {"id": int(parts["tid"])}
+    process = _process(parts)
+    if process:
         event["process"] = process
         name = parts.get("process")
         if name:
@@ -329,6 +373,17 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
             if auth.enrich(event, name, content) == "system.auth":
                 event["event"]["dataset"] = "system.auth"
     return event
+
+
+def _process(parts: dict[str, str | None]) -> dict[str, Any]:
+    """``process.pid`` and ``process.thread.id`` (decimal, or hex as WebSphere writes it)."""
+    process: dict[str, Any] = {}
+    if parts.get("pid"):
+        process["pid"] = int(str(parts["pid"]))
+    thread = parts.get("tid") or parts.get("xtid")
+    if thread:
+        process["thread"] = {"id": int(thread, 10 if parts.get("tid") else 16)}
+    return process
 
 
 def _relay_year(parts: dict[str, str | None]) -> str:
@@ -346,7 +401,7 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
         return str(parts["level"]).lower()
     letter = parts.get("glog") or parts.get("letter")
     if letter:
-        return _LETTER_LEVELS[letter]
+        return LETTER_LEVELS[letter]
     if parts.get("marker"):
         return _REDIS_LEVELS[str(parts["marker"])]
     if _LEVEL_ROLES.intersection(layout.fields):
@@ -356,6 +411,9 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
     leading = _LEADING_LEVEL.match(content)
     if leading is not None and leading.group(1).lower() in _LEVEL_SET:
         return leading.group(1).lower()
+    keyed = _KEY_LEVEL.search(content)  # key=value records: FortiGate's level= comes late
+    if keyed is not None and keyed.group(3).lower() in _LEVEL_SET:
+        return keyed.group(3).lower()
     return None
 
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, timedelta, timezone, tzinfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from classifiers.parsing.events import Context
 from classifiers.parsing.timeparse import (
@@ -28,7 +29,9 @@ from classifiers.parsing.timeparse import (
     micros,
 )
 
-_MON = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: Capitalised or in capitals (Oracle's "04-DEC-2026"), not lower case ("mar" in prose).
+_MON = r"(?P<mon>" + "|".join(_MONTHS + tuple(m.upper() for m in _MONTHS)) + r")[a-zA-Z]*"
 _HMS = r"(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)"
 _FRACTION = r"(?:[.,:](?P<fraction>\d{1,9}))?"
 #: Zone names that mean one offset everywhere (CST, IST... are ambiguous and left out).
@@ -37,11 +40,16 @@ ZONE_NAMES = {
     "EEST": 180, "MSK": 180, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
     "EST": -300, "EDT": -240, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
 }  # fmt: skip
+#: An IANA zone name (PHP's "[04-Dec-2026 10:15:03 Europe/Berlin]").
+_IANA = r"[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
 _ZONE = (
-    r"(?P<tz>Z|[+-]\d\d:?\d\d|\s?(?:"
+    r"(?P<tz>Z|\s?[+-]\d\d:?\d\d|\s?(?:"
     + "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
-    + r")(?![A-Za-z]))?"
+    + r")(?![A-Za-z])|\s"
+    + _IANA
+    + r")?"
 )
+_AMPM = r"(?: ?(?P<ampm>[AaPp][Mm]))?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? "
 
 
@@ -66,7 +74,7 @@ def _layout(
 LAYOUTS: tuple[StampLayout, ...] = (
     _layout(
         "ISO8601",
-        r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)(?:[T ]|, ?)"
+        r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)(?:T| {1,2}|, ?)"
         + _HMS
         + _FRACTION
         + _ZONE,
@@ -93,7 +101,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         "dd/MMM/yyyy:HH:mm:ss Z",
         r"(?P<day>\d{1,2})/"
         + _MON
-        + r"/(?P<year>\d{4}):"
+        + r"/(?P<year>\d{4})[: ]"
         + _HMS
         + _FRACTION
         + r"(?: (?P<tz>[+-]\d{4}))?",
@@ -122,7 +130,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(
         "MMM dd yyyy HH:mm:ss",
-        _MON + r" +(?P<day>\d{1,2}),? (?P<year>\d{4}),? " + _HMS + _FRACTION + _ZONE,
+        _MON + r" +(?P<day>\d{1,2}),? (?P<year>\d{4}),? " + _HMS + _FRACTION + _AMPM + _ZONE,
     ),
     _layout(
         "MMM dd HH:mm:ss",
@@ -136,11 +144,13 @@ LAYOUTS: tuple[StampLayout, ...] = (
     _layout(
         "MM/dd/yyyy HH:mm:ss",
         r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second_part>\d{1,2})(?P=sep)"
-        r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - )\s?"
+        r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - )\s?" + _HMS + _FRACTION + _AMPM + _ZONE,
+    ),
+    _layout(
+        "date=yyyy-MM-dd time=HH:mm:ss",
+        r"\bdate=(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d) time="
         + _HMS
-        + _FRACTION
-        + r"(?: ?(?P<ampm>[AaPp][Mm]))?"
-        + _ZONE,
+        + r"(?=(?:.*?\btz=\"?(?P<tz>[+-]\d\d:?\d\d))?)",
     ),
     _layout(
         "glog Lmmdd HH:mm:ss",
@@ -170,6 +180,11 @@ def _offset_zone(text: str) -> tzinfo:
         return UTC
     if text in ZONE_NAMES:
         return timezone(timedelta(minutes=ZONE_NAMES[text]))
+    if "/" in text:
+        try:
+            return ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise TimestampError(f"unknown time zone {text!r}") from error
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
@@ -212,7 +227,7 @@ def _month_day(parts: dict[str, str | None], day_first: bool) -> tuple[int, int]
     or ``a`` cannot be a month."""
     name = parts.get("mon")
     if name:
-        return MONTHS[name[:3]], int(parts["day"] or 0)
+        return MONTHS[name[:3].title()], int(parts["day"] or 0)
     first = parts.get("first")
     if first:
         a, b = int(first), int(parts["second_part"] or 0)
