@@ -6,8 +6,9 @@ Two maskings with one job each:
   query strings, because attack payloads live there. Its output is what the classifier reads, so
   it is also the key of the result cache: two lines with the same masked text get the same answer.
 * drain3 additionally turns every value into ``<VAR>`` (a word that holds a number or a
-  placeholder, a dotted name of three parts or more, a quoted string after ``=``; a leading
-  ``key=`` stays: ``uid=<VAR>``) and masks file-system paths, so ``/var/log/a`` and
+  placeholder, a dotted name of three parts or more, a quoted string after ``=``; inside such a
+  word brackets, ``=``, ``,`` and ``|`` are structure and stay with the names between them:
+  ``uid=<VAR>``, ``LOGIN(uid=<VAR>)``) and masks file-system paths, so ``/var/log/a`` and
   ``/var/log/b`` share a template; its templates drive novelty and ``logwarden.template.*``.
   One name for every value, because the same slot of a template holds a decimal on one line and
   a hex id on the next; the choice is measured on the Loghub samples in ``docs/templates.md``.
@@ -73,11 +74,16 @@ _MODEL_MASKS: tuple[tuple[str, str, Callable[[str], object]], ...] = (
 _PATH_MASK = (r"(?<![\w.<>])(?:/[\w.\-@%+]+){2,}/?", "PATH")
 # Values: a quoted string after ``=`` or ``:`` (it may hold spaces), else a word holding a digit
 # or a placeholder, or a dotted name of three parts or more (``com.example.app``: hosts, Java and
-# Android components); a leading ``key=`` is kept apart.
+# Android components).
 _VALUE_WORD = re.compile(
-    r'(?<=[=:])"[^"]*"'
-    r"|(?<!\S)([A-Za-z_][\w.\-]*=)?(?:\S*(?:\d|<(?:IP|NUM|HEX)>)\S*|[\w$][\w$\-]*(?:\.[\w$\-]+){2,}\S*)"
+    r'(?<=[=:])("[^"]*")'
+    r"|(?<!\S)(?:\S*(?:\d|<(?:IP|NUM|HEX)>)\S*|(?:[A-Za-z_][\w.\-]*=)?[\w$][\w$\-]*(?:\.[\w$\-]+){2,}\S*)"
 )
+# Inside a value word, brackets, ``=``, ``,`` and ``|`` are structure: only the parts between
+# them that are values themselves are masked, so ``LOGIN(uid=0)`` keeps ``LOGIN(uid=`` and
+# ``uid=0`` keeps its key (``uid=<VAR>`` and ``euid=<VAR>`` differ).
+_STRUCTURE = re.compile(r"([()\[\]{}=,|])")
+_VALUE_PART = re.compile(r"\d|<(?:IP|NUM|HEX)>|[\w$][\w$\-]*(?:\.[\w$\-]+){2,}")
 # A date written out in the message (``at Fri Jun 17 20:55:07 2005``): the month and weekday
 # names are values like the numbers after them.
 _DATE_WORDS = re.compile(
@@ -107,8 +113,9 @@ class _PathMasking(MaskingInstruction):
 
 
 class _ValueMasking(AbstractMaskingInstruction):
-    """drain3 mask of whole value words (see the module docstring); ``key=`` stays a constant
-    because the key names the slot (``uid=<VAR>`` and ``euid=<VAR>`` differ)."""
+    """drain3 mask of value words (see the module docstring); a word's structure and names stay
+    constants because they name the slot (``uid=<VAR>`` and ``euid=<VAR>`` differ, and so do
+    ``(uid=<VAR>)`` and ``LOGIN(uid=<VAR>)``)."""
 
     def __init__(self) -> None:
         super().__init__("VAR")
@@ -116,7 +123,19 @@ class _ValueMasking(AbstractMaskingInstruction):
     def mask(self, content: str, mask_prefix: str, mask_suffix: str) -> str:
         value = f"{mask_prefix}{self.mask_with}{mask_suffix}"
         content = _DATE_WORDS.sub(value, content)
-        return _VALUE_WORD.sub(lambda word: (word.group(1) or "") + value, content)
+        return _VALUE_WORD.sub(
+            lambda word: value if word.group(1) else _masked_value(word.group(), value), content
+        )
+
+
+def _masked_value(word: str, value: str) -> str:
+    """``word`` with each of its value parts replaced by ``value`` and its structure kept."""
+    parts = _STRUCTURE.split(word)
+    # Odd indices are the separators the split captured.
+    return "".join(
+        value if index % 2 == 0 and _VALUE_PART.search(part) else part
+        for index, part in enumerate(parts)
+    )
 
 
 #: Lines a cluster must have matched with a word constant before it stops widening that word

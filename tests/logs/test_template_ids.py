@@ -83,14 +83,14 @@ def _shared_sample(system: str, tmp_path: Path) -> LoghubSample:
 #: these are them rounded down). Before drain3 held words and dates were values: Linux 0.690,
 #: Mac 0.824, Windows 0.695, Hadoop 0.965, BGL 0.974.
 ACCURACY_FLOORS = {
-    "Android": 0.91,
+    "Android": 0.92,
     "Apache": 0.99,
     "BGL": 0.99,
     "HDFS": 0.99,
     "HPC": 0.90,
     "Hadoop": 0.99,
     "HealthApp": 0.98,
-    "Linux": 0.74,
+    "Linux": 0.81,
     "Mac": 0.85,
     "OpenSSH": 0.99,
     "Spark": 0.92,
@@ -195,7 +195,14 @@ def test_values_become_one_placeholder_and_keys_stay() -> None:
     match = tracker.observe(
         'acquire lock=5, tag="View Lock", name=com.android.systemui, uid=1000 ws=null', "k"
     )
-    assert match.text == "acquire lock=<VAR> tag=<VAR>, name=<VAR> uid=<VAR> ws=null"
+    assert match.text == "acquire lock=<VAR>, tag=<VAR>, name=<VAR>, uid=<VAR> ws=null"
+    # Inside a value word, punctuation and the names between it stay: one event per name.
+    assert tracker.observe("session opened for user root by LOGIN(uid=0)", "k").text == (
+        "session opened for user root by LOGIN(uid=<VAR>)"
+    )
+    assert tracker.observe("kern_open_file_for_direct_io(0) x[2]=3.5,", "k").text == (
+        "kern_open_file_for_direct_io(<VAR>) x[<VAR>]=<VAR>,"
+    )
     # A decimal and a hex id in the same slot are one template.
     assert tracker.observe("Created NT transaction 0x1f", "k").id == (
         tracker.observe("Created NT transaction 123", "k").id
