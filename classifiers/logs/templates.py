@@ -8,7 +8,8 @@ Two maskings with one job each:
 * drain3 additionally turns every value into ``<VAR>`` (a word that holds a number or a
   placeholder, a dotted name of three parts or more, a quoted string after ``=``; inside such a
   word brackets, ``=``, ``,`` and ``|`` are structure and stay with the names between them:
-  ``uid=<VAR>``, ``LOGIN(uid=<VAR>)``) and masks file-system paths, so ``/var/log/a`` and
+  ``uid=<VAR>``, ``LOGIN(uid=<VAR>)``; values in a row are one ``<VAR>``, so a list of any
+  length is one slot) and masks file-system paths, so ``/var/log/a`` and
   ``/var/log/b`` share a template; its templates drive novelty and ``logwarden.template.*``.
   One name for every value, because the same slot of a template holds a decimal on one line and
   a hex id on the next; the choice is measured on the Loghub samples in ``docs/templates.md``.
@@ -27,6 +28,7 @@ the optional :meth:`save`/:meth:`load` helpers that take a path.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -115,17 +117,29 @@ class _PathMasking(MaskingInstruction):
 class _ValueMasking(AbstractMaskingInstruction):
     """drain3 mask of value words (see the module docstring); a word's structure and names stay
     constants because they name the slot (``uid=<VAR>`` and ``euid=<VAR>`` differ, and so do
-    ``(uid=<VAR>)`` and ``LOGIN(uid=<VAR>)``)."""
+    ``(uid=<VAR>)`` and ``LOGIN(uid=<VAR>)``). ``run`` values or more in a row, words apart,
+    become one: a list of any length is one slot (``Supported channels <VAR>``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, run: int | None) -> None:
         super().__init__("VAR")
+        self.run = run
 
     def mask(self, content: str, mask_prefix: str, mask_suffix: str) -> str:
         value = f"{mask_prefix}{self.mask_with}{mask_suffix}"
         content = _DATE_WORDS.sub(value, content)
-        return _VALUE_WORD.sub(
+        content = _VALUE_WORD.sub(
             lambda word: value if word.group(1) else _masked_value(word.group(), value), content
         )
+        if self.run is not None and content.count(value) >= self.run:
+            content = _run_of(value, self.run).sub(value, content)
+        return content
+
+
+@functools.cache
+def _run_of(value: str, run: int) -> re.Pattern[str]:
+    """``run`` or more ``value`` words in a row, whitespace between them."""
+    word = re.escape(value)
+    return re.compile(rf"(?<!\S){word}(?:\s+{word}){{{run - 1},}}(?!\S)")
 
 
 def _masked_value(word: str, value: str) -> str:
@@ -141,6 +155,10 @@ def _masked_value(word: str, value: str) -> str:
 #: Lines a cluster must have matched with a word constant before it stops widening that word
 #: (see :class:`_HoldingDrain`); chosen leaving one system out, ``docs/templates.md``.
 HOLD = 200
+
+#: Values in a row that become one ``<VAR>`` (see :class:`_ValueMasking`); chosen leaving one
+#: system out, ``docs/templates.md``.
+RUN = 2
 
 
 class _HoldingDrain(Drain):
@@ -276,6 +294,7 @@ class TemplateTracker:
         *,
         depth: int = 5,
         hold: int | None = HOLD,
+        run: int | None = RUN,
         memo_size: int = 20_000,
     ) -> None:
         config = TemplateMinerConfig()
@@ -284,7 +303,7 @@ class TemplateTracker:
         config.drain_depth = depth
         config.snapshot_compress_state = True
         # Callers hand in text already through mask_for_model; drain3 adds value words and paths.
-        config.masking_instructions = [_ValueMasking(), _PathMasking(*_PATH_MASK)]
+        config.masking_instructions = [_ValueMasking(run), _PathMasking(*_PATH_MASK)]
         self._config = config
         self._hold = hold
         self._miner = _template_miner(config, hold)

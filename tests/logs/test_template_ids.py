@@ -87,11 +87,11 @@ ACCURACY_FLOORS = {
     "Apache": 0.99,
     "BGL": 0.99,
     "HDFS": 0.99,
-    "HPC": 0.90,
+    "HPC": 0.95,
     "Hadoop": 0.99,
     "HealthApp": 0.98,
     "Linux": 0.81,
-    "Mac": 0.85,
+    "Mac": 0.86,
     "OpenSSH": 0.99,
     "Spark": 0.92,
     "Windows": 0.99,
@@ -131,12 +131,25 @@ def test_a_word_held_for_many_lines_is_not_widened() -> None:
     assert TemplateTracker(hold=None).observe(common, "k").id == first.id
 
 
+def test_a_run_of_values_is_one_slot() -> None:
+    """Values in a row, words apart, become one: lists of any length share a template."""
+    tracker = TemplateTracker()
+    short = tracker.observe("en0: Supported channels 1 2 3 36 40", "k")
+    long = tracker.observe("en0: Supported channels 1 2 3 4 5 6 7 8 9 36 40 44 48", "k")
+    assert short.id == long.id and long.text == "<VAR> Supported channels <VAR>"
+    # Values apart from each other by a word stay apart, and run=None keeps every value.
+    assert tracker.observe("Fan speeds ( 3552 **** 3375 )", "k").text == (
+        "Fan speeds ( <VAR> **** <VAR> )"
+    )
+    assert TemplateTracker(run=None).observe("channels 1 2", "k").text == "channels <VAR> <VAR>"
+
+
 def test_written_out_dates_are_values() -> None:
     tracker = TemplateTracker()
     june = tracker.observe("connection from 10.0.0.1 at Fri Jun 17 20:55:07 2005", "k")
     july = tracker.observe("connection from 10.0.0.2 at Sat Jul 2 04:01:33 2005", "k")
     assert june.id == july.id
-    assert july.text == "connection from <VAR> at <VAR> <VAR> <VAR> <VAR>"
+    assert july.text == "connection from <VAR> at <VAR>"  # one run of values: one slot
     host = tracker.observe("rhost=troi.bluesky-technologies.com user=root", "k")
     assert host.text == "rhost=<VAR> user=root"
 
