@@ -74,18 +74,17 @@ _MODEL_MASKS: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     (r"(?<![\w<])[-+]?\d+(?:[.,:]\d+)*(?![\w>])", "NUM", _DIGIT.search),
 )
 _PATH_MASK = (r"(?<![\w.<>])(?:/[\w.\-@%+]+){2,}/?", "PATH")
-# Values: a quoted string after ``=`` or ``:`` (it may hold spaces), else a word holding a digit
-# or a placeholder, or a dotted name of three parts or more (``com.example.app``: hosts, Java and
-# Android components).
-_VALUE_WORD = re.compile(
-    r'(?<=[=:])("[^"]*")'
-    r"|(?<!\S)(?:\S*(?:\d|<(?:IP|NUM|HEX)>)\S*|(?:[A-Za-z_][\w.\-]*=)?[\w$][\w$\-]*(?:\.[\w$\-]+){2,}\S*)"
+# Values: a quoted string after ``=`` or ``:`` (it may hold spaces), else a part of a word
+# holding a digit or a placeholder, or a dotted name of three parts or more (``com.example.app``:
+# hosts, Java and Android components). Brackets, ``=``, ``,`` and ``|`` are structure, not parts
+# of a value: ``LOGIN(uid=0)`` keeps ``LOGIN(uid=`` and ``)``, ``uid=0`` keeps its key
+# (``uid=<VAR>`` and ``euid=<VAR>`` differ).
+_PART = r"[^\s()\[\]{}=,|]"
+_VALUE = re.compile(
+    r'(?<=[=:])"[^"]*"'
+    rf"|(?<!{_PART})(?:{_PART}*(?:\d|<(?:IP|NUM|HEX)>){_PART}*"
+    rf"|[\w$][\w$\-]*(?:\.[\w$\-]+){{2,}}{_PART}*)"
 )
-# Inside a value word, brackets, ``=``, ``,`` and ``|`` are structure: only the parts between
-# them that are values themselves are masked, so ``LOGIN(uid=0)`` keeps ``LOGIN(uid=`` and
-# ``uid=0`` keeps its key (``uid=<VAR>`` and ``euid=<VAR>`` differ).
-_STRUCTURE = re.compile(r"([()\[\]{}=,|])")
-_VALUE_PART = re.compile(r"\d|<(?:IP|NUM|HEX)>|[\w$][\w$\-]*(?:\.[\w$\-]+){2,}")
 # A date written out in the message (``at Fri Jun 17 20:55:07 2005``): the month and weekday
 # names are values like the numbers after them.
 _DATE_WORDS = re.compile(
@@ -127,9 +126,7 @@ class _ValueMasking(AbstractMaskingInstruction):
     def mask(self, content: str, mask_prefix: str, mask_suffix: str) -> str:
         value = f"{mask_prefix}{self.mask_with}{mask_suffix}"
         content = _DATE_WORDS.sub(value, content)
-        content = _VALUE_WORD.sub(
-            lambda word: value if word.group(1) else _masked_value(word.group(), value), content
-        )
+        content = _VALUE.sub(value, content)
         if self.run is not None and content.count(value) >= self.run:
             content = _run_of(value, self.run).sub(value, content)
         return content
@@ -140,16 +137,6 @@ def _run_of(value: str, run: int) -> re.Pattern[str]:
     """``run`` or more ``value`` words in a row, whitespace between them."""
     word = re.escape(value)
     return re.compile(rf"(?<!\S){word}(?:\s+{word}){{{run - 1},}}(?!\S)")
-
-
-def _masked_value(word: str, value: str) -> str:
-    """``word`` with each of its value parts replaced by ``value`` and its structure kept."""
-    parts = _STRUCTURE.split(word)
-    # Odd indices are the separators the split captured.
-    return "".join(
-        value if index % 2 == 0 and _VALUE_PART.search(part) else part
-        for index, part in enumerate(parts)
-    )
 
 
 #: Lines a cluster must have matched with a word constant before it stops widening that word
