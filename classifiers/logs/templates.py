@@ -148,16 +148,28 @@ HOLD = 200
 RUN = 2
 
 
+#: Words that state a yes/no outcome, held from a cluster's first line (see :class:`_HoldingDrain`).
+_BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off"})
+
+
+def _is_boolean(word: str) -> bool:
+    """Whether ``word`` is a yes/no word, quotes and trailing punctuation aside (``'Yes',``)."""
+    return word.strip("'\",.;:()[]{}").lower() in _BOOLEANS
+
+
 class _HoldingDrain(Drain):
     """drain3 that does not widen a word a cluster has *held*: a cluster that matched ``hold``
     messages or more with a word still constant at some position is not a candidate for a
     message with another word there, so that message starts (or finds) a cluster of its own.
+    A yes/no word (``true``, ``Off``) is held from the cluster's first line.
 
     A slot that is a variable shows a second value early (a user name, a host); a word that
     stayed the same for ``hold`` lines is part of the event (``... by client
     WindowsUpdateAgent.`` after hundreds of lines, then ``... by client SPP.``), and drain3 would
-    otherwise fold the rare event into the common one. Cluster sizes only grow, so a match
-    drain3 made without widening stays the best match (the tracker's memo relies on this).
+    otherwise fold the rare event into the common one. A yes/no word is the outcome the event
+    reports (``scanner Powered On``/``Off``, ``down true``/``false``): two outcomes are two
+    events. Cluster sizes only grow and a held word is never widened, so a match drain3 made
+    without widening stays the best match (the tracker's memo relies on this).
     """
 
     def __init__(self, hold: int | None, **kwargs: Any) -> None:
@@ -167,19 +179,18 @@ class _HoldingDrain(Drain):
     def fast_match(
         self, cluster_ids: Any, tokens: list[str], sim_th: float, include_params: bool
     ) -> LogCluster | None:
+        clusters, wildcard = self.id_to_cluster, self.param_str
         hold = self.hold
-        if hold is not None:
-            clusters, wildcard = self.id_to_cluster, self.param_str
-            cluster_ids = [
-                key
-                for key in cluster_ids
-                if (cluster := clusters.get(key)) is None
-                or cluster.size < hold
-                or all(
-                    held in (token, wildcard)
-                    for held, token in zip(cluster.log_template_tokens, tokens, strict=True)
-                )
-            ]
+        cluster_ids = [
+            key
+            for key in cluster_ids
+            if (cluster := clusters.get(key)) is None
+            or all(
+                held in (token, wildcard)
+                or ((hold is None or cluster.size < hold) and not _is_boolean(held))
+                for held, token in zip(cluster.log_template_tokens, tokens, strict=True)
+            )
+        ]
         found: LogCluster | None = super().fast_match(cluster_ids, tokens, sim_th, include_params)
         return found
 
