@@ -41,12 +41,17 @@ from classifiers.parsing import ParseFailure, ParseOptions, parse
 #: tie the first wins, so the order runs from drain3's own behaviour to the most holding.
 HOLD_GRID: tuple[int | None, ...] = (None, 400, 200, 100, 50, 25)
 
-#: (similarity, depth, hold) triples :func:`leave_one_system_out` chooses from.
-SETTINGS_GRID: tuple[tuple[float, int, int | None], ...] = tuple(
-    (similarity, depth, hold)
+#: Run lengths :func:`leave_one_system_out` chooses from (None: every value stays a word of its
+#: own), in the same order: from drain3's own behaviour to the most collapsing.
+RUN_GRID: tuple[int | None, ...] = (None, 3, 2)
+
+#: (similarity, depth, hold, run) settings :func:`leave_one_system_out` chooses from.
+SETTINGS_GRID: tuple[tuple[float, int, int | None, int | None], ...] = tuple(
+    (similarity, depth, hold, run)
     for similarity in (0.4, 0.5, 0.6, 0.7, 0.8)
     for depth in (4, 5, 6)
     for hold in HOLD_GRID
+    for run in RUN_GRID
 )
 
 
@@ -233,14 +238,15 @@ class HeldOut:
     similarity: float
     depth: int
     hold: int | None
+    run: int | None
     accuracy: float
 
 
 def leave_one_system_out(
     samples: Sequence[LoghubSample],
-    grid: Sequence[tuple[float, int, int | None]] = SETTINGS_GRID,
+    grid: Sequence[tuple[float, int, int | None, int | None]] = SETTINGS_GRID,
 ) -> list[HeldOut]:
-    """For each system: the (similarity, depth, hold) of ``grid`` with the best mean ``by_id``
+    """For each system: the (similarity, depth, hold, run) of ``grid`` with the best mean ``by_id``
     accuracy over the other systems (the first of equals), and the held-out system's accuracy
     with it."""
     scores = {
@@ -248,7 +254,9 @@ def leave_one_system_out(
             sample.system: grouping_accuracy(
                 _observe(
                     sample,
-                    TemplateTracker(similarity=settings[0], depth=settings[1], hold=settings[2]),
+                    TemplateTracker(
+                        similarity=settings[0], depth=settings[1], hold=settings[2], run=settings[3]
+                    ),
                 )[0],
                 sample.truth,
             )
@@ -264,7 +272,5 @@ def leave_one_system_out(
                 accuracy for system, accuracy in scores[settings].items() if system != sample.system
             ),
         )
-        held_out.append(
-            HeldOut(sample.system, best[0], best[1], best[2], scores[best][sample.system])
-        )
+        held_out.append(HeldOut(sample.system, *best, scores[best][sample.system]))
     return held_out

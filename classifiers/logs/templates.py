@@ -6,8 +6,10 @@ Two maskings with one job each:
   query strings, because attack payloads live there. Its output is what the classifier reads, so
   it is also the key of the result cache: two lines with the same masked text get the same answer.
 * drain3 additionally turns every value into ``<VAR>`` (a word that holds a number or a
-  placeholder, a dotted name of three parts or more, a quoted string after ``=``; a leading
-  ``key=`` stays: ``uid=<VAR>``) and masks file-system paths, so ``/var/log/a`` and
+  placeholder, a dotted name of three parts or more, a quoted string after ``=``; inside such a
+  word brackets, ``=``, ``,`` and ``|`` are structure and stay with the names between them:
+  ``uid=<VAR>``, ``LOGIN(uid=<VAR>)``; values in a row are one ``<VAR>``, so a list of any
+  length is one slot) and masks file-system paths, so ``/var/log/a`` and
   ``/var/log/b`` share a template; its templates drive novelty and ``logwarden.template.*``.
   One name for every value, because the same slot of a template holds a decimal on one line and
   a hex id on the next; the choice is measured on the Loghub samples in ``docs/templates.md``.
@@ -26,6 +28,7 @@ the optional :meth:`save`/:meth:`load` helpers that take a path.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -71,12 +74,16 @@ _MODEL_MASKS: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     (r"(?<![\w<])[-+]?\d+(?:[.,:]\d+)*(?![\w>])", "NUM", _DIGIT.search),
 )
 _PATH_MASK = (r"(?<![\w.<>])(?:/[\w.\-@%+]+){2,}/?", "PATH")
-# Values: a quoted string after ``=`` or ``:`` (it may hold spaces), else a word holding a digit
-# or a placeholder, or a dotted name of three parts or more (``com.example.app``: hosts, Java and
-# Android components); a leading ``key=`` is kept apart.
-_VALUE_WORD = re.compile(
+# Values: a quoted string after ``=`` or ``:`` (it may hold spaces), else a part of a word
+# holding a digit or a placeholder, or a dotted name of three parts or more (``com.example.app``:
+# hosts, Java and Android components). Brackets, ``=``, ``,`` and ``|`` are structure, not parts
+# of a value: ``LOGIN(uid=0)`` keeps ``LOGIN(uid=`` and ``)``, ``uid=0`` keeps its key
+# (``uid=<VAR>`` and ``euid=<VAR>`` differ).
+_PART = r"[^\s()\[\]{}=,|]"
+_VALUE = re.compile(
     r'(?<=[=:])"[^"]*"'
-    r"|(?<!\S)([A-Za-z_][\w.\-]*=)?(?:\S*(?:\d|<(?:IP|NUM|HEX)>)\S*|[\w$][\w$\-]*(?:\.[\w$\-]+){2,}\S*)"
+    rf"|(?<!{_PART})(?:{_PART}*(?:\d|<(?:IP|NUM|HEX)>){_PART}*"
+    rf"|[\w$][\w$\-]*(?:\.[\w$\-]+){{2,}}{_PART}*)"
 )
 # A date written out in the message (``at Fri Jun 17 20:55:07 2005``): the month and weekday
 # names are values like the numbers after them.
@@ -107,33 +114,62 @@ class _PathMasking(MaskingInstruction):
 
 
 class _ValueMasking(AbstractMaskingInstruction):
-    """drain3 mask of whole value words (see the module docstring); ``key=`` stays a constant
-    because the key names the slot (``uid=<VAR>`` and ``euid=<VAR>`` differ)."""
+    """drain3 mask of value words (see the module docstring); a word's structure and names stay
+    constants because they name the slot (``uid=<VAR>`` and ``euid=<VAR>`` differ, and so do
+    ``(uid=<VAR>)`` and ``LOGIN(uid=<VAR>)``). ``run`` values or more in a row, words apart,
+    become one: a list of any length is one slot (``Supported channels <VAR>``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, run: int | None) -> None:
         super().__init__("VAR")
+        self.run = run
 
     def mask(self, content: str, mask_prefix: str, mask_suffix: str) -> str:
         value = f"{mask_prefix}{self.mask_with}{mask_suffix}"
         content = _DATE_WORDS.sub(value, content)
-        return _VALUE_WORD.sub(lambda word: (word.group(1) or "") + value, content)
+        content = _VALUE.sub(value, content)
+        if self.run is not None and content.count(value) >= self.run:
+            content = _run_of(value, self.run).sub(value, content)
+        return content
+
+
+@functools.cache
+def _run_of(value: str, run: int) -> re.Pattern[str]:
+    """``run`` or more ``value`` words in a row, whitespace between them."""
+    word = re.escape(value)
+    return re.compile(rf"(?<!\S){word}(?:\s+{word}){{{run - 1},}}(?!\S)")
 
 
 #: Lines a cluster must have matched with a word constant before it stops widening that word
 #: (see :class:`_HoldingDrain`); chosen leaving one system out, ``docs/templates.md``.
 HOLD = 200
 
+#: Values in a row that become one ``<VAR>`` (see :class:`_ValueMasking`); chosen leaving one
+#: system out, ``docs/templates.md``.
+RUN = 2
+
+
+#: Words that state a yes/no outcome, held from a cluster's first line (see :class:`_HoldingDrain`).
+_BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off"})
+
+
+def _is_boolean(word: str) -> bool:
+    """Whether ``word`` is a yes/no word, quotes and trailing punctuation aside (``'Yes',``)."""
+    return word.strip("'\",.;:()[]{}").lower() in _BOOLEANS
+
 
 class _HoldingDrain(Drain):
     """drain3 that does not widen a word a cluster has *held*: a cluster that matched ``hold``
     messages or more with a word still constant at some position is not a candidate for a
     message with another word there, so that message starts (or finds) a cluster of its own.
+    A yes/no word (``true``, ``Off``) is held from the cluster's first line.
 
     A slot that is a variable shows a second value early (a user name, a host); a word that
     stayed the same for ``hold`` lines is part of the event (``... by client
     WindowsUpdateAgent.`` after hundreds of lines, then ``... by client SPP.``), and drain3 would
-    otherwise fold the rare event into the common one. Cluster sizes only grow, so a match
-    drain3 made without widening stays the best match (the tracker's memo relies on this).
+    otherwise fold the rare event into the common one. A yes/no word is the outcome the event
+    reports (``scanner Powered On``/``Off``, ``down true``/``false``): two outcomes are two
+    events. Cluster sizes only grow and a held word is never widened, so a match drain3 made
+    without widening stays the best match (the tracker's memo relies on this).
     """
 
     def __init__(self, hold: int | None, **kwargs: Any) -> None:
@@ -143,19 +179,18 @@ class _HoldingDrain(Drain):
     def fast_match(
         self, cluster_ids: Any, tokens: list[str], sim_th: float, include_params: bool
     ) -> LogCluster | None:
+        clusters, wildcard = self.id_to_cluster, self.param_str
         hold = self.hold
-        if hold is not None:
-            clusters, wildcard = self.id_to_cluster, self.param_str
-            cluster_ids = [
-                key
-                for key in cluster_ids
-                if (cluster := clusters.get(key)) is None
-                or cluster.size < hold
-                or all(
-                    held in (token, wildcard)
-                    for held, token in zip(cluster.log_template_tokens, tokens, strict=True)
-                )
-            ]
+        cluster_ids = [
+            key
+            for key in cluster_ids
+            if (cluster := clusters.get(key)) is None
+            or all(
+                held in (token, wildcard)
+                or ((hold is None or cluster.size < hold) and not _is_boolean(held))
+                for held, token in zip(cluster.log_template_tokens, tokens, strict=True)
+            )
+        ]
         found: LogCluster | None = super().fast_match(cluster_ids, tokens, sim_th, include_params)
         return found
 
@@ -257,6 +292,7 @@ class TemplateTracker:
         *,
         depth: int = 5,
         hold: int | None = HOLD,
+        run: int | None = RUN,
         memo_size: int = 20_000,
     ) -> None:
         config = TemplateMinerConfig()
@@ -265,7 +301,7 @@ class TemplateTracker:
         config.drain_depth = depth
         config.snapshot_compress_state = True
         # Callers hand in text already through mask_for_model; drain3 adds value words and paths.
-        config.masking_instructions = [_ValueMasking(), _PathMasking(*_PATH_MASK)]
+        config.masking_instructions = [_ValueMasking(run), _PathMasking(*_PATH_MASK)]
         self._config = config
         self._hold = hold
         self._miner = _template_miner(config, hold)

@@ -193,7 +193,7 @@ def _log_card_rows(options: Any) -> list[Any]:
 def bench_templates(
     loso: Annotated[
         bool,
-        typer.Option(help="Also the leave-one-system-out check of similarity, depth and hold."),
+        typer.Option(help="Also the leave-one-system-out check of similarity, depth, hold, run."),
     ] = False,
 ) -> None:
     """Template grouping accuracy per Loghub-2k system (shared data): the production path by
@@ -238,7 +238,7 @@ def bench_templates(
 def _print_held_out(held_out: list[HeldOut]) -> None:
     """The leave-one-system-out table: settings chosen on the others, held-out accuracy."""
     table = Table(
-        "held out", "similarity", "depth", "hold", "accuracy", title="Leave one system out"
+        "held out", "similarity", "depth", "hold", "run", "accuracy", title="Leave one system out"
     )
     for item in held_out:
         table.add_row(
@@ -246,8 +246,9 @@ def _print_held_out(held_out: list[HeldOut]) -> None:
             str(item.similarity),
             str(item.depth),
             str(item.hold),
+            str(item.run),
             f"{item.accuracy:.3f}",
         )
     mean = sum(item.accuracy for item in held_out) / len(held_out)
-    table.add_row("mean", "", "", "", f"{mean:.3f}")
+    table.add_row("mean", "", "", "", "", f"{mean:.3f}")
     Console().print(table)
