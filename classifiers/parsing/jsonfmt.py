@@ -20,7 +20,7 @@ from classifiers.parsing.events import Context, FailureType
 from classifiers.parsing.fields import LETTER_LEVELS, put_dotted
 from classifiers.parsing.timeparse import from_any
 
-_TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime", "t")
+_TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime")
 _MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event")
 _LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log_level", "@l")
 _HOST_KEYS = ("host", "hostname")
@@ -136,7 +136,12 @@ def _lift_obvious(event: dict[str, Any], fields: dict[str, Any]) -> None:
     level = _first(fields, _LEVEL_KEYS)
     if isinstance(level, str | int) and "log" not in event:
         event["log"] = {"level": str(level).lower()}
-    elif isinstance(fields.get("s"), str) and "log" not in event:  # MongoDB's "s": "I", "D2"
+    elif (
+        isinstance(fields.get("t"), dict)
+        and isinstance(fields.get("s"), str)
+        and "log" not in event
+    ):
+        # MongoDB's Extended JSON: "s" is the severity ("I", "W", "D2")
         spelled = LETTER_LEVELS.get(fields["s"][:1]) if len(fields["s"]) <= 2 else None
         if spelled is not None:
             event["log"] = {"level": spelled}
@@ -152,8 +157,9 @@ def _lift_obvious(event: dict[str, Any], fields: dict[str, Any]) -> None:
 def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, Any]:
     event: dict[str, Any] = {"logwarden": {"json": document}, "event": {"dataset": "json"}}
     stamp = _first(document, _TIME_KEYS)
-    if isinstance(stamp, dict) and "$date" in stamp:  # MongoDB's Extended JSON {"$date": ...}
-        stamp = stamp["$date"]
+    mongo = document.get("t")
+    if stamp is None and isinstance(mongo, dict):  # MongoDB's Extended JSON {"t": {"$date": ..}}
+        stamp = mongo.get("$date")
     if stamp is not None:
         event["@timestamp"] = from_any(stamp, ctx.tz)
     message = _first(document, _MESSAGE_KEYS)
