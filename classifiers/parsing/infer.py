@@ -51,12 +51,22 @@ _TOKEN = re.compile(
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
 # Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
 _LEVEL_TOKEN = re.compile(
-    r"([\[<(]?\s*)((?:[\w-]+\.)?)([A-Za-z]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>)]?:?)"
+    r"([\[<(]?\s*)((?:[\w-]+[.:])?)([A-Za-z]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>)]?:?)"
 )
 #: Python logging's "%(asctime)s:%(levelname)s:%(name)s:..." (certbot): ":ERROR:name:..."
 _COLON_LEVEL = re.compile(r":([A-Z]+):")
-_LEADING_LEVEL = re.compile(r"\[?([A-Za-z]+)\]?:\s")
+_LEADING_LEVEL = re.compile(r"\[?([A-Za-z]+)(?:\]:?|:)\s")  # "Warning: ", "[CRITICAL] "
 _KEY_LEVEL = re.compile(r"(?<![\w.])(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z]+)\"?")
+#: The same anywhere in a message, any case, also "LEVEL: Info" (Db2): for layouts without a level.
+_KEY_LEVEL_IN_TEXT = re.compile(
+    r"(?<![\w.])(?i:level|lvl|severity|loglevel|log\.level)(?:=\"?|:\s*)([A-Za-z]+)"
+)
+#: Syslog facilities: "daemon.info", "<local0.info>" is a facility and a level in lower case.
+_FACILITIES = frozenset({
+    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+    "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4", "local5", "local6",
+    "local7",
+})  # fmt: skip
 #: After the header: an optional separator (" - ", "] ", ": ", or NLog's bare "|"), the message.
 _CONTENT = r"(?:\s*[-:|\]]+(?=\s)|\|)?\s*(?P<content>.*)\Z"
 _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
@@ -192,10 +202,22 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
                 break
     if stop_at_level:
         tokens = list(islice(_TOKEN.finditer(text), end_of_header, end_of_header + 5))
-        parts = parts[:end_of_header] + _logger_tail(tokens, roles)
+        parts = parts[:end_of_header] + _header_tail(tokens, roles)
     elif text[-1:].isspace():  # the gap between the last token and the timestamp
         parts.append(r"\s+")
     return "".join(parts)
+
+
+def _header_tail(tokens: list[re.Match[str]], roles: set[str]) -> list[str]:
+    """What may still close the header after its last role: a program tag after the level
+    (OpenWrt's ``authpriv.notice dropbear[2211]:``), or ``[thread] logger -``."""
+    if tokens and "pid" not in roles:
+        gap, word = tokens[0].groups()
+        program = _program_regex(word)
+        if program is not None:
+            roles.add("pid")
+            return [(r"\s+" if gap else "") + program]
+    return _logger_tail(tokens, roles)
 
 
 def _logger_tail(tokens: list[re.Match[str]], roles: set[str]) -> list[str]:
@@ -252,13 +274,16 @@ def _before_stamp_regex(word: str, roles: set[str], index: int | None) -> tuple[
     """A relay's date before the stamp, or ``[host] program[pid]:`` just after it."""
     if index is None and "date" not in roles and _DATE_TOKEN.fullmatch(word):
         return _DATE_RE, "date"
-    program = _PROGRAM_TOKEN.fullmatch(word) if "pid" not in roles and index in (0, 1) else None
+    program = _program_regex(word) if "pid" not in roles and index in (0, 1) else None
+    return None if program is None else (program, "program")
+
+
+def _program_regex(word: str) -> str | None:
+    """The regex of a ``program[pid]:`` tag, if ``word`` is one."""
+    program = _PROGRAM_TOKEN.fullmatch(word)
     if program is None:
         return None
-    return (
-        "(?P<process>" + _PROGRAM + r")\[(?P<pid>\d+)(?::\d+)?\]" + re.escape(program.group(3)),
-        "program",
-    )
+    return "(?P<process>" + _PROGRAM + r")\[(?P<pid>\d+)(?::\d+)?\]" + re.escape(program.group(3))
 
 
 def _number_regex(word: str, roles: set[str], index: int | None) -> tuple[str, str] | None:
@@ -285,7 +310,9 @@ def _level_regex(
     level = _LEVEL_TOKEN.fullmatch(word)
     if level is not None and _is_level(level, roles, index):
         opening, channel, _, pid, suffix, closing = level.groups()
-        regex = re.escape(opening) + (r"[\w-]+\." if channel else "") + _LEVEL_RE
+        regex = (
+            re.escape(opening) + (r"[\w-]+" + re.escape(channel[-1]) if channel else "") + _LEVEL_RE
+        )
         suffix_regex = r"/[\w-]+" if suffix else ""
         if pid is None:
             return regex + suffix_regex + re.escape(closing), "level"
@@ -315,7 +342,9 @@ def _level_regex(
 def _is_level(token: re.Match[str], roles: set[str], index: int | None) -> bool:
     """Whether a :data:`_LEVEL_TOKEN` match is a level.
 
-    After a ``channel.`` prefix only in capitals (``app.ERROR``, not ``app.info``, a name).
+    After a ``channel.`` prefix only in capitals (``app.ERROR``, not ``app.info``, a name),
+    unless the channel is a syslog facility (``daemon.info``) or the token precedes the stamp
+    (``Zigbee2MQTT:info  2026-12-04 ...``).
     A bare word in lower or title case ("config", "note", "default") only among the first
     words after the stamp: deeper in, it is the message's own word ("Committing config").
     """
@@ -323,7 +352,7 @@ def _is_level(token: re.Match[str], roles: set[str], index: int | None) -> bool:
     if word.lower().rstrip("12345") not in _LEVEL_SET:
         return False
     if channel:
-        return word.isupper()
+        return word.isupper() or index is None or channel[:-1].lower() in _FACILITIES
     if word.isupper() or opening or pid or suffix or closing or index is None:
         return True
     return index <= len(roles & {"pid", "tid"}) + 1
@@ -411,9 +440,9 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
     leading = _LEADING_LEVEL.match(content)
     if leading is not None and leading.group(1).lower() in _LEVEL_SET:
         return leading.group(1).lower()
-    keyed = _KEY_LEVEL.search(content)  # key=value records: FortiGate's level= comes late
-    if keyed is not None and keyed.group(3).lower() in _LEVEL_SET:
-        return keyed.group(3).lower()
+    keyed = _KEY_LEVEL_IN_TEXT.search(content)  # key=value records: FortiGate's level= is late
+    if keyed is not None and keyed.group(1).lower() in _LEVEL_SET:
+        return keyed.group(1).lower()
     return None
 
 

@@ -43,7 +43,7 @@ ZONE_NAMES = {
 #: An IANA zone name (PHP's "[04-Dec-2026 10:15:03 Europe/Berlin]").
 _IANA = r"[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
 _ZONE = (
-    r"(?P<tz>Z|\s?[+-]\d\d:?\d\d|\s?(?:"
+    r"(?P<tz>Z|\s?[+-]\d\d:?\d\d|[+-]\d\d(?![\d:])|\s?(?:"
     + "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
     + r")(?![A-Za-z])|\s"
     + _IANA
@@ -82,7 +82,12 @@ LAYOUTS: tuple[StampLayout, ...] = (
     _layout(
         "yyyy-MM-dd-HH.mm.ss.SSSSSS",
         r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d)-(?P<hour>\d\d)\.(?P<minute>\d\d)"
-        r"\.(?P<second>\d\d)(?:\.(?P<fraction>\d{1,9}))?",
+        r"\.(?P<second>\d\d)(?:\.(?P<fraction>\d{1,9}))?"
+        r"(?:(?P<tzmin>[+-]\d{3})(?!\d))?",  # Db2: the offset in minutes, "+060"
+    ),
+    _layout(  # Sophos UTM
+        "yyyy:MM:dd-HH:mm:ss",
+        r"(?P<year>\d{4}):(?P<month>\d\d):(?P<day>\d\d)-" + _HMS,
     ),
     _layout(  # also Zabbix's "yyyyMMdd:HHmmss.SSS"
         "yyyyMMdd-HH:mm:ss",
@@ -154,17 +159,29 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(
         "glog Lmmdd HH:mm:ss",
-        r"(?P<glog>[IWEF])(?P<month>\d\d)(?P<day>\d\d) " + _HMS + _FRACTION,
+        # CockroachDB writes the year too: "I261204 06:12:44.501827"
+        r"(?P<glog>[IWEF])(?:(?P<year>\d\d)(?=\d{4} ))?(?P<month>\d\d)(?P<day>\d\d) "
+        + _HMS
+        + _FRACTION,
         max_offset=0,
     ),
     _layout(
-        "MM.dd HH:mm:ss",
-        r"(?<![\d.])(?P<month>\d\d)[.-](?P<day>\d\d) " + _HMS + _FRACTION,
+        "MM.dd HH:mm:ss",  # also Netlogon's "MM/dd HH:mm:ss"
+        r"(?<![\d./])(?P<month>\d\d)[./-](?P<day>\d\d) " + _HMS + _FRACTION,
     ),
-    _layout("epoch_ms", r"(?<![\d.])(?P<epoch_ms>1\d{12})(?![\d.])", max_offset=80, fallback=True),
+    _layout(  # Node-RED: "4 Dec 09:12:44"
+        "d MMM HH:mm:ss",
+        r"(?<![\d/-])(?P<day>\d{1,2}) " + _MON + r" " + _HMS + _FRACTION,
+    ),
+    _layout(  # daemontools multilog: "@4000000063a1b2c3" + nanoseconds, in hex
+        "tai64n",
+        r"@(?P<tai64>4000000[0-9a-f]{9})(?P<tai64_ns>[0-9a-f]{8})(?![0-9a-f])",
+        max_offset=0,
+    ),
+    _layout("epoch_ms", r"(?<![\w.])(?P<epoch_ms>1\d{12})(?![\w.])", max_offset=80, fallback=True),
     _layout(
         "epoch",
-        r"(?<![\d.])(?P<epoch>1\d{9})(?:\.(?P<fraction>\d{1,9}))?(?![\d.])",
+        r"(?<![\w.])(?P<epoch>1\d{9})(?:\.(?P<fraction>\d{1,9}))?(?![\w.])",
         max_offset=80,
         fallback=True,
     ),
@@ -187,7 +204,7 @@ def _offset_zone(text: str) -> tzinfo:
             raise TimestampError(f"unknown time zone {text!r}") from error
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
 
 
 def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = False) -> Stamp:
@@ -201,8 +218,14 @@ def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = Fa
     epoch_ms = parts.get("epoch_ms")
     if epoch_ms:
         return from_epoch(int(epoch_ms) / 1000.0)
+    tai64 = parts.get("tai64")
+    if tai64:  # the label is 2**62 + 10 + UTC seconds, as daemontools' tai64nlocal reads it
+        nanos = int(parts.get("tai64_ns") or "0", 16)
+        return from_epoch(int(tai64, 16) - 2**62 - 10, nanos // 1000)
     zone_text = (parts.get("tz") or "").strip()
     tz = _offset_zone(zone_text) if zone_text else ctx.tz
+    if parts.get("tzmin"):
+        tz = timezone(timedelta(minutes=int(str(parts["tzmin"]))))
     month, day = _month_day(parts, day_first)
     hour = int(parts.get("hour") or parts.get("hh") or 0)
     ampm = (parts.get("ampm") or "").lower()
@@ -231,6 +254,8 @@ def _month_day(parts: dict[str, str | None], day_first: bool) -> tuple[int, int]
     first = parts.get("first")
     if first:
         a, b = int(first), int(parts["second_part"] or 0)
+        # dotted dates ("04.12.2026") are day first where they are written (Europe, Russia)
+        day_first = day_first or parts.get("sep") == "."
         return (b, a) if (day_first or a > 12) and b <= 12 else (a, b)
     if parts.get("month") is None:
         raise TimestampError("no date in the match")

@@ -178,7 +178,9 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
         program, pid, message = tagged.groups()
         event["process"] = {"name": program, "pid": int(pid)}
         return _body(event, program, message, ctx)
-    bare = _HOST_ONLY.match(text, rest)
+    # "<ISO stamp> word ..." without a program tag is an application's own line far more often
+    # than a syslog host with a bare message (Ceph's "<stamp> mon.a (mon.0) ..."): inferred.
+    bare = _HOST_ONLY.match(text, rest) if iso is None else None
     if bare is not None and _hostlike(bare.group(1)):
         event["host"] = {"hostname": bare.group(1)}
         return _body(event, None, bare.group(2), ctx)
