@@ -51,7 +51,7 @@ _TOKEN = re.compile(
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
 # Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
 _LEVEL_TOKEN = re.compile(
-    r"([\[<(]?\s*)((?:[\w-]+[.:])?)([A-Za-z]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>)]?:?)"
+    r"([\[<(=]?\s*)((?:[\w-]+[.:])?)([A-Za-z]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>)]?:?)"
 )
 #: Python logging's "%(asctime)s:%(levelname)s:%(name)s:..." (certbot): ":ERROR:name:..."
 _COLON_LEVEL = re.compile(r":([A-Z]+):")
@@ -61,6 +61,9 @@ _KEY_LEVEL = re.compile(r"(?<![\w.])(level|lvl|severity|loglevel|log\.level)=(\"
 _KEY_LEVEL_IN_TEXT = re.compile(
     r"(?<![\w.])(?i:level|lvl|severity|loglevel|log\.level)(?:=\"?|:\s*)([A-Za-z]+)"
 )
+#: An upper-case level word and a colon anywhere near the start of a message.
+_SHOUTED_LEVEL = re.compile(r"(?<![\w.])([A-Z]{3,})(?::\s|\]\s)")
+_SHOUTED_WINDOW = 160
 #: Syslog facilities: "daemon.info", "<local0.info>" is a facility and a level in lower case.
 _FACILITIES = frozenset({
     "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
@@ -343,16 +346,21 @@ def _is_level(token: re.Match[str], roles: set[str], index: int | None) -> bool:
     """Whether a :data:`_LEVEL_TOKEN` match is a level.
 
     After a ``channel.`` prefix only in capitals (``app.ERROR``, not ``app.info``, a name),
-    unless the channel is a syslog facility (``daemon.info``) or the token precedes the stamp
-    (``Zigbee2MQTT:info  2026-12-04 ...``).
+    unless the channel is a syslog facility (``daemon.info``), the token is bracketed
+    (``[core:error]``) or precedes the stamp (``Zigbee2MQTT:info  2026-12-04 ...``).
     A bare word in lower or title case ("config", "note", "default") only among the first
     words after the stamp: deeper in, it is the message's own word ("Committing config").
     """
     opening, channel, word, pid, suffix, closing = token.groups()
     if word.lower().rstrip("12345") not in _LEVEL_SET:
         return False
-    if channel:
-        return word.isupper() or index is None or channel[:-1].lower() in _FACILITIES
+    if channel:  # Apache's "[core:error]" is bracketed
+        return (
+            word.isupper()
+            or index is None
+            or opening.startswith("[")
+            or channel[:-1].lower() in _FACILITIES
+        )
     if word.isupper() or opening or pid or suffix or closing or index is None:
         return True
     return index <= len(roles & {"pid", "tid"}) + 1
@@ -443,6 +451,10 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
     keyed = _KEY_LEVEL_IN_TEXT.search(content)  # key=value records: FortiGate's level= is late
     if keyed is not None and keyed.group(1).lower() in _LEVEL_SET:
         return keyed.group(1).lower()
+    # after a long prefix: PostgreSQL's "... client=198.51.100.7 FATAL:  ...", Squid's "ERROR:"
+    shouted = _SHOUTED_LEVEL.search(content, 0, _SHOUTED_WINDOW)
+    if shouted is not None and shouted.group(1).lower() in _LEVEL_SET:
+        return shouted.group(1).lower()
     return None
 
 

@@ -102,6 +102,10 @@ LAYOUTS: tuple[StampLayout, ...] = (
         r"(?P<ss>[0-5]\d)(?!\d)",
         max_offset=0,
     ),
+    _layout(  # MySQL's slow log and 5.x error log: "261204  7:05:41.058915"
+        "yyMMdd H:mm:ss",
+        r"(?<!\d)(?P<year>\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d) {1,2}" + _HMS + _FRACTION,
+    ),
     _layout(
         "dd/MMM/yyyy:HH:mm:ss Z",
         r"(?P<day>\d{1,2})/"
@@ -118,7 +122,9 @@ LAYOUTS: tuple[StampLayout, ...] = (
         + r" +(?P<day>\d{1,2}),? "
         + _HMS
         + _FRACTION
-        + r"(?: (?P<tz>[+-]\d{4}|UTC|GMT)| [A-Z]{3,4})? (?P<year>\d{4})",
+        + r"(?: (?P<tz>[+-]\d{4}|"
+        + "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
+        + r")| [A-Z]{3,4})? (?P<year>\d{4})",  # Java's Date.toString(): "... CET 2026"
     ),
     _layout(
         "EEE, dd MMM yyyy HH:mm:ss",
@@ -128,7 +134,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         "dd MMM yyyy HH:mm:ss",
         r"(?<!\d)(?P<day>\d{1,2})[ -]"
         + _MON
-        + r"[ -](?P<year>\d{4})[ :]"
+        + r"[ -](?P<year>\d{4})(?:[ :]|::)"  # Erlang: "4-Dec-2026::03:30:11"
         + _HMS
         + _FRACTION
         + _ZONE,

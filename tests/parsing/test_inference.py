@@ -17,6 +17,7 @@ DATA = Path(__file__).parent / "data"
 #: documentation by someone who had not read the inference code (held out until their first run).
 LAYOUT_SETS = (
     "unseen_layouts.tsv", "heldout_layouts.tsv", "heldout2_layouts.tsv", "heldout3_layouts.tsv",
+    "heldout4_layouts.tsv",
 )  # fmt: skip
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -195,6 +196,9 @@ def test_inference_alone_on_detector_layouts(
         ("30 Nov 22:04:17 - [error] [function:parse] TypeError", "2026-11-30T22:04:17.000Z"),
         ("@400000006b127cad1b8c3e44 new msg 812345", "2026-12-04T08:41:07.462Z"),
         ("[04.12.2026 09:12:44] <01> Info     Job started", "2026-12-04T09:12:44.000Z"),
+        ("# Time: 261204  7:05:41.058915", "2026-12-04T07:05:41.058Z"),  # MySQL slow log
+        ("=WARNING REPORT==== 4-Dec-2026::03:31:02 ===", "2026-12-04T03:31:02.000Z"),  # Erlang
+        ("[Fri Dec 04 09:55:01 CET 2026] INFO: Server startup", "2026-12-04T08:55:01.000Z"),
     ],
 )
 def test_timestamp_candidates(text: str, expected: str) -> None:
@@ -238,6 +242,12 @@ def test_host_and_program_before_the_message() -> None:
         # an ISO stamp and a word without a program tag is no syslog host (Ceph)
         (["2026-12-04T09:20:03.551930+0000 mon.a (mon.0) 4180 : cluster [WRN] Health"], "wrn",
          None),
+        # Apache's "[module:level]"; Erlang's "=LEVEL REPORT"; an upper-case level after a prefix
+        (["[2026-12-04 05:33:02.004912] [proxy_fcgi:warn] [R:Rs5TuV6w] AH01071: Got error"],
+         "warn", None),
+        (["=ERROR REPORT==== 3-Dec-2026::22:15:47 ==="], "error", None),
+        (["2026-12-03 22:43:55 UTC [30140]: [1-1] user=etl,db=a,app=x,client=192.0.2.4 FATAL:  "
+          "password authentication failed"], "fatal", 30140),
         # key=value records with the level far in (FortiGate)
         (['date=2026-12-04 time=11:02:45 a="1" b="2" c=3 d=4 e=5 f=6 level="notice" x=1'],
          "notice", None),
