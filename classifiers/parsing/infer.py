@@ -76,7 +76,9 @@ _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
 _PROGRAM_TOKEN = re.compile("(" + _PROGRAM + r")\[(\d+)(?::\d+)?\](:?)")
 _WORD_RUN = re.compile(r"[\w.-]+")
-_LOGGER_WORD = re.compile(r"[A-Za-z_$][\w$-]*(?:\.[\w$-]+)+")  # com.acme.Pay, chrome.exe
+_LOGGER = r"[A-Za-z_$][\w$-]*(?:\.[\w$-]+)+"  # com.acme.Pay, chrome.exe
+_LOGGER_WORD = re.compile(_LOGGER)
+_LOGGER_RE = "(?P<logger>" + _LOGGER + ")"
 #: A date without a time before the stamp ("2026.12.04 node7 Dec  4 10:11:12 ..."): a relay's
 #: or collector's date, where the forwarded syslog stamp has no year.
 _DATE_TOKEN = re.compile(r"\d{4}([./-])\d\d\1\d\d")
@@ -224,27 +226,43 @@ def _header_tail(tokens: list[re.Match[str]], roles: set[str]) -> list[str]:
 
 
 def _logger_tail(tokens: list[re.Match[str]], roles: set[str]) -> list[str]:
-    """Regex parts for ``[thread] name.dotted -`` right after the header, else none.
+    """Regex parts for ``[thread] name.dotted -`` or ``a.dotted.name [context]`` right after
+    the header, else none.
 
     log4j's ``%p [%t] %c - %m`` and a program's ``chrome.exe - ...`` put a dotted name and a
-    standalone ``-`` before the message: the name is ``log.logger``, not the message's first
-    word (templates of one message then agree across loggers).
+    standalone ``-`` before the message; OpenStack's oslo.log (``%(levelname)s %(name)s
+    [%(request_id)s ...] %(message)s``) a dotted name of three parts and a bracketed context.
+    The name is ``log.logger``, not the message's first word (templates of one message then
+    agree across loggers); a request context stays in the message, where it can be searched.
     """
     parts: list[str] = []
+    bracketed = False
     for index, token in enumerate(tokens[:-1]):
         gap, word = token.groups()
         space = r"\s+" if gap else ""
         if index < 2 and word.startswith("[") and len(word) > 1:
             parts.append(space + _WRAPPED["["])
+            bracketed = True
             continue
         if index < 2 and word in ("]", ")", ">", ":", "|"):  # the stamp's closing bracket
             parts.append(space + re.escape(word))
             continue
         dash_gap, dash = tokens[index + 1].groups()
         after_dash = tokens[index + 2].group(1) if index + 2 < len(tokens) else " "
-        if _LOGGER_WORD.fullmatch(word) and dash == "-" and dash_gap and after_dash:
+        if not _LOGGER_WORD.fullmatch(word):
+            break
+        if dash == "-" and dash_gap and after_dash:
             roles.add("logger")
-            return [*parts, space + r"(?P<logger>[\w.$-]+)"]
+            return [*parts, space + _LOGGER_RE + r"(?=\s+-\s)"]
+        if (
+            not bracketed
+            and word.count(".") >= 2
+            and dash_gap
+            and dash.startswith("[")
+            and dash[1:]
+        ):
+            roles.add("logger")
+            return [*parts, space + _LOGGER_RE + r"(?=\s+\[)"]  # the context stays in the message
         break
     return []
 

@@ -81,7 +81,7 @@ def test_explain_prints_the_inferred_layout(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "inferred" in result.stdout
     assert "timestamp: ISO8601" in result.stdout
-    assert "fields: level, pid" in result.stdout
+    assert "fields: level, logger, pid" in result.stdout
 
 
 def test_invalid_formats_file_exits_2_naming_source_and_pattern(tmp_path: Path) -> None:

@@ -89,7 +89,8 @@ def test_openstack_line_gets_time_pid_and_level() -> None:
     assert event["process"] == {"pid": 25746}
     assert event["log"]["level"] == "info"
     assert event["logwarden"]["parse"]["format"] == "inferred"
-    assert event["message"].startswith("nova.osapi_compute.wsgi.server [req-38101a0b]")
+    assert event["log"]["logger"] == "nova.osapi_compute.wsgi.server"
+    assert event["message"].startswith('[req-38101a0b] 10.11.10.1 "GET /v2/')
 
 
 def test_layout_is_learned_once_per_source_and_reused() -> None:
@@ -271,6 +272,8 @@ def test_level_tokens(lines: list[str], level: str, pid: int | None) -> None:
          "com.acme.Pay", "payment failed"),
         ("[12.03 16:49:06] chrome.exe - www.example.com:443 open through proxy",
          "chrome.exe", "www.example.com:443 open through proxy"),
+        ("2026-12-04 10:11:12.008 25746 INFO nova.compute.manager [req-3ea4 - - - - -] VM "
+         "Started", "nova.compute.manager", "[req-3ea4 - - - - -] VM Started"),  # oslo.log
         # no dotted name before the dash: the message keeps its words
         ("2026-12-04 10:11:12 INFO Request GET /x - 200 OK", None, "Request GET /x - 200 OK"),
         ("2026-12-04 10:11:12 INFO done - next", None, "done - next"),
