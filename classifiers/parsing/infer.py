@@ -51,18 +51,21 @@ _TOKEN = re.compile(
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
 # Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
 _LEVEL_TOKEN = re.compile(
-    r"([\[<(=]?\s*)((?:[\w-]+[.:])?)([A-Za-z]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>)]?:?)"
+    r"([\[<(=]?\s*)((?:[\w.-]+::?)*|[\w-]+\.)([A-Za-z]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>)]?:?)"
 )
+#: A channel before a level: Monolog's "app.", NetApp's "node:wafl.vol:", Zeek's "Reporter::".
+_CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+"}
 #: Python logging's "%(asctime)s:%(levelname)s:%(name)s:..." (certbot): ":ERROR:name:..."
 _COLON_LEVEL = re.compile(r":([A-Z]+):")
 _LEADING_LEVEL = re.compile(r"\[?([A-Za-z]+)(?:\]:?|:)\s")  # "Warning: ", "[CRITICAL] "
-_KEY_LEVEL = re.compile(r"(?<![\w.])(level|lvl|severity|loglevel|log\.level)=(\"?)([A-Za-z]+)\"?")
+_LEVEL_KEYS = r"level|lvl|severity|loglevel|log\.level|pri|priority"  # pri: FortiMail
+_KEY_LEVEL = re.compile(r"(?<![\w.])(" + _LEVEL_KEYS + r")=(\"?)([A-Za-z]+)\"?")
 #: The same anywhere in a message, any case, also "LEVEL: Info" (Db2): for layouts without a level.
-_KEY_LEVEL_IN_TEXT = re.compile(
-    r"(?<![\w.])(?i:level|lvl|severity|loglevel|log\.level)(?:=\"?|:\s*)([A-Za-z]+)"
-)
+_KEY_LEVEL_IN_TEXT = re.compile(r"(?<![\w.])(?i:" + _LEVEL_KEYS + r")(?:=\"?|:\s*)([A-Za-z]+)")
 #: An upper-case level word and a colon anywhere near the start of a message.
-_SHOUTED_LEVEL = re.compile(r"(?<![\w.])([A-Z]{3,})(?::\s|\]\s)")
+_SHOUTED_LEVEL = re.compile(
+    r"(?<![\w.])([A-Z]{3,})(?::\s|\]\s|\t)"
+)  # Zeek: "\tReporter::WARNING\t"
 _SHOUTED_WINDOW = 160
 #: Syslog facilities: "daemon.info", "<local0.info>" is a facility and a level in lower case.
 _FACILITIES = frozenset({
@@ -331,9 +334,7 @@ def _level_regex(
     level = _LEVEL_TOKEN.fullmatch(word)
     if level is not None and _is_level(level, roles, index):
         opening, channel, _, pid, suffix, closing = level.groups()
-        regex = (
-            re.escape(opening) + (r"[\w-]+" + re.escape(channel[-1]) if channel else "") + _LEVEL_RE
-        )
+        regex = re.escape(opening) + _CHANNEL_RE.get(channel[-1:], "") + _LEVEL_RE
         suffix_regex = r"/[\w-]+" if suffix else ""
         if pid is None:
             return regex + suffix_regex + re.escape(closing), "level"

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from classifiers.parsing.events import Context
 from classifiers.parsing.timeparse import (
     MONTHS,
+    Instant,
     Stamp,
     TimestampError,
     build,
@@ -155,7 +156,11 @@ LAYOUTS: tuple[StampLayout, ...] = (
     _layout(
         "MM/dd/yyyy HH:mm:ss",
         r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second_part>\d{1,2})(?P=sep)"
-        r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - )\s?" + _HMS + _FRACTION + _AMPM + _ZONE,
+        r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - | -- )\s?"  # Suricata: "4/12/2026 -- 10:11:12"
+        + _HMS
+        + _FRACTION
+        + _AMPM
+        + _ZONE,
     ),
     _layout(
         "date=yyyy-MM-dd time=HH:mm:ss",
@@ -172,8 +177,18 @@ LAYOUTS: tuple[StampLayout, ...] = (
         max_offset=0,
     ),
     _layout(
-        "MM.dd HH:mm:ss",  # also Netlogon's "MM/dd HH:mm:ss"
-        r"(?<![\d./])(?P<month>\d\d)[./-](?P<day>\d\d) " + _HMS + _FRACTION,
+        "MM.dd HH:mm:ss",  # also Netlogon's "MM/dd HH:mm:ss", Snort's "MM/dd-HH:mm:ss"
+        r"(?<![\d./])(?P<month>\d\d)[./-](?P<day>\d\d)[ -]" + _HMS + _FRACTION,
+    ),
+    _layout(  # Greenbone gvmd: "2026-12-04 10h11.12 utc"
+        "yyyy-MM-dd HHhmm.ss",
+        r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d) (?P<hour>\d\d)h(?P<minute>\d\d)"
+        r"\.(?P<second>\d\d)(?: (?P<tz>utc|UTC))?",
+    ),
+    _layout(  # logback's default "%d{HH:mm:ss.SSS}": today, or yesterday if that is ahead
+        "HH:mm:ss.SSS",
+        r"(?P<hour>[0-2]\d):(?P<minute>[0-5]\d):(?P<second>[0-5]\d)[.,](?P<fraction>\d{3})(?!\d)",
+        max_offset=0,
     ),
     _layout(  # Node-RED: "4 Dec 09:12:44"
         "d MMM HH:mm:ss",
@@ -193,6 +208,9 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
 )
 
+#: How far ahead of now a time of day without a date may be before it means yesterday.
+_CLOCK_SKEW_S = 3600.0
+
 #: Window at the start of a line where a timestamp is looked for.
 SEARCH_WINDOW = 160
 
@@ -201,8 +219,8 @@ SEARCH_WINDOW = 160
 def _offset_zone(text: str) -> tzinfo:
     if text == "Z":
         return UTC
-    if text in ZONE_NAMES:
-        return timezone(timedelta(minutes=ZONE_NAMES[text]))
+    if text.upper() in ZONE_NAMES:  # Greenbone writes "utc"
+        return timezone(timedelta(minutes=ZONE_NAMES[text.upper()]))
     if "/" in text:
         try:
             return ZoneInfo(text)
@@ -232,7 +250,6 @@ def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = Fa
     tz = _offset_zone(zone_text) if zone_text else ctx.tz
     if parts.get("tzmin"):
         tz = timezone(timedelta(minutes=int(str(parts["tzmin"]))))
-    month, day = _month_day(parts, day_first)
     hour = int(parts.get("hour") or parts.get("hh") or 0)
     ampm = (parts.get("ampm") or "").lower()
     if ampm == "pm" and hour < 12:
@@ -242,6 +259,9 @@ def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = Fa
     minute = int(parts.get("minute") or parts.get("mm") or 0)
     second = int(parts.get("second") or parts.get("ss") or 0)
     fraction = micros(parts.get("fraction"))
+    if not (parts.get("mon") or parts.get("first") or parts.get("month")):
+        return _latest_day(hour, minute, second, fraction, tz, ctx)
+    month, day = _month_day(parts, day_first)
     year_text = parts.get("year")
     if not year_text:
         return infer_year(month, day, hour, minute, second, fraction, tz, ctx.now, ctx.max_future_s)
@@ -249,6 +269,20 @@ def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = Fa
     return build(
         year + 2000 if year < 100 else year, month, day, hour, minute, second, fraction, tz
     )
+
+
+def _latest_day(  # noqa: PLR0917 - a time of day, in its natural order
+    hour: int, minute: int, second: int, micro: int, tz: tzinfo, ctx: Context
+) -> Stamp:
+    """A time of day without a date: today in ``tz``, or yesterday where today is more than
+    an hour ahead (a 23:59 line read at 00:01)."""
+    today = datetime.fromtimestamp(ctx.now, tz)
+    latest = ctx.now + min(ctx.max_future_s, _CLOCK_SKEW_S)
+    for day in (today, today - timedelta(days=1)):
+        stamp = build(day.year, day.month, day.day, hour, minute, second, micro, tz)
+        if (stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()) <= latest:
+            return stamp
+    raise TimestampError("a time of day ahead of now")
 
 
 def _month_day(parts: dict[str, str | None], day_first: bool) -> tuple[int, int]:

@@ -32,7 +32,8 @@ FACILITIES = (
 _SD_VALUE = r"[^\"\\]*(?:\\.[^\"\\]*)*"
 _SD_PLAIN = r"[^\]\"\\]*"
 _RFC5424 = re.compile(
-    r"<(\d{1,3})>(\d{1,2}) (\S+) (\S+) (\S+) (\S+) (\S+) "
+    # the stamp: RFC 3339, or with a space for the T as Check Point's Log Exporter writes it
+    r"<(\d{1,3})>(\d{1,2}) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\S*|\S+) (\S+) (\S+) (\S+) (\S+) "
     rf"(-|(?:\[{_SD_PLAIN}(?:(?:\\.|\"{_SD_VALUE}\"){_SD_PLAIN})*\])+)(?: (.*))?\Z",
     re.DOTALL,
 )
@@ -55,8 +56,14 @@ _BSD_STAMP = re.compile(
 #: A host name, address or ``host/host`` (never brackets or a trailing colon: those are a
 #: level or a program tag of a line without a host).
 _HOST = r"([\w.:/@-]*[\w.])"
+#: A severity some devices write around the tag: F5's "host notice mcpd[6021]:", MIT
+#: Kerberos' "krb5kdc[1234](info):".
+_TAG_SEVERITY = r"emerg|alert|crit|err|error|warning|warn|notice|info|debug"
 _HOST_TAG = re.compile(
-    _HOST + r" ([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?:[ \t]*(.*)\Z", re.DOTALL
+    _HOST
+    + rf" (?:({_TAG_SEVERITY}) )?([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?"
+    + rf"(?:\(((?i:{_TAG_SEVERITY}))\))?:[ \t]*(.*)\Z",
+    re.DOTALL,
 )
 _TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
 _HOST_CEF = re.compile(r"(?:(\S+) )?((?:CEF:\d|LEEF:[12]).*)\Z", re.DOTALL)
@@ -166,8 +173,10 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
         return _body(event, None, carried.group(2), ctx)
     header = _HOST_TAG.match(text, rest)
     if header is not None and _hostlike(header.group(1)):
-        host, program, pid, message = header.groups()
+        host, severity, program, pid, after_tag, message = header.groups()
         event["host"] = {"hostname": host}
+        if severity or after_tag:  # a PRI's level comes first
+            event.setdefault("log", {}).setdefault("level", (severity or after_tag).lower())
         process: dict[str, Any] = {"name": program}
         if pid is not None and pid.isdigit():
             process["pid"] = int(pid)
