@@ -44,6 +44,8 @@ INFERRED = FormatSpec("inferred", infer.parse, auto=False)
 # C0 controls other than TAB, LF, CR and ESC (ANSI colours), and DEL: signs of binary data.
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
 _CONTROL_TEXT = re.compile(_CONTROL.pattern.decode())  # the same test on an unwrapped line
+#: ANSI escape sequences (colours of a program that thinks it writes to a terminal).
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
 def _preview(raw: bytes | str, options: ParseOptions) -> str:
@@ -120,6 +122,8 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
         if bad is not None:
             reason = f"control character {ord(bad.group(0)):#04x} in a {envelope.format} line"
             return _fail(FailureType.BINARY_DATA, reason, raw, options)
+    if "\x1b" in text:  # `docker logs` of a TTY: colours are not part of the event
+        text = _ANSI.sub("", text)
     count = 0
     if options.scrub_secrets:
         text, count = scrub(text)

@@ -76,6 +76,7 @@ _FACILITIES = frozenset({
 #: After the header: an optional separator (" - ", "] ", ": ", or NLog's bare "|"), the message.
 _CONTENT = r"(?:\s*[-:|\]]+(?=\s)|\|)?\s*(?P<content>.*)\Z"
 _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
+_LOGFMT_MSG = re.compile(r'(?:msg|message)=(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*(.*)\Z', re.DOTALL)
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
 _PROGRAM_TOKEN = re.compile("(" + _PROGRAM + r")\[(\d+)(?::\d+)?\](:?)")
 _WORD_RUN = re.compile(r"[\w.-]+")
@@ -403,6 +404,8 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
     if first is not None and not layout.day_first and int(first) > 12:
         layout.day_first = True  # "25/11/2026": this source writes the day first
     content = parts["content"] or text
+    if content.startswith(("msg=", "message=")):  # logfmt: the message is msg's value
+        content = _logfmt_message(content)
     if parts.get("dyear") and not parts.get("year"):
         parts["year"] = _relay_year(parts)
     event: dict[str, Any] = {
@@ -429,6 +432,16 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
             if auth.enrich(event, name, content) == "system.auth":
                 event["event"]["dataset"] = "system.auth"
     return event
+
+
+def _logfmt_message(content: str) -> str:
+    """``msg="db down" err=timeout`` -> ``db down err=timeout`` (the other pairs stay)."""
+    match = _LOGFMT_MSG.match(content)
+    if match is None:
+        return content
+    quoted, bare, rest = match.groups()
+    value = bare if quoted is None else quoted.replace('\\"', '"')
+    return f"{value} {rest}" if rest else value
 
 
 def _process(parts: dict[str, str | None]) -> dict[str, Any]:

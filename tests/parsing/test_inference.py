@@ -408,3 +408,23 @@ def test_syslog_severities_devices_write_around_the_tag(line: str, level: str) -
     assert event["logwarden"]["parse"]["format"] == "syslog"
     assert event["log"]["level"] == level
     assert event["@timestamp"].endswith(("10:12:40.000Z", "10:11:12.000Z"))
+
+
+def test_terminal_colours_are_not_part_of_the_event() -> None:
+    """``docker logs`` of a container with a TTY keeps the program's ANSI colours."""
+    event = _parsed("\x1b[2m2026-12-04T10:11:12.123Z\x1b[0m \x1b[32mINFO\x1b[0m app: listening")
+    assert event["@timestamp"] == "2026-12-04T10:11:12.123Z"
+    assert event["log"]["level"] == "info"
+    assert event["message"] == "app: listening"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('time="2026-12-04T10:11:14Z" level=error msg="db \\"x\\" down" err=timeout',
+         'db "x" down err=timeout'),
+        ("ts=2026-12-04T10:11:14Z level=info msg=started", "started"),
+    ],
+)  # fmt: skip
+def test_a_logfmt_message_is_the_value_of_msg(line: str, message: str) -> None:
+    assert _parsed(line)["message"] == message
