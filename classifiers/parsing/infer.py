@@ -16,7 +16,7 @@ file or host: layouts of one application do not leak into another's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
@@ -57,8 +57,12 @@ _LEVEL_TOKEN = re.compile(
 _CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+"}
 #: Python logging's "%(asctime)s:%(levelname)s:%(name)s:..." (certbot): ":ERROR:name:..."
 _COLON_LEVEL = re.compile(r":([A-Z]+):")
-_LEADING_LEVEL = re.compile(r"\[?([A-Za-z]+)(?:\]:?|:)\s")  # "Warning: ", "[CRITICAL] "
-_LEVEL_KEYS = r"level|lvl|severity|loglevel|log\.level|pri|priority"  # pri: FortiMail
+# "Warning: ", "[CRITICAL] ", GitHub Actions' "##[warning]Node.js 16 ..."
+_LEADING_LEVEL = re.compile(r"##\[([A-Za-z]+)\]|\[?([A-Za-z]+)(?:\]:?|:)\s")
+#: Android logcat's "D/ConnectivityService", Firefox's "D/nsHttp": a level letter and a tag.
+_LETTER_TAG = re.compile(r"([VDIWEFA])/[^\s(]+")
+# pri: FortiMail; at: Heroku's router ("at=error code=H12")
+_LEVEL_KEYS = r"level|lvl|severity|loglevel|log\.level|pri|priority|at"
 _KEY_LEVEL = re.compile(r"(?<![\w.])(" + _LEVEL_KEYS + r")=(\"?)([A-Za-z]+)\"?")
 #: The same anywhere in a message, any case, also "LEVEL: Info" (Db2): for layouts without a level.
 _KEY_LEVEL_IN_TEXT = re.compile(r"(?<![\w.])(?i:" + _LEVEL_KEYS + r")(?:=\"?|:\s*)([A-Za-z]+)")
@@ -76,6 +80,8 @@ _FACILITIES = frozenset({
 #: After the header: an optional separator (" - ", "] ", ": ", or NLog's bare "|"), the message.
 _CONTENT = r"(?:\s*[-:|\]]+(?=\s)|\|)?\s*(?P<content>.*)\Z"
 _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
+_INNER = "|inner"
+_INNER_WINDOW = 64
 _LOGFMT_MSG = re.compile(r'(?:msg|message)=(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*(.*)\Z', re.DOTALL)
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
 _PROGRAM_TOKEN = re.compile("(" + _PROGRAM + r")\[(\d+)(?::\d+)?\](:?)")
@@ -163,14 +169,13 @@ def learn(text: str, source: str) -> Layout | None:
     stamp, match = found
     roles = {"glog"} if "glog" in match.re.groupindex and match.group("glog") else set()
     before = _header(text[: match.start()], roles, stop_at_level=False)
-    # An epoch is mostly a field in the middle of a record (HPC, Squid): what follows is data.
-    # In brackets opening the line ("[1733307072] ...": Nagios, Unbound) it is the record's
-    # stamp, followed by a header as a date would be.
+    # An epoch in brackets opening the line ("[1733307072] ...": Nagios, Unbound) is the
+    # record's stamp, followed by a header as a date would be.
     opening = text[: match.start()] == "[" and text[match.end() : match.end() + 1] == "]"
     after = (
-        ""
-        if stamp.fallback and not opening
-        else _header(text[match.end() :], roles, stop_at_level=True)
+        _header(text[match.end() :], roles, stop_at_level=True)
+        if stamp.header_after or opening
+        else ""
     )
     pattern = before + match.re.pattern + after + _CONTENT
     compiled = re.compile(pattern, re.DOTALL)
@@ -349,6 +354,10 @@ def _level_regex(
         return re.escape(f"{key}={quote}") + r"(?P<level>\w+)" + re.escape(quote), "level"
     if index == 0 and word in _REDIS_LEVELS:
         return _REDIS_RE, "marker"
+    if index is not None and index <= len(roles & {"pid", "tid"}) + 1:
+        tagged = _LETTER_TAG.fullmatch(word)
+        if tagged is not None:
+            return r"(?P<letter>[VDIWEFA])/[^\s(]+", "letter"
     # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag", WebSphere's
     # "<stamp> <thread> <Component> I"; V and A only after numbers ("<stamp> A user ...")
     numbers = len(roles & {"pid", "tid"})
@@ -413,11 +422,7 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
         "message": content,
         "event": {"dataset": "unknown"},
     }
-    level = _level(parts, content, layout)
-    if level is not None:
-        event["log"] = {"level": level}
-    if parts.get("logger"):
-        event.setdefault("log", {})["logger"] = parts["logger"]
+    _set_log(event, parts, layout, ctx)
     host = parts.get("host")
     if host:
         event["host"] = {"hostname": host}
@@ -432,6 +437,35 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
             if auth.enrich(event, name, content) == "system.auth":
                 event["event"]["dataset"] = "system.auth"
     return event
+
+
+def _set_log(
+    event: dict[str, Any], parts: dict[str, str | None], layout: Layout, ctx: Context
+) -> None:
+    """``log.level`` and ``log.logger`` from the layout's roles, else from an inner line."""
+    level = _level(parts, event["message"], layout)
+    if level is not None:
+        event["log"] = {"level": level}
+    if parts.get("logger"):
+        event.setdefault("log", {})["logger"] = parts["logger"]
+    if "log" not in event:
+        _take_inner_line(event, event["message"], ctx)
+
+
+def _take_inner_line(event: dict[str, Any], content: str, ctx: Context) -> None:
+    """A wrapper's stamp before the application's own line (``docker logs --timestamps``,
+    ``kubectl logs --timestamps``, stern): the inner line gives the level, logger and
+    message; the wrapper's stamp stays the event's time (it is when the line was written).
+    """
+    if ctx.source.endswith(_INNER):
+        return
+    found = find(content[:_INNER_WINDOW])
+    if found is None or found[0].fallback or found[1].start() > 2:
+        return
+    inner = parse(content, replace(ctx, source=ctx.source + _INNER))
+    if inner is not None and "log" in inner:
+        event["log"] = inner["log"]
+        event["message"] = inner["message"]
 
 
 def _logfmt_message(content: str) -> str:
@@ -478,8 +512,9 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
     # Learned from a line without a level ("[1733307072] EXTERNAL COMMAND: ..."), the layout
     # also fits the source's lines that lead with one ("[1733307080] Warning: Return code").
     leading = _LEADING_LEVEL.match(content)
-    if leading is not None and leading.group(1).lower() in _LEVEL_SET:
-        return leading.group(1).lower()
+    word = (leading.group(1) or leading.group(2)).lower() if leading is not None else ""
+    if word in _LEVEL_SET:
+        return word
     keyed = _KEY_LEVEL_IN_TEXT.search(content)  # key=value records: FortiGate's level= is late
     if keyed is not None and keyed.group(1).lower() in _LEVEL_SET:
         return keyed.group(1).lower()

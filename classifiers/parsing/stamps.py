@@ -64,18 +64,26 @@ class StampLayout:
     max_offset: int = 120
     #: Epoch layouts match any long number: only used when no date layout matched at all.
     fallback: bool = False
+    #: What follows the stamp is a header (level, pid...); an epoch is mostly a field in the
+    #: middle of a record (HPC, Squid), and what follows it is data.
+    header_after: bool = True
 
 
 def _layout(
-    name: str, pattern: str, max_offset: int = 120, *, fallback: bool = False
+    name: str,
+    pattern: str,
+    max_offset: int = 120,
+    *,
+    fallback: bool = False,
+    header_after: bool = True,
 ) -> StampLayout:
-    return StampLayout(name, re.compile(pattern), max_offset, fallback)
+    return StampLayout(name, re.compile(pattern), max_offset, fallback, header_after)
 
 
 LAYOUTS: tuple[StampLayout, ...] = (
     _layout(
         "ISO8601",
-        r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)(?:T| {1,2}|, ?)"
+        r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)(?:[T_\t]| {1,2}|, ?)"
         + _HMS
         + _FRACTION
         + _ZONE,
@@ -185,10 +193,11 @@ LAYOUTS: tuple[StampLayout, ...] = (
         r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d) (?P<hour>\d\d)h(?P<minute>\d\d)"
         r"\.(?P<second>\d\d)(?: (?P<tz>utc|UTC))?",
     ),
-    _layout(  # logback's default "%d{HH:mm:ss.SSS}": today, or yesterday if that is ahead
-        "HH:mm:ss.SSS",
-        r"(?P<hour>[0-2]\d):(?P<minute>[0-5]\d):(?P<second>[0-5]\d)[.,](?P<fraction>\d{3})(?!\d)",
-        max_offset=0,
+    _layout(  # Chrome, Electron: "[4832:5556:1204/101112.817:INFO:file.cc(1284)]"
+        "MMdd/HHmmss.SSS",
+        r"(?<=[:\[])(?P<month>[01]\d)(?P<day>[0-3]\d)/(?P<hh>[0-2]\d)(?P<mm>[0-5]\d)(?P<ss>[0-5]\d)"
+        r"(?:\.(?P<fraction>\d{1,9}))?(?=:)",
+        max_offset=40,
     ),
     _layout(  # Node-RED: "4 Dec 09:12:44"
         "d MMM HH:mm:ss",
@@ -199,11 +208,32 @@ LAYOUTS: tuple[StampLayout, ...] = (
         r"@(?P<tai64>4000000[0-9a-f]{9})(?P<tai64_ns>[0-9a-f]{8})(?![0-9a-f])",
         max_offset=0,
     ),
-    _layout("epoch_ms", r"(?<![\w.])(?P<epoch_ms>1\d{12})(?![\w.])", max_offset=80, fallback=True),
+    _layout(
+        "epoch_ms",
+        r"(?<![\w.])(?P<epoch_ms>1\d{12})(?![\w.])",
+        max_offset=80,
+        fallback=True,
+        header_after=False,
+    ),
     _layout(
         "epoch",
         r"(?<![\w.])(?P<epoch>1\d{9})(?:\.(?P<fraction>\d{1,9}))?(?![\w.])",
         max_offset=80,
+        fallback=True,
+        header_after=False,
+    ),
+    _layout(  # PowerShell transcripts: "Start time: 20261204101112"
+        "yyyyMMddHHmmss",
+        r"(?<![\w.])(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)(?P<hh>[0-2]\d)"
+        r"(?P<mm>[0-5]\d)(?P<ss>[0-5]\d)(?![\w.])",
+        max_offset=80,
+        fallback=True,
+    ),
+    _layout(  # logback's "%d{HH:mm:ss.SSS}", MSI's "[10:11:12:871]": today (or yesterday)
+        "HH:mm:ss.SSS",
+        r"(?<![\d:.])(?P<hour>[0-2]\d):(?P<minute>[0-5]\d):(?P<second>[0-5]\d)[.,:]"
+        r"(?P<fraction>\d{3})(?![\d:])",
+        max_offset=40,
         fallback=True,
     ),
 )

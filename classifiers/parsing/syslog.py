@@ -57,12 +57,12 @@ _BSD_STAMP = re.compile(
 #: level or a program tag of a line without a host).
 _HOST = r"([\w.:/@-]*[\w.])"
 #: A severity some devices write around the tag: F5's "host notice mcpd[6021]:", MIT
-#: Kerberos' "krb5kdc[1234](info):".
+#: Kerberos' "krb5kdc[1234](info):", Apple's "SpringBoard(FrontBoard)[58] <Notice>:".
 _TAG_SEVERITY = r"emerg|alert|crit|err|error|warning|warn|notice|info|debug"
 _HOST_TAG = re.compile(
     _HOST
     + rf" (?:({_TAG_SEVERITY}) )?([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?"
-    + rf"(?:\(((?i:{_TAG_SEVERITY}))\))?:[ \t]*(.*)\Z",
+    + rf"(?:\(((?i:{_TAG_SEVERITY}))\)| <((?i:{_TAG_SEVERITY}))>)?:[ \t]*(.*)\Z",
     re.DOTALL,
 )
 _TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
@@ -173,10 +173,11 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
         return _body(event, None, carried.group(2), ctx)
     header = _HOST_TAG.match(text, rest)
     if header is not None and _hostlike(header.group(1)):
-        host, severity, program, pid, after_tag, message = header.groups()
+        host, severity, program, pid, in_parens, in_angles, message = header.groups()
         event["host"] = {"hostname": host}
-        if severity or after_tag:  # a PRI's level comes first
-            event.setdefault("log", {}).setdefault("level", (severity or after_tag).lower())
+        severity = severity or in_parens or in_angles
+        if severity:  # a PRI's level comes first
+            event.setdefault("log", {}).setdefault("level", severity.lower())
         process: dict[str, Any] = {"name": program}
         if pid is not None and pid.isdigit():
             process["pid"] = int(pid)
