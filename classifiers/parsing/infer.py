@@ -32,6 +32,16 @@ LEVEL_WORDS = (
     "alert", "emergency", "emerg", "severe", "fine", "finer", "finest", "config", "verbose",
     "panic", "dpanic", "log", "statement", "detail", "hint", "note", "default", "fault",
     "deprecated",
+    # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
+    # Polish, Portuguese and Russian
+    "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
+    "infos", "avertissement", "erreur", "critique", "grave",
+    "información", "aviso", "advertencia", "crítico",
+    "informazioni", "attenzione", "errore", "critico",
+    "informatie", "waarschuwing", "fout", "kritiek",
+    "informacje", "ostrzeżenie", "błąd", "krytyczny",
+    "informação", "erro",
+    "сведения", "информация", "предупреждение", "ошибка", "критический", "критическая",
 )  # fmt: skip
 _LEVEL_SET = frozenset(LEVEL_WORDS)
 # Longest first: the regex alternation takes the first word that matches ("info" in "information").
@@ -51,14 +61,14 @@ _TOKEN = re.compile(
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
 # Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
 _LEVEL_TOKEN = re.compile(
-    r"([\[<(=]?\s*)((?:[\w.-]+::?)*|[\w-]+\.)([A-Za-z]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>)]?:?)"
+    r"([\[<(=]?\s*)((?:[\w.-]+::?)*|[\w-]+\.)([^\W\d_]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>),]?:?)"
 )
 #: A channel before a level: Monolog's "app.", NetApp's "node:wafl.vol:", Zeek's "Reporter::".
 _CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+"}
 #: Python logging's "%(asctime)s:%(levelname)s:%(name)s:..." (certbot): ":ERROR:name:..."
 _COLON_LEVEL = re.compile(r":([A-Z]+):")
 # "Warning: ", "[CRITICAL] ", GitHub Actions' "##[warning]Node.js 16 ..."
-_LEADING_LEVEL = re.compile(r"##\[([A-Za-z]+)\]|\[?([A-Za-z]+)(?:\]:?|:)\s")
+_LEADING_LEVEL = re.compile(r"##\[([A-Za-z]+)\]|\[?([^\W\d_]+)(?:\]:?|\s?:)\s")
 #: Android logcat's "D/ConnectivityService", Firefox's "D/nsHttp": a level letter and a tag.
 _LETTER_TAG = re.compile(r"([VDIWEFA])/[^\s(]+")
 # pri: FortiMail; at: Heroku's router ("at=error code=H12")
@@ -67,9 +77,9 @@ _KEY_LEVEL = re.compile(r"(?<![\w.])(" + _LEVEL_KEYS + r")=(\"?)([A-Za-z]+)\"?")
 #: The same anywhere in a message, any case, also "LEVEL: Info" (Db2): for layouts without a level.
 _KEY_LEVEL_IN_TEXT = re.compile(r"(?<![\w.])(?i:" + _LEVEL_KEYS + r")(?:=\"?|:\s*)([A-Za-z]+)")
 #: An upper-case level word and a colon anywhere near the start of a message.
-_SHOUTED_LEVEL = re.compile(
-    r"(?<![\w.])([A-Z]{3,})(?::\s|\]\s|\t)"
-)  # Zeek: "\tReporter::WARNING\t"
+_SHOUTED_LEVEL = re.compile(  # Zeek: "\tReporter::WARNING\t", French "ERREUR : ..."
+    r"(?<![\w.])([^\W\d_]{3,})(?::\s|\s:\s|\]\s|\t)"
+)
 _SHOUTED_WINDOW = 160
 #: Syslog facilities: "daemon.info", "<local0.info>" is a facility and a level in lower case.
 _FACILITIES = frozenset({
@@ -110,8 +120,9 @@ class Layout:
     fields: tuple[str, ...]
     sample: str
     hits: int = field(default=0)
-    #: ``a/b/yyyy`` dates of this source are day first (a line had ``a`` above 12).
-    day_first: bool = field(default=False)
+    #: ``a/b/yyyy`` dates of this source are day first (a line had ``a`` above 12) or month
+    #: first (``b`` above 12); ``None`` until a line shows which.
+    day_first: bool | None = field(default=None)
 
 
 _LEARNED: dict[str, list[Layout]] = {}
@@ -175,12 +186,23 @@ def learn(text: str, source: str) -> Layout | None:
     after = (
         _header(text[match.end() :], roles, stop_at_level=True)
         if stamp.header_after or opening
-        else ""
+        else _level_header(text[match.end() :], roles)
     )
     pattern = before + match.re.pattern + after + _CONTENT
     compiled = re.compile(pattern, re.DOTALL)
     fields = tuple(sorted(roles))
     return Layout(source, stamp, compiled, fields, text[:200])
+
+
+def _level_header(text: str, roles: set[str]) -> str:
+    """After an epoch what follows is data, unless its first words hold a level (``1796379072
+    INFO ...``, logcat's ``-v epoch``): then they are a header."""
+    trial = set(roles)
+    header = _header(text, trial, stop_at_level=True)
+    if not trial & _LEVEL_ROLES:
+        return ""
+    roles |= trial
+    return header
 
 
 def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
@@ -409,9 +431,12 @@ def _generic(word: str) -> str:
 
 def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dict[str, Any]:
     parts = match.groupdict()
-    first = parts.get("first")
-    if first is not None and not layout.day_first and int(first) > 12:
-        layout.day_first = True  # "25/11/2026": this source writes the day first
+    first, second = parts.get("first"), parts.get("second_part")
+    if first is not None and second is not None and layout.day_first is None:
+        if int(first) > 12:  # "25/11/2026": this source writes the day first
+            layout.day_first = True
+        elif int(second) > 12:  # "11/25/2026": the month
+            layout.day_first = False
     content = parts["content"] or text
     if content.startswith(("msg=", "message=")):  # logfmt: the message is msg's value
         content = _logfmt_message(content)
@@ -519,9 +544,10 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
     if keyed is not None and keyed.group(1).lower() in _LEVEL_SET:
         return keyed.group(1).lower()
     # after a long prefix: PostgreSQL's "... client=198.51.100.7 FATAL:  ...", Squid's "ERROR:"
-    shouted = _SHOUTED_LEVEL.search(content, 0, _SHOUTED_WINDOW)
-    if shouted is not None and shouted.group(1).lower() in _LEVEL_SET:
-        return shouted.group(1).lower()
+    for shouted in _SHOUTED_LEVEL.finditer(content, 0, _SHOUTED_WINDOW):
+        word = shouted.group(1)
+        if word.isupper() and word.lower() in _LEVEL_SET:
+            return word.lower()
     return None
 
 

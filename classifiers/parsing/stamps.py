@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from classifiers.parsing.events import Context
+from classifiers.parsing.months import MONTH_PATTERN, month_number
 from classifiers.parsing.timeparse import (
-    MONTHS,
     Instant,
     Stamp,
     TimestampError,
@@ -30,9 +30,8 @@ from classifiers.parsing.timeparse import (
     micros,
 )
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: Capitalised or in capitals (Oracle's "04-DEC-2026"), not lower case ("mar" in prose).
-_MON = r"(?P<mon>" + "|".join(_MONTHS + tuple(m.upper() for m in _MONTHS)) + r")[a-zA-Z]*"
+#: A month name in any of :mod:`.months`' languages, its abbreviation's dot allowed ("Dez.").
+_MON = r"(?P<mon>" + MONTH_PATTERN + r")(?![^\W\d_])\.?"
 _HMS = r"(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)"
 _FRACTION = r"(?:[.,:](?P<fraction>\d{1,9}))?"
 #: Zone names that mean one offset everywhere (CST, IST... are ambiguous and left out).
@@ -40,6 +39,7 @@ ZONE_NAMES = {
     "UTC": 0, "GMT": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "EET": 120,
     "EEST": 180, "MSK": 180, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
     "EST": -300, "EDT": -240, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+    "MEZ": 60, "MESZ": 120,  # German for CET/CEST
 }  # fmt: skip
 #: An IANA zone name (PHP's "[04-Dec-2026 10:15:03 Europe/Berlin]").
 _IANA = r"[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
@@ -50,8 +50,10 @@ _ZONE = (
     + _IANA
     + r")?"
 )
-_AMPM = r"(?: ?(?P<ampm>[AaPp][Mm]))?"
+#: AM/PM as Java and .NET print it in English, Spanish ("a. m.", "P. M.") and Japanese.
+_AMPM = r"(?:\s?(?P<ampm>[AaPp]\.?\s?[Mm]\.?|午前|午後))?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? "
+_ZONE_NAME = "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -124,15 +126,17 @@ LAYOUTS: tuple[StampLayout, ...] = (
         + _FRACTION
         + r"(?: (?P<tz>[+-]\d{4}))?",
     ),
-    _layout(
+    _layout(  # the weekday is optional: a German "Fr." is a header word before it
         "EEE MMM dd HH:mm:ss yyyy",
-        _WEEKDAY
+        "(?:"
+        + _WEEKDAY
+        + ")?"
         + _MON
         + r" +(?P<day>\d{1,2}),? "
         + _HMS
         + _FRACTION
         + r"(?: (?P<tz>[+-]\d{4}|"
-        + "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
+        + _ZONE_NAME
         + r")| [A-Z]{3,4})? (?P<year>\d{4})",  # Java's Date.toString(): "... CET 2026"
     ),
     _layout(
@@ -141,11 +145,13 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(
         "dd MMM yyyy HH:mm:ss",
-        r"(?<!\d)(?P<day>\d{1,2})[ -]"
+        # German "4. Dezember 2026", Erlang "4-Dec-2026::03:30:11", Italian "4 dic 2026, 09:20:00"
+        r"(?<!\d)(?P<day>\d{1,2})\.?[ -]"
         + _MON
-        + r"[ -](?P<year>\d{4})(?:[ :]|::)"  # Erlang: "4-Dec-2026::03:30:11"
+        + r"[ -](?P<year>\d{4})(?:[ :]|::|, )"
         + _HMS
         + _FRACTION
+        + ",?"
         + _ZONE,
     ),
     _layout(
@@ -154,7 +160,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(
         "MMM dd HH:mm:ss",
-        r"(?<![A-Za-z])"
+        r"(?<![^\W\d_])"
         + _MON
         + r" +(?P<day>\d{1,2}) "
         + _HMS
@@ -188,6 +194,18 @@ LAYOUTS: tuple[StampLayout, ...] = (
         "MM.dd HH:mm:ss",  # also Netlogon's "MM/dd HH:mm:ss", Snort's "MM/dd-HH:mm:ss"
         r"(?<![\d./])(?P<month>\d\d)[./-](?P<day>\d\d)[ -]" + _HMS + _FRACTION,
     ),
+    _layout(  # CJK: "2026年12月04日 09時30分00秒", "2026年 12月  4日 金曜日 10:11:12 JST"
+        "yyyy年MM月dd日 HH:mm:ss",
+        r"(?P<year>\d{4})年\s*(?P<month>\d{1,2})月\s*(?P<day>\d{1,2})日(?:\s*\S+曜日)?\s*"
+        r"(?P<hour>\d{1,2})[:時](?P<minute>\d\d)[:分](?P<second>\d\d)秒?" + _FRACTION + _ZONE,
+    ),
+    _layout(  # ISO 8601 ordinal and week dates: "2026-334T00:00:01Z", "2026-W49-5 10:11:12"
+        "yyyy-DDD / yyyy-Www-D",
+        r"(?P<year>\d{4})-(?:(?P<doy>[0-3]\d\d)|W(?P<week>[0-5]\d)-(?P<wday>[1-7]))[T ]"
+        + _HMS
+        + _FRACTION
+        + _ZONE,
+    ),
     _layout(  # Greenbone gvmd: "2026-12-04 10h11.12 utc"
         "yyyy-MM-dd HHhmm.ss",
         r"(?P<year>\d{4})-(?P<month>\d\d)-(?P<day>\d\d) (?P<hour>\d\d)h(?P<minute>\d\d)"
@@ -200,8 +218,15 @@ LAYOUTS: tuple[StampLayout, ...] = (
         max_offset=40,
     ),
     _layout(  # Node-RED: "4 Dec 09:12:44"
-        "d MMM HH:mm:ss",
-        r"(?<![\d/-])(?P<day>\d{1,2}) " + _MON + r" " + _HMS + _FRACTION,
+        "d MMM HH:mm:ss",  # German `date`: "Fr 4. Dez 10:11:12 CET 2026"
+        r"(?<![\d/-])(?P<day>\d{1,2})\.? "
+        + _MON
+        + r" "
+        + _HMS
+        + _FRACTION
+        + r"(?: (?P<tz>"
+        + _ZONE_NAME
+        + r")(?![A-Za-z]))?(?: (?P<year>\d{4})(?!\d))?",
     ),
     _layout(  # daemontools multilog: "@4000000063a1b2c3" + nanoseconds, in hex
         "tai64n",
@@ -217,7 +242,8 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(
         "epoch",
-        r"(?<![\w.])(?P<epoch>1\d{9})(?:\.(?P<fraction>\d{1,9}))?(?![\w.])",
+        # bash's $EPOCHREALTIME under a German locale: "1796379072,123456"
+        r"(?<![\w.])(?P<epoch>1\d{9})(?:[.,](?P<fraction>\d{1,9}))?(?![\w.])",
         max_offset=80,
         fallback=True,
         header_after=False,
@@ -238,6 +264,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
 )
 
+_JAPANESE_MERIDIEM = {"午前": "am", "午後": "pm"}
 #: How far ahead of now a time of day without a date may be before it means yesterday.
 _CLOCK_SKEW_S = 3600.0
 
@@ -261,27 +288,31 @@ def _offset_zone(text: str) -> tzinfo:
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
 
 
-def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = False) -> Stamp:
+def stamp_of(
+    parts: dict[str, str | None], ctx: Context, *, day_first: bool | None = False
+) -> Stamp:
     """The instant of a match's named date parts; :class:`TimestampError` if there is none.
 
-    ``day_first``: the source's ``a/b/yyyy`` dates were seen with ``a`` above 12.
+    ``day_first``: whether the source's ``a/b/yyyy`` dates put the day first; ``None`` when
+    the source has not shown it yet (no ``a`` or ``b`` above 12): an ambiguous date is then
+    read the way that puts it nearer to now (a stream's lines are recent).
     """
-    epoch = parts.get("epoch")
-    if epoch:
-        return from_epoch(int(epoch), micros(parts.get("fraction")))
-    epoch_ms = parts.get("epoch_ms")
-    if epoch_ms:
-        return from_epoch(int(epoch_ms) / 1000.0)
-    tai64 = parts.get("tai64")
-    if tai64:  # the label is 2**62 + 10 + UTC seconds, as daemontools' tai64nlocal reads it
-        nanos = int(parts.get("tai64_ns") or "0", 16)
-        return from_epoch(int(tai64, 16) - 2**62 - 10, nanos // 1000)
+    if day_first is None:
+        if _ambiguous(parts):
+            return _nearer_to_now(
+                stamp_of(parts, ctx, day_first=False), stamp_of(parts, ctx, day_first=True), ctx
+            )
+        day_first = False
+    machine = _machine_stamp(parts)
+    if machine is not None:
+        return machine
     zone_text = (parts.get("tz") or "").strip()
     tz = _offset_zone(zone_text) if zone_text else ctx.tz
     if parts.get("tzmin"):
         tz = timezone(timedelta(minutes=int(str(parts["tzmin"]))))
     hour = int(parts.get("hour") or parts.get("hh") or 0)
-    ampm = (parts.get("ampm") or "").lower()
+    marker = parts.get("ampm") or ""  # "PM", "p. m.", "午後"
+    ampm = _JAPANESE_MERIDIEM.get(marker) or marker[:1].lower() + "m"
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:
@@ -289,6 +320,8 @@ def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = Fa
     minute = int(parts.get("minute") or parts.get("mm") or 0)
     second = int(parts.get("second") or parts.get("ss") or 0)
     fraction = micros(parts.get("fraction"))
+    if parts.get("doy") or parts.get("week"):
+        return _ordinal(parts, hour, minute, second, fraction, tz)
     if not (parts.get("mon") or parts.get("first") or parts.get("month")):
         return _latest_day(hour, minute, second, fraction, tz, ctx)
     month, day = _month_day(parts, day_first)
@@ -299,6 +332,21 @@ def stamp_of(parts: dict[str, str | None], ctx: Context, *, day_first: bool = Fa
     return build(
         year + 2000 if year < 100 else year, month, day, hour, minute, second, fraction, tz
     )
+
+
+def _ordinal(  # noqa: PLR0917 - a time of day, in its natural order
+    parts: dict[str, str | None], hour: int, minute: int, second: int, micro: int, tz: tzinfo
+) -> Stamp:
+    """An ISO 8601 ordinal (``2026-334``) or week date (``2026-W49-5``)."""
+    year = int(str(parts["year"]))
+    try:
+        if parts.get("doy"):
+            day = date(year, 1, 1) + timedelta(days=int(str(parts["doy"])) - 1)
+        else:
+            day = date.fromisocalendar(year, int(str(parts["week"])), int(str(parts["wday"])))
+    except ValueError as error:
+        raise TimestampError(f"no such ordinal or week date: {error}") from error
+    return build(day.year, day.month, day.day, hour, minute, second, micro, tz)
 
 
 def _latest_day(  # noqa: PLR0917 - a time of day, in its natural order
@@ -315,12 +363,46 @@ def _latest_day(  # noqa: PLR0917 - a time of day, in its natural order
     raise TimestampError("a time of day ahead of now")
 
 
+def _machine_stamp(parts: dict[str, str | None]) -> Stamp | None:
+    """An epoch in seconds or milliseconds, or a TAI64N label; ``None`` for a written date."""
+    epoch = parts.get("epoch")
+    if epoch:
+        return from_epoch(int(epoch), micros(parts.get("fraction")))
+    epoch_ms = parts.get("epoch_ms")
+    if epoch_ms:
+        return from_epoch(int(epoch_ms) / 1000.0)
+    tai64 = parts.get("tai64")
+    if tai64:  # the label is 2**62 + 10 + UTC seconds, as daemontools' tai64nlocal reads it
+        nanos = int(parts.get("tai64_ns") or "0", 16)
+        return from_epoch(int(tai64, 16) - 2**62 - 10, nanos // 1000)
+    return None
+
+
+def _ambiguous(parts: dict[str, str | None]) -> bool:
+    """``a/b/yyyy`` with ``a`` and ``b`` both possible months and different."""
+    first, second = parts.get("first"), parts.get("second_part")
+    if not first or not second or parts.get("sep") == ".":
+        return False
+    return int(first) <= 12 and int(second) <= 12 and int(first) != int(second)
+
+
+def _nearer_to_now(a: Stamp, b: Stamp, ctx: Context) -> Stamp:
+    """Of two readings, the one nearer to now that is not ahead of it by more than clock skew."""
+    latest = ctx.now + min(ctx.max_future_s, _CLOCK_SKEW_S)
+
+    def distance(stamp: Stamp) -> float:
+        seconds = stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()
+        return abs(ctx.now - seconds) if seconds <= latest else float("inf")
+
+    return a if distance(a) <= distance(b) else b
+
+
 def _month_day(parts: dict[str, str | None], day_first: bool) -> tuple[int, int]:
     """Month and day; ``a/b/yyyy`` is month first unless the source is known to be day first
     or ``a`` cannot be a month."""
     name = parts.get("mon")
     if name:
-        return MONTHS[name[:3].title()], int(parts["day"] or 0)
+        return month_number(name.rstrip(".")), int(parts["day"] or 0)
     first = parts.get("first")
     if first:
         a, b = int(first), int(parts["second_part"] or 0)

@@ -182,13 +182,16 @@ def from_iso(text: str, tz: tzinfo) -> datetime:
 
 
 def from_any(value: object, tz: tzinfo) -> Stamp:
-    """A timestamp of a JSON field: ISO string, or epoch seconds/milliseconds as number."""
+    """A timestamp of a JSON field: ISO string, or epoch seconds, milli-, micro- or nanoseconds
+    as a number (told apart by size: year 5138 in seconds is absurd)."""
     if isinstance(value, bool):
         raise TimestampError("a boolean is not a timestamp")
     if isinstance(value, int | float):
         seconds = float(value)
-        if abs(seconds) > 1e11:  # epoch milliseconds (year 5138 in seconds is absurd)
-            seconds /= 1000.0
+        for limit in (1e17, 1e14, 1e11):  # nanoseconds (zap's EpochNanos), micro-, milliseconds
+            if abs(seconds) > limit:
+                seconds /= limit / 1e8
+                break
         return from_epoch(seconds)
     if isinstance(value, str):
         return from_iso(value.strip(), tz)
