@@ -25,6 +25,7 @@ from classifiers.parsing.events import Context
 from classifiers.parsing.fields import LETTER_LEVELS
 from classifiers.parsing.registry import shape
 from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
+from classifiers.parsing.syslog import FACILITIES
 
 LEVEL_WORDS = (
     "trace", "debug", "dbug", "dbg", "info", "informational", "information", "inf", "notice",
@@ -70,7 +71,8 @@ _COLON_LEVEL = re.compile(r":([A-Z]+):")
 # "Warning: ", "[CRITICAL] ", GitHub Actions' "##[warning]Node.js 16 ..."
 _LEADING_LEVEL = re.compile(r"##\[([A-Za-z]+)\]|\[?([^\W\d_]+)(?:\]:?|\s?:)\s")
 #: Android logcat's "D/ConnectivityService", Firefox's "D/nsHttp": a level letter and a tag.
-_LETTER_TAG = re.compile(r"([VDIWEFA])/[^\s(]+")
+_LETTER_TAG_RE = _LETTER_RE + r"/[^\s(]+"
+_LETTER_TAG = re.compile(_LETTER_TAG_RE)
 # pri: FortiMail; at: Heroku's router ("at=error code=H12")
 _LEVEL_KEYS = r"level|lvl|severity|loglevel|log\.level|pri|priority|at"
 _KEY_LEVEL = re.compile(r"(?<![\w.])(" + _LEVEL_KEYS + r")=(\"?)([A-Za-z]+)\"?")
@@ -82,11 +84,7 @@ _SHOUTED_LEVEL = re.compile(  # Zeek: "\tReporter::WARNING\t", French "ERREUR : 
 )
 _SHOUTED_WINDOW = 160
 #: Syslog facilities: "daemon.info", "<local0.info>" is a facility and a level in lower case.
-_FACILITIES = frozenset({
-    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
-    "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4", "local5", "local6",
-    "local7",
-})  # fmt: skip
+_FACILITIES = frozenset(FACILITIES)
 #: After the header: an optional separator (" - ", "] ", ": ", or NLog's bare "|"), the message.
 _CONTENT = r"(?:\s*[-:|\]]+(?=\s)|\|)?\s*(?P<content>.*)\Z"
 _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
@@ -379,7 +377,7 @@ def _level_regex(
     if index is not None and index <= len(roles & {"pid", "tid"}) + 1:
         tagged = _LETTER_TAG.fullmatch(word)
         if tagged is not None:
-            return r"(?P<letter>[VDIWEFA])/[^\s(]+", "letter"
+            return _LETTER_TAG_RE, "letter"
     # MongoDB's "<stamp> I NETWORK", Android's "<stamp> <pid> <tid> D Tag", WebSphere's
     # "<stamp> <thread> <Component> I"; V and A only after numbers ("<stamp> A user ...")
     numbers = len(roles & {"pid", "tid"})

@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from classifiers.parsing.events import Context
 from classifiers.parsing.months import MONTH_PATTERN, month_number
 from classifiers.parsing.timeparse import (
-    Instant,
     Stamp,
     TimestampError,
     build,
     from_epoch,
     infer_year,
     micros,
+    posix_seconds,
 )
 
 #: A month name in any of :mod:`.months`' languages, its abbreviation's dot allowed ("Dez.").
@@ -358,7 +358,7 @@ def _latest_day(  # noqa: PLR0917 - a time of day, in its natural order
     latest = ctx.now + min(ctx.max_future_s, _CLOCK_SKEW_S)
     for day in (today, today - timedelta(days=1)):
         stamp = build(day.year, day.month, day.day, hour, minute, second, micro, tz)
-        if (stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()) <= latest:
+        if posix_seconds(stamp) <= latest:
             return stamp
     raise TimestampError("a time of day ahead of now")
 
@@ -391,7 +391,7 @@ def _nearer_to_now(a: Stamp, b: Stamp, ctx: Context) -> Stamp:
     latest = ctx.now + min(ctx.max_future_s, _CLOCK_SKEW_S)
 
     def distance(stamp: Stamp) -> float:
-        seconds = stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()
+        seconds = posix_seconds(stamp)
         return abs(ctx.now - seconds) if seconds <= latest else float("inf")
 
     return a if distance(a) <= distance(b) else b

@@ -142,9 +142,14 @@ def infer_year(  # noqa: PLR0917 - the parts of a date, in their natural order
             stamp = build(candidate, month, day, hour, minute, second, micro, tz)
         except TimestampError:
             continue
-        if (stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()) <= latest:
+        if posix_seconds(stamp) <= latest:
             return stamp
     raise TimestampError(f"no year makes month={month} day={day} a past date")
+
+
+def posix_seconds(stamp: Stamp) -> float:
+    """POSIX seconds of either kind of stamp."""
+    return stamp.posix if isinstance(stamp, Instant) else stamp.timestamp()
 
 
 @lru_cache(maxsize=64)
