@@ -40,6 +40,7 @@ UNPARSED = "unparsed"
 _STAMPS = (Instant, datetime)
 #: Lines no detector parses: their layout is learned per source (see :mod:`.infer`).
 INFERRED = FormatSpec("inferred", infer.parse, auto=False)
+SYSLOG = FORMATS["syslog"]
 
 # C0 controls other than TAB, LF, CR and ESC (ANSI colours), and DEL: signs of binary data.
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
@@ -143,6 +144,8 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
         return ParseFailure(exc.kind, str(exc), text)
     except TimestampError as exc:
         return ParseFailure(FailureType.INVALID_TIMESTAMP, str(exc), text)
+    if spec is SYSLOG and event is not None:
+        infer.read_inner_line(event, ctx)
     if event is None:
         if options.format != "auto":
             reason = f"line is not in the {options.format!r} format"

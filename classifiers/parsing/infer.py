@@ -32,7 +32,7 @@ LEVEL_WORDS = (
     "warning", "warn", "wrn", "error", "err", "eror", "critical", "crit", "fatal", "ftl",
     "alert", "emergency", "emerg", "severe", "fine", "finer", "finest", "config", "verbose",
     "panic", "dpanic", "log", "statement", "detail", "hint", "note", "default", "fault",
-    "deprecated",
+    "deprecated", "system",  # MySQL 8's "[System]"
     # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
     # Polish, Portuguese and Russian
     "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
@@ -90,6 +90,8 @@ _CONTENT = r"(?:\s*[-:|\]]+(?=\s)|\|)?\s*(?P<content>.*)\Z"
 _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
 _INNER = "|inner"
 _INNER_WINDOW = 64
+#: How an application's stamped line starts: a digit, or glog's level letter and the date.
+_STAMP_START = re.compile(r"[IWEF]?\d")
 _LOGFMT_MSG = re.compile(r'(?:msg|message)=(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*(.*)\Z', re.DOTALL)
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
 _PROGRAM_TOKEN = re.compile("(" + _PROGRAM + r")\[(\d+)(?::\d+)?\](:?)")
@@ -475,10 +477,20 @@ def _set_log(
         _take_inner_line(event, event["message"], ctx)
 
 
+def read_inner_line(event: dict[str, Any], ctx: Context) -> None:
+    """A syslog message that is an application's own stamped line (journald's kubelet
+    ``I1203 18:02:40.713248 30412 server.go:484] ...``, a Java line relayed by rsyslog): its
+    level, logger and message, when the syslog header gave no level."""
+    message = event.get("message")
+    log = event.get("log")
+    if (log is None or "level" not in log) and message and _STAMP_START.match(message):
+        _take_inner_line(event, message, ctx)
+
+
 def _take_inner_line(event: dict[str, Any], content: str, ctx: Context) -> None:
     """A wrapper's stamp before the application's own line (``docker logs --timestamps``,
-    ``kubectl logs --timestamps``, stern): the inner line gives the level, logger and
-    message; the wrapper's stamp stays the event's time (it is when the line was written).
+    ``kubectl logs --timestamps``, stern, syslog): the inner line gives the level, logger
+    and message; the wrapper's stamp stays the event's time (it is when the line was written).
     """
     if ctx.source.endswith(_INNER):
         return
@@ -487,7 +499,7 @@ def _take_inner_line(event: dict[str, Any], content: str, ctx: Context) -> None:
         return
     inner = parse(content, replace(ctx, source=ctx.source + _INNER))
     if inner is not None and "log" in inner:
-        event["log"] = inner["log"]
+        event.setdefault("log", {}).update(inner["log"])
         event["message"] = inner["message"]
 
 
@@ -549,4 +561,4 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
     return None
 
 
-__all__ = ["LAYOUTS", "Layout", "forget", "learn", "learned", "parse"]
+__all__ = ["LAYOUTS", "Layout", "forget", "learn", "learned", "parse", "read_inner_line"]

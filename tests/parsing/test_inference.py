@@ -25,6 +25,7 @@ LAYOUT_SETS = (
     ("heldout2_layouts.tsv", 0.95, 0.95), ("heldout3_layouts.tsv", 0.95, 0.95),
     ("heldout4_layouts.tsv", 0.95, 0.95), ("heldout5_layouts.tsv", 0.95, 0.7),
     ("heldout6_layouts.tsv", 0.95, 0.9), ("heldout7_layouts.tsv", 0.9, 0.95),
+    ("heldout8_layouts.tsv", 0.95, 0.95),
 )  # fmt: skip
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -486,3 +487,48 @@ def test_json_epochs_in_any_unit() -> None:
     for value in ("1796379072123456789", "1796379072123456", "1796379072123", "1796379072.123"):
         event = _parsed('{"level":"info","ts":' + value + ',"msg":"ok"}')
         assert event["@timestamp"] == "2026-12-04T10:11:12.123Z"
+
+
+@pytest.mark.parametrize(
+    ("line", "level", "message"),
+    [
+        # journald's kubelet: klog's letter and date open the message
+        ("Dec  3 18:02:41 worker-2 kubelet[30412]: W1203 18:02:41.207334   30412 "
+         'reflector.go:561] failed to list *v1.Node', "warning",
+         "reflector.go:561] failed to list *v1.Node"),
+        # a Java application's own line relayed by rsyslog
+        ("Dec  4 10:11:12 app1 billing[881]: 2026-12-04 10:11:12,345 ERROR [main] "
+         "com.acme.Pay - card declined", "error", "card declined"),
+    ],
+)  # fmt: skip
+def test_a_syslog_message_that_is_a_stamped_line_gives_its_level(
+    line: str, level: str, message: str
+) -> None:
+    """The syslog header stays the event's (time, host, program); the inner line gives the
+    level and message it has and syslog has not."""
+    event = _parsed(line)
+    assert event["logwarden"]["parse"]["format"] == "syslog"
+    assert event["log"]["level"] == level
+    assert event["message"] == message
+    assert event["process"]["name"] in {"kubelet", "billing"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Dec  4 10:11:12 fw1 kernel: 0MB HIGHMEM available.",  # a digit, no stamp
+        "<131>Dec  4 10:11:12 app1 billing[881]: 2026-12-04 10:11:12,345 INFO [main] ok",
+    ],
+)
+def test_a_syslog_message_keeps_its_text_without_an_inner_stamp_or_with_a_pri(line: str) -> None:
+    """Only a message opening with a stamp is read as a line, and a PRI's level comes first."""
+    event = _parsed(line)
+    assert event["message"] == line.split(": ", 1)[1]
+    assert event.get("log", {}).get("level") in {None, "error"}
+
+
+def test_mysql_system_priority_is_a_level() -> None:
+    event = _parsed(
+        "2026-12-01T08:02:13.548233Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld starting"
+    )
+    assert event["log"]["level"] == "system"
