@@ -65,6 +65,12 @@ _HOST_TAG = re.compile(
     + rf"(?:\(((?i:{_TAG_SEVERITY}))\)| <((?i:{_TAG_SEVERITY}))>)?:[ \t]*(.*)\Z",
     re.DOTALL,
 )
+#: A severity a program writes at the start of its message (Postfix's "warning: ", sshd's
+#: "error: ", HAProxy's "[NOTICE] "): the line's level when the header gave none.
+_MESSAGE_SEVERITY = re.compile(
+    r"\[?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn|notice|info|debug"
+    r"|fatal|panic))(?:\]:?|:)\s"
+)
 _TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
 _HOST_CEF = re.compile(r"(?:(\S+) )?((?:CEF:\d|LEEF:[12]).*)\Z", re.DOTALL)
 _HOST_ONLY = re.compile(_HOST + r" (.*)\Z", re.DOTALL)
@@ -99,6 +105,11 @@ def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context
     """Finish the event from the message: CEF payload, auth program fields, dataset."""
     message = message.removeprefix("\ufeff")
     event["message"] = message
+    log = event.get("log")
+    if log is None or "level" not in log:
+        severity = _MESSAGE_SEVERITY.match(message)
+        if severity is not None:
+            event.setdefault("log", {})["level"] = severity.group(1).lower()
     if message.startswith("CEF:") and cef.apply(event, message, ctx.tz):
         return event
     if message.startswith("LEEF:") and leef.apply(event, message, ctx):

@@ -532,3 +532,25 @@ def test_mysql_system_priority_is_a_level() -> None:
         "2026-12-01T08:02:13.548233Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld starting"
     )
     assert event["log"]["level"] == "system"
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        ("Dec  4 10:11:12 mx1 postfix/smtpd[881]: warning: hostname example.com does not resolve",
+         "warning"),
+        ("Dec  4 10:11:12 bastion sshd[24324]: error: kex_exchange_identification: closed",
+         "error"),
+        ("Dec  4 10:11:12 lb1 haproxy[3300]: [NOTICE]   (3300) : New worker (3302) forked",
+         "notice"),
+        ("Dec  4 10:11:12 mx1 postfix/smtpd[881]: errors: 3 in a row", None),
+        ("Dec  4 10:11:12 mx1 postfix/smtpd[881]: connect from a warning: host", None),
+        ("<131>Dec  4 10:11:12 mx1 postfix/smtpd[881]: warning: TLS library problem", "error"),
+    ],
+)  # fmt: skip
+def test_a_severity_opening_a_syslog_message_is_its_level(line: str, level: str | None) -> None:
+    """Postfix, sshd and HAProxy write their severity first in the message; the message keeps
+    it (as Filebeat's), and a PRI's severity comes first."""
+    event = _parsed(line)
+    assert event.get("log", {}).get("level") == level
+    assert event["message"] == line.split("]: ", 1)[1]
