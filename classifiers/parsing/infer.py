@@ -25,7 +25,7 @@ from classifiers.parsing.events import Context
 from classifiers.parsing.fields import LETTER_LEVELS
 from classifiers.parsing.registry import shape
 from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
-from classifiers.parsing.syslog import FACILITIES
+from classifiers.parsing.syslog import FACILITIES, SEVERITIES
 
 LEVEL_WORDS = (
     "trace", "debug", "dbug", "dbg", "info", "informational", "information", "inf", "notice",
@@ -51,13 +51,18 @@ _LEVEL_RE = r"(?P<level>(?i:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=Tr
 _REDIS_LEVELS = {".": "debug", "*": "notice", "#": "warning"}
 _REDIS_RE = r"(?P<marker>[.*#])"
 _LETTER_RE = r"(?P<letter>[VDIWEFA])"
+#: VMware ESXi's "In(166)", "Wa(164)": a severity's abbreviation and the syslog PRI it is.
+_PRI_LEVEL = re.compile(r"([A-Z][a-z])\((\d{1,3})\)")
 _HOST_RE = r"(?P<host>[\w./@-]+)"  # also "node7/node7", as relays write it
 _LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
 
 # A program tag may name a module (PAM's "sshd(pam_unix)[19939]:") or a thread ("[812:0]").
 _PROGRAM = r"[\w./-]+(?:\([\w:./-]*\))?"
 _TOKEN = re.compile(
-    r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|" + _PROGRAM + r"\[\d+(?::\d+)?\]:?|[^\s\[<(|]+|\S)"
+    r"(\s*)(\[[^\]]*\]|<[^>]*>|\([^)]*\)|"
+    + _PROGRAM
+    + r"\[\d+(?::\d+)?\]:?|"
+    + r"[A-Z][a-z]\(\d{1,3}\)(?!\S)|[^\s\[<(|]+|\S)"
 )
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
 # Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
@@ -357,8 +362,9 @@ def _level_regex(
     word: str, roles: set[str], index: int | None, *, first: bool = False
 ) -> tuple[str, str] | None:
     """The regex and role of a level token (word, ``key=value``, Redis marker, letter)."""
-    if index is None and first and len(word) == 1 and word in "DIWEF":
-        return _LETTER_RE, "letter"  # CUPS: "E [04/Dec/2026:08:31:55 +0000] ..."
+    placed = _placed_level_regex(word, index, first=first)
+    if placed is not None:
+        return placed
     level = _LEVEL_TOKEN.fullmatch(word)
     if level is not None and _is_level(level, roles, index):
         opening, channel, _, pid, suffix, closing = level.groups()
@@ -374,8 +380,6 @@ def _level_regex(
     if keyed is not None:
         key, quote = keyed.group(1), keyed.group(2)
         return re.escape(f"{key}={quote}") + r"(?P<level>\w+)" + re.escape(quote), "level"
-    if index == 0 and word in _REDIS_LEVELS:
-        return _REDIS_RE, "marker"
     if index is not None and index <= len(roles & {"pid", "tid"}) + 1:
         tagged = _LETTER_TAG.fullmatch(word)
         if tagged is not None:
@@ -391,6 +395,26 @@ def _level_regex(
     ):
         return _LETTER_RE, "letter"
     return None
+
+
+def _placed_level_regex(word: str, index: int | None, *, first: bool) -> tuple[str, str] | None:
+    """Level notations known by their place: a letter opening the line (CUPS: ``E [04/Dec/
+    2026:08:31:55 +0000]``), Redis' marker and ESXi's ``In(166)`` first after the stamp."""
+    if index is None and first and len(word) == 1 and word in "DIWEF":
+        return _LETTER_RE, "letter"
+    if index == 0 and word in _REDIS_LEVELS:
+        return _REDIS_RE, "marker"
+    if index == 0 and _is_pri_level(word):
+        return r"(?P<level>[A-Z][a-z])\(\d{1,3}\)", "level"
+    return None
+
+
+def _is_pri_level(word: str) -> bool:
+    """``In(166)``: the PRI's severity (166 % 8 = 6, informational) starts as the word does."""
+    pri = _PRI_LEVEL.fullmatch(word)
+    if pri is None or int(pri.group(2)) > 191:
+        return False
+    return SEVERITIES[int(pri.group(2)) % 8][0] == pri.group(1)[0].lower()
 
 
 def _is_level(token: re.Match[str], roles: set[str], index: int | None) -> bool:

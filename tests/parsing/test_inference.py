@@ -313,6 +313,9 @@ def test_host_and_program_before_the_message() -> None:
          "notice", None),
         (["date=2026-12-04 time=10:12:40 device_id=FE log_id=0003 type=virus pri=warning x=1"],
          "warning", None),
+        # VMware ESXi: a severity's abbreviation and its syslog PRI (166 % 8 = 6, info)
+        (["2026-12-04T10:12:40.501Z Wa(164) Hostd[2099040]: [Originator@6876 sub=Libs] SSL"],
+         "wa", 2099040),
         # the source's layout was learned from a line without a level
         (["[1796338025] EXTERNAL COMMAND: X;web-02", "[1796364940] Warning: Return code"],
          "warning", None),
@@ -554,3 +557,9 @@ def test_a_severity_opening_a_syslog_message_is_its_level(line: str, level: str 
     event = _parsed(line)
     assert event.get("log", {}).get("level") == level
     assert event["message"] == line.split("]: ", 1)[1]
+
+
+def test_a_word_and_a_number_in_brackets_is_a_level_only_when_the_pri_agrees() -> None:
+    """``Wa(163)`` is no ESXi severity: PRI 163 is an error."""
+    event = _parsed("2026-12-04T10:12:40.501Z Wa(163) Hostd[2099040]: SSL")
+    assert "level" not in event.get("log", {})
