@@ -20,7 +20,7 @@ from classifiers.parsing.events import (
     ParsedEvent,
     ParseFailure,
 )
-from classifiers.parsing.fields import add_related, section
+from classifiers.parsing.fields import add_related, leading_severity, section
 from classifiers.parsing.jsonfmt import JsonError
 from classifiers.parsing.options import ParseOptions
 from classifiers.parsing.registry import (
@@ -150,7 +150,7 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
         if options.format != "auto":
             reason = f"line is not in the {options.format!r} format"
             return ParseFailure(FailureType.FORMAT_MISMATCH, reason, text)
-        event = {"message": text, "event": {"dataset": "unknown"}}
+        event = _unparsed(text)
     try:
         if envelope is not None:
             _envelope_time(event, envelope, ctx)
@@ -159,6 +159,16 @@ def _parse(raw: bytes | str, options: ParseOptions) -> ParsedEvent | ParseFailur
         return ParseFailure(FailureType.INVALID_TIMESTAMP, str(exc), text)
     if envelope is not None:
         _keep_envelope(event, envelope)
+    return event
+
+
+def _unparsed(text: str) -> dict[str, Any]:
+    """A line no format parsed: its text, and the severity it opens with, if any (CoreDNS'
+    ``[INFO] plugin/reload: ...`` in a CRI record)."""
+    event: dict[str, Any] = {"message": text, "event": {"dataset": "unknown"}}
+    severity = leading_severity(text)
+    if severity is not None:
+        event["log"] = {"level": severity}
     return event
 
 

@@ -11,11 +11,23 @@ from typing import Any
 #: so one query finds a level whatever the source wrote.
 LETTER_LEVELS = {
     "V": "verbose", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "fatal",
-    "A": "assert",
+    "A": "assert", "N": "notice",
 }  # fmt: skip
+#: A severity a program writes first in its message (Postfix's "warning: ", sshd's "error: ",
+#: HAProxy's and CoreDNS' "[NOTICE] ").
+_LEADING_SEVERITY = re.compile(
+    r"\[?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn|notice|info|debug"
+    r"|fatal|panic))(?:\]:?|:)\s"
+)
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z")
+
+
+def leading_severity(message: str) -> str | None:
+    """The severity word opening ``message``, lower-cased, if it opens with one."""
+    found = _LEADING_SEVERITY.match(message)
+    return None if found is None else found.group(1).lower()
 
 
 def valid_ip(text: str) -> str | None:

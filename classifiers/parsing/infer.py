@@ -78,6 +78,8 @@ _LEADING_LEVEL = re.compile(r"##\[([A-Za-z]+)\]|\[?([^\W\d_]+)(?:\]:?|\s?:)\s")
 #: Android logcat's "D/ConnectivityService", Firefox's "D/nsHttp": a level letter and a tag.
 _LETTER_TAG_RE = _LETTER_RE + r"/[^\s(]+"
 _LETTER_TAG = re.compile(_LETTER_TAG_RE)
+#: GPFS' "[I]", OpenNebula's "[Z0][ReM][D]:": a bracketed level letter in the header.
+_BRACKET_LETTER = re.compile(r"\[[DIWEFN]\]:?")
 # pri: FortiMail; at: Heroku's router ("at=error code=H12")
 _LEVEL_KEYS = r"level|lvl|severity|loglevel|log\.level|pri|priority|at"
 _KEY_LEVEL = re.compile(r"(?<![\w.])(" + _LEVEL_KEYS + r")=(\"?)([A-Za-z]+)\"?")
@@ -96,7 +98,7 @@ _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
 _INNER = "|inner"
 _INNER_WINDOW = 64
 #: How an application's stamped line starts: a digit, or glog's level letter and the date.
-_STAMP_START = re.compile(r"[IWEF]?\d")
+_STAMP_START = re.compile(r"[IWEF]?\d|(?:time|ts)=")
 _LOGFMT_MSG = re.compile(r'(?:msg|message)=(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*(.*)\Z', re.DOTALL)
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
 _PROGRAM_TOKEN = re.compile("(" + _PROGRAM + r")\[(\d+)(?::\d+)?\](:?)")
@@ -380,6 +382,8 @@ def _level_regex(
     if keyed is not None:
         key, quote = keyed.group(1), keyed.group(2)
         return re.escape(f"{key}={quote}") + r"(?P<level>\w+)" + re.escape(quote), "level"
+    if index is not None and index < _HEADER_TOKENS and _BRACKET_LETTER.fullmatch(word):
+        return r"\[(?P<letter>[DIWEFN])\]" + re.escape(word[3:]), "letter"
     if index is not None and index <= len(roles & {"pid", "tid"}) + 1:
         tagged = _LETTER_TAG.fullmatch(word)
         if tagged is not None:
@@ -503,8 +507,9 @@ def _set_log(
 
 def read_inner_line(event: dict[str, Any], ctx: Context) -> None:
     """A syslog message that is an application's own stamped line (journald's kubelet
-    ``I1203 18:02:40.713248 30412 server.go:484] ...``, a Java line relayed by rsyslog): its
-    level, logger and message, when the syslog header gave no level."""
+    ``I1203 18:02:40.713248 30412 server.go:484] ...``, CRI-O's logrus ``time="..."
+    level=info msg=...``, a Java line relayed by rsyslog): its level, logger and message, when
+    the syslog header gave no level."""
     message = event.get("message")
     log = event.get("log")
     if (log is None or "level" not in log) and message and _STAMP_START.match(message):
@@ -519,7 +524,9 @@ def _take_inner_line(event: dict[str, Any], content: str, ctx: Context) -> None:
     if ctx.source.endswith(_INNER):
         return
     found = find(content[:_INNER_WINDOW])
-    if found is None or found[0].fallback or found[1].start() > 2:
+    if found is None or found[0].fallback:
+        return
+    if found[1].start() > 2 and not content.startswith(("time=", "ts=")):  # logrus, logfmt
         return
     inner = parse(content, replace(ctx, source=ctx.source + _INNER))
     if inner is not None and "log" in inner:

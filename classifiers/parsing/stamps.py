@@ -137,7 +137,8 @@ LAYOUTS: tuple[StampLayout, ...] = (
         + _FRACTION
         + r"(?: (?P<tz>[+-]\d{4}|"
         + _ZONE_NAME
-        + r")| [A-Z]{3,4})? (?P<year>\d{4})",  # Java's Date.toString(): "... CET 2026"
+        # Java's Date.toString(): "... CET 2026"; a year is 19xx or 20xx, not a pid after it
+        + r")| [A-Z]{3,4})? (?P<year>(?:19|20)\d\d)(?!\d)",
     ),
     _layout(
         "EEE, dd MMM yyyy HH:mm:ss",
@@ -162,15 +163,16 @@ LAYOUTS: tuple[StampLayout, ...] = (
         "MMM dd HH:mm:ss",
         r"(?<![^\W\d_])"
         + _MON
-        + r" +(?P<day>\d{1,2}) "
+        + r" *(?P<day>\d{1,2}) "  # BeeGFS: "Dec02 19:45:30"
         + _HMS
         + _FRACTION
-        + r"(?: (?P<year>\d{4})(?!\d))?",
+        + r"(?: (?P<year>(?:19|20)\d\d)(?!\d))?",
     ),
     _layout(
         "MM/dd/yyyy HH:mm:ss",
         r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second_part>\d{1,2})(?P=sep)"
-        r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - | -- )\s?"  # Suricata: "4/12/2026 -- 10:11:12"
+        # Suricata: "4/12/2026 -- 10:11:12", ipmitool: "12/01/2026 | 02:14:51"
+        r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - | -- | \| )\s?"
         + _HMS
         + _FRACTION
         + _AMPM
@@ -226,7 +228,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         + _FRACTION
         + r"(?: (?P<tz>"
         + _ZONE_NAME
-        + r")(?![A-Za-z]))?(?: (?P<year>\d{4})(?!\d))?",
+        + r")(?![A-Za-z]))?(?: (?P<year>(?:19|20)\d\d)(?!\d))?",
     ),
     _layout(  # daemontools multilog: "@4000000063a1b2c3" + nanoseconds, in hex
         "tai64n",

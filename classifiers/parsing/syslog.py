@@ -15,7 +15,7 @@ from typing import Any
 
 from classifiers.parsing import auth, cef, leef
 from classifiers.parsing.events import Context
-from classifiers.parsing.fields import to_int
+from classifiers.parsing.fields import leading_severity, to_int
 from classifiers.parsing.timeparse import MONTHS, build, from_iso, infer_year, micros
 
 SEVERITIES = (
@@ -50,7 +50,7 @@ _LEVEL_NAMES = frozenset({
 _BSD_STAMP = re.compile(
     r"(?:<(\d{1,3})>)?"
     r"(?:(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d\d):(\d\d):(\d\d)"
-    r"(?:\.(\d{1,9}))?(?: (\d{4}))?"
+    r"(?:\.(\d{1,9}))?(?: ((?:19|20)\d\d))?"
     r"|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)) "
 )
 #: A host name, address or ``host/host`` (never brackets or a trailing colon: those are a
@@ -64,12 +64,6 @@ _HOST_TAG = re.compile(
     + rf" (?:({_TAG_SEVERITY}) )?([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?"
     + rf"(?:\(((?i:{_TAG_SEVERITY}))\)| <((?i:{_TAG_SEVERITY}))>)?:[ \t]*(.*)\Z",
     re.DOTALL,
-)
-#: A severity a program writes at the start of its message (Postfix's "warning: ", sshd's
-#: "error: ", HAProxy's "[NOTICE] "): the line's level when the header gave none.
-_MESSAGE_SEVERITY = re.compile(
-    r"\[?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn|notice|info|debug"
-    r"|fatal|panic))(?:\]:?|:)\s"
 )
 _TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
 _HOST_CEF = re.compile(r"(?:(\S+) )?((?:CEF:\d|LEEF:[12]).*)\Z", re.DOTALL)
@@ -107,9 +101,9 @@ def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context
     event["message"] = message
     log = event.get("log")
     if log is None or "level" not in log:
-        severity = _MESSAGE_SEVERITY.match(message)
+        severity = leading_severity(message)
         if severity is not None:
-            event.setdefault("log", {})["level"] = severity.group(1).lower()
+            event.setdefault("log", {})["level"] = severity
     if message.startswith("CEF:") and cef.apply(event, message, ctx.tz):
         return event
     if message.startswith("LEEF:") and leef.apply(event, message, ctx):

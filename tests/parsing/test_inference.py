@@ -25,7 +25,7 @@ LAYOUT_SETS = (
     ("heldout2_layouts.tsv", 0.95, 0.95), ("heldout3_layouts.tsv", 0.95, 0.95),
     ("heldout4_layouts.tsv", 0.95, 0.95), ("heldout5_layouts.tsv", 0.95, 0.7),
     ("heldout6_layouts.tsv", 0.95, 0.9), ("heldout7_layouts.tsv", 0.9, 0.95),
-    ("heldout8_layouts.tsv", 0.95, 0.95),
+    ("heldout8_layouts.tsv", 0.95, 0.95), ("heldout9_layouts.tsv", 0.95, 0.95),
 )  # fmt: skip
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -236,6 +236,11 @@ def test_inference_alone_on_detector_layouts(
         ("2026-334T00:00:01.000Z ERROR decode failed", "2026-11-30T00:00:01.000Z"),
         ("2026-W49-5 10:11:12 INFO weekly-report", "2026-12-04T10:11:12.000Z"),
         ("1796379072,123456 INFO Sicherung gestartet", "2026-12-04T10:11:12.123Z"),
+        # a number after the time is a year only as 19xx or 20xx (OpenLava's pid, opensm's µs)
+        ("Dec  3 01:18:22.530118 2231 5 40 main: Daemon starting", "2026-12-03T01:18:22.530Z"),
+        ("Dec 03 14:02:13 027784 [7F2B0E7FC640] 0x80 -> Entering", "2026-12-03T14:02:13.000Z"),
+        ("(1) Dec02 19:45:30 Main [App] >> Version: 7.4.5", "2026-12-02T19:45:30.000Z"),  # BeeGFS
+        ("   2 | 12/01/2026 | 02:20:07 | Power Supply PS2 Status", "2026-12-01T02:20:07.000Z"),
     ],
 )
 def test_timestamp_candidates(text: str, expected: str) -> None:
@@ -316,6 +321,9 @@ def test_host_and_program_before_the_message() -> None:
         # VMware ESXi: a severity's abbreviation and its syslog PRI (166 % 8 = 6, info)
         (["2026-12-04T10:12:40.501Z Wa(164) Hostd[2099040]: [Originator@6876 sub=Libs] SSL"],
          "wa", 2099040),
+        # a bracketed level letter in the header: GPFS, OpenNebula
+        (["2026-12-03_06:41:10.027+0100: [N] mmfsd ready"], "notice", None),
+        (["Thu Dec  3 08:22:02 2026 [Z0][InM][E]: Error monitoring Host kvm07"], "error", None),
         # the source's layout was learned from a line without a level
         (["[1796338025] EXTERNAL COMMAND: X;web-02", "[1796364940] Warning: Return code"],
          "warning", None),
@@ -499,6 +507,9 @@ def test_json_epochs_in_any_unit() -> None:
         ("Dec  3 18:02:41 worker-2 kubelet[30412]: W1203 18:02:41.207334   30412 "
          'reflector.go:561] failed to list *v1.Node', "warning",
          "reflector.go:561] failed to list *v1.Node"),
+        # CRI-O's logrus record through journald
+        ('Dec  2 16:31:02 worker-3 crio[1042]: time="2026-12-02 16:31:02.004871120Z" '
+         'level=warning msg="Found defunct process"', "warning", "Found defunct process"),
         # a Java application's own line relayed by rsyslog
         ("Dec  4 10:11:12 app1 billing[881]: 2026-12-04 10:11:12,345 ERROR [main] "
          "com.acme.Pay - card declined", "error", "card declined"),
@@ -513,7 +524,7 @@ def test_a_syslog_message_that_is_a_stamped_line_gives_its_level(
     assert event["logwarden"]["parse"]["format"] == "syslog"
     assert event["log"]["level"] == level
     assert event["message"] == message
-    assert event["process"]["name"] in {"kubelet", "billing"}
+    assert event["process"]["name"] in {"kubelet", "crio", "billing"}
 
 
 @pytest.mark.parametrize(
@@ -563,3 +574,12 @@ def test_a_word_and_a_number_in_brackets_is_a_level_only_when_the_pri_agrees() -
     """``Wa(163)`` is no ESXi severity: PRI 163 is an error."""
     event = _parsed("2026-12-04T10:12:40.501Z Wa(163) Hostd[2099040]: SSL")
     assert "level" not in event.get("log", {})
+
+
+def test_a_line_without_time_keeps_the_severity_it_opens_with() -> None:
+    """CoreDNS in a CRI record: the record gives the time, the line its level."""
+    event = _parsed("2026-12-02T09:14:02.88Z stdout F [ERROR] plugin/errors: 2 AAAA: timeout")
+    assert event["logwarden"]["parse"]["status"] == "unparsed"
+    assert event["@timestamp"] == "2026-12-02T09:14:02.880Z"
+    assert event["log"]["level"] == "error"
+    assert _parsed("plain words: no stamp").get("log") is None
