@@ -15,9 +15,10 @@ LETTER_LEVELS = {
 }  # fmt: skip
 #: A severity a program writes first in its message (Postfix's "warning: ", sshd's "error: ",
 #: HAProxy's and CoreDNS' "[NOTICE] ").
+#: NetworkManager's "<info>  [1796220475.1204] ...", Pacemaker's "(function) \tnotice: ...".
 _LEADING_SEVERITY = re.compile(
-    r"\[?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn|notice|info|debug"
-    r"|fatal|panic))(?:\]:?|:)\s"
+    r"(?:\(\w+\)\s+)?[\[<]?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn"
+    r"|notice|info|debug|fatal|panic))(?:[\]>]:?|:)\s"
 )
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"

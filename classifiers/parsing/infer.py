@@ -33,6 +33,8 @@ LEVEL_WORDS = (
     "alert", "emergency", "emerg", "severe", "fine", "finer", "finest", "config", "verbose",
     "panic", "dpanic", "log", "statement", "detail", "hint", "note", "default", "fault",
     "deprecated", "system",  # MySQL 8's "[System]"
+    "trce", "fail",  # .NET's Microsoft.Extensions.Logging console ("fail: Name[1]")
+    "ddebug",  # dnf.log
     # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
     # Polish, Portuguese and Russian
     "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
@@ -54,6 +56,7 @@ _LETTER_RE = r"(?P<letter>[VDIWEFA])"
 #: VMware ESXi's "In(166)", "Wa(164)": a severity's abbreviation and the syslog PRI it is.
 _PRI_LEVEL = re.compile(r"([A-Z][a-z])\((\d{1,3})\)")
 _HOST_RE = r"(?P<host>[\w./@-]+)"  # also "node7/node7", as relays write it
+_HOST_WORD = re.compile(r"[\w./@-]+")
 _LEVEL_ROLES = frozenset({"level", "glog", "marker", "letter"})
 
 # A program tag may name a module (PAM's "sshd(pam_unix)[19939]:") or a thread ("[812:0]").
@@ -67,7 +70,7 @@ _TOKEN = re.compile(
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
 # Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
 _LEVEL_TOKEN = re.compile(
-    r"([\[<(=]?\s*)((?:[\w.-]+::?)*|[\w-]+\.)([^\W\d_]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>),]?:?)"
+    r"([\[<(=:]?\s*)((?:[\w.-]+::?)*|[\w-]+\.)([^\W\d_]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>),]?:?)"
 )
 #: A channel before a level: Monolog's "app.", NetApp's "node:wafl.vol:", Zeek's "Reporter::".
 _CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+"}
@@ -187,6 +190,7 @@ def learn(text: str, source: str) -> Layout | None:
     stamp, match = found
     roles = {"glog"} if "glog" in match.re.groupindex and match.group("glog") else set()
     before = _header(text[: match.start()], roles, stop_at_level=False)
+    before_roles = set(roles)
     # An epoch in brackets opening the line ("[1733307072] ...": Nagios, Unbound) is the
     # record's stamp, followed by a header as a date would be.
     opening = text[: match.start()] == "[" and text[match.end() : match.end() + 1] == "]"
@@ -195,8 +199,10 @@ def learn(text: str, source: str) -> Layout | None:
         if stamp.header_after or opening
         else _level_header(text[match.end() :], roles)
     )
-    pattern = before + match.re.pattern + after + _CONTENT
-    compiled = re.compile(pattern, re.DOTALL)
+    compiled = re.compile(before + match.re.pattern + after + _CONTENT, re.DOTALL)
+    if compiled.match(text) is None:  # a role guessed wrong after the stamp: keep the time
+        roles = before_roles
+        compiled = re.compile(before + match.re.pattern + _CONTENT, re.DOTALL)
     fields = tuple(sorted(roles))
     return Layout(source, stamp, compiled, fields, text[:200])
 
@@ -221,17 +227,26 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
     parts: list[str] = []
     end_of_header = 0
     words = 0  # tokens with letters or digits so far: a pid is the first of them
+    previous = ""
     for count, token in enumerate(_TOKEN.finditer(text)):
         if stop_at_level and count >= _HEADER_TOKENS:
             break
         gap, word = token.groups()
         index = words if stop_at_level else None
-        piece, role = _token_regex(word, roles, index=index, first=count == 0)
-        if role == "program" and words == 1 and parts and len(parts) == count:
+        padded = text.startswith("  ", token.end())  # a fixed-width column: "info    [KNET]"
+        piece, role = _token_regex(word, roles, index=index, first=count == 0, padded=padded)
+        if (
+            role == "program"
+            and words == 1
+            and parts
+            and len(parts) == count
+            and _HOST_WORD.fullmatch(previous) is not None
+        ):
             # the one word between the timestamp and "program[pid]:" is the host (syslog-like)
             parts[-1] = (r"\s+" if parts[-1].startswith(r"\s+") else "") + _HOST_RE
             roles.add("host")
         parts.append((r"\s+" if gap else "") + piece)
+        previous = word
         words += any(char.isalnum() for char in word)
         if role == "program":
             role = "pid"
@@ -306,16 +321,20 @@ def _logger_tail(tokens: list[re.Match[str]], roles: set[str]) -> list[str]:
 
 
 def _token_regex(
-    word: str, roles: set[str], *, index: int | None, first: bool = False
+    word: str, roles: set[str], *, index: int | None, first: bool = False, padded: bool = False
 ) -> tuple[str, str | None]:
     """The regex of one header token and the role it plays, if any.
 
     ``index`` counts the word tokens after the timestamp before this one (``None`` before
     the timestamp): a pid is only trusted as the first word, a thread id as the second.
-    ``first``: the line's first token.
+    ``first``: the line's first token; ``padded``: two spaces or more follow it.
     """
     found = (
-        (None if roles & _LEVEL_ROLES else _level_regex(word, roles, index, first=first))
+        (
+            None
+            if roles & _LEVEL_ROLES
+            else _level_regex(word, roles, index, first=first, padded=padded)
+        )
         or _before_stamp_regex(word, roles, index)
         or _number_regex(word, roles, index)
     )
@@ -361,14 +380,14 @@ def _number_regex(word: str, roles: set[str], index: int | None) -> tuple[str, s
 
 
 def _level_regex(
-    word: str, roles: set[str], index: int | None, *, first: bool = False
+    word: str, roles: set[str], index: int | None, *, first: bool = False, padded: bool = False
 ) -> tuple[str, str] | None:
     """The regex and role of a level token (word, ``key=value``, Redis marker, letter)."""
     placed = _placed_level_regex(word, index, first=first)
     if placed is not None:
         return placed
     level = _LEVEL_TOKEN.fullmatch(word)
-    if level is not None and _is_level(level, roles, index):
+    if level is not None and _is_level(level, roles, index, padded=padded):
         opening, channel, _, pid, suffix, closing = level.groups()
         regex = re.escape(opening) + _CHANNEL_RE.get(channel[-1:], "") + _LEVEL_RE
         suffix_regex = r"/[\w-]+" if suffix else ""
@@ -421,14 +440,18 @@ def _is_pri_level(word: str) -> bool:
     return SEVERITIES[int(pri.group(2)) % 8][0] == pri.group(1)[0].lower()
 
 
-def _is_level(token: re.Match[str], roles: set[str], index: int | None) -> bool:
+def _is_level(
+    token: re.Match[str], roles: set[str], index: int | None, *, padded: bool = False
+) -> bool:
     """Whether a :data:`_LEVEL_TOKEN` match is a level.
 
     After a ``channel.`` prefix only in capitals (``app.ERROR``, not ``app.info``, a name),
     unless the channel is a syslog facility (``daemon.info``), the token is bracketed
     (``[core:error]``) or precedes the stamp (``Zigbee2MQTT:info  2026-12-04 ...``).
     A bare word in lower or title case ("config", "note", "default") only among the first
-    words after the stamp: deeper in, it is the message's own word ("Committing config").
+    words after the stamp, or padded to a column's width (Corosync's ``node1 corosync info
+    [KNET]``): deeper in, it is the message's own word ("Committing config"). After a colon
+    (Jetty's ``<stamp>:INFO :logger``) only in capitals.
     """
     opening, channel, word, pid, suffix, closing = token.groups()
     if word.lower().rstrip("12345") not in _LEVEL_SET:
@@ -440,9 +463,11 @@ def _is_level(token: re.Match[str], roles: set[str], index: int | None) -> bool:
             or opening.startswith("[")
             or channel[:-1].lower() in _FACILITIES
         )
+    if opening == ":":
+        return word.isupper()
     if word.isupper() or opening or pid or suffix or closing or index is None:
         return True
-    return index <= len(roles & {"pid", "tid"}) + 1
+    return padded or index <= len(roles & {"pid", "tid"}) + 1
 
 
 def _generic(word: str) -> str:

@@ -18,7 +18,8 @@ import orjson
 from classifiers.parsing import ids, windows
 from classifiers.parsing.events import Context, FailureType
 from classifiers.parsing.fields import LETTER_LEVELS, put_dotted
-from classifiers.parsing.timeparse import from_any
+from classifiers.parsing.stamps import parse_value
+from classifiers.parsing.timeparse import Stamp, TimestampError, from_any
 
 _TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime")
 _MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event")
@@ -116,7 +117,7 @@ def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
         logwarden = document.setdefault("logwarden", {})
         logwarden["json"] = foreign
     if "@timestamp" in document:
-        document["@timestamp"] = from_any(document["@timestamp"], ctx.tz)
+        document["@timestamp"] = _stamp(document["@timestamp"], ctx)
     own = document.get("logwarden")
     if isinstance(own, dict):  # a verdict is this parser's to give, never the sender's
         own.pop("parser", None)
@@ -154,6 +155,21 @@ def _lift_obvious(event: dict[str, Any], fields: dict[str, Any]) -> None:
         event["host"] = {"hostname": host.get("hostname") or host.get("name")}
 
 
+def _stamp(value: object, ctx: Context) -> Stamp:
+    """A JSON time: ISO 8601 or an epoch, else a layout inference knows (Mattermost's
+    ``"2026-12-01 09:12:30.441 Z"``); the ISO error when none reads it."""
+    try:
+        return from_any(value, ctx.tz)
+    except TimestampError:
+        if not isinstance(value, str):
+            raise
+        try:
+            return parse_value(value, ctx)
+        except TimestampError:
+            pass
+        raise
+
+
 def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, Any]:
     event: dict[str, Any] = {"logwarden": {"json": document}, "event": {"dataset": "json"}}
     stamp = _first(document, _TIME_KEYS)
@@ -161,7 +177,7 @@ def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, 
     if stamp is None and isinstance(mongo, dict):  # MongoDB's Extended JSON {"t": {"$date": ..}}
         stamp = mongo.get("$date")
     if stamp is not None:
-        event["@timestamp"] = from_any(stamp, ctx.tz)
+        event["@timestamp"] = _stamp(stamp, ctx)
     message = _first(document, _MESSAGE_KEYS)
     event["message"] = message if isinstance(message, str) else text
     _lift_obvious(event, document)

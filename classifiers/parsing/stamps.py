@@ -44,7 +44,7 @@ ZONE_NAMES = {
 #: An IANA zone name (PHP's "[04-Dec-2026 10:15:03 Europe/Berlin]").
 _IANA = r"[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
 _ZONE = (
-    r"(?P<tz>Z|\s?[+-]\d\d:?\d\d|[+-]\d\d(?![\d:])|\s?(?:"
+    r"(?P<tz>\s?Z(?![A-Za-z])|\s?[+-]\d\d:?\d\d|[+-]\d\d(?![\d:])|\s?(?:"
     + "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
     + r")(?![A-Za-z])|\s"
     + _IANA
@@ -235,6 +235,12 @@ LAYOUTS: tuple[StampLayout, ...] = (
         r"@(?P<tai64>4000000[0-9a-f]{9})(?P<tai64_ns>[0-9a-f]{8})(?![0-9a-f])",
         max_offset=0,
     ),
+    _layout(  # OpenLDAP 2.6: "6b10453b.02a1c3f4", seconds and nanoseconds in hex
+        "hex epoch",
+        r"(?P<hex_epoch>[5-7][0-9a-f]{7})\.(?P<hex_ns>[0-9a-f]{8})(?![\w.])",
+        max_offset=0,
+        fallback=True,
+    ),
     _layout(
         "epoch_ms",
         r"(?<![\w.])(?P<epoch_ms>1\d{12})(?![\w.])",
@@ -366,13 +372,16 @@ def _latest_day(  # noqa: PLR0917 - a time of day, in its natural order
 
 
 def _machine_stamp(parts: dict[str, str | None]) -> Stamp | None:
-    """An epoch in seconds or milliseconds, or a TAI64N label; ``None`` for a written date."""
+    """An epoch in seconds, milliseconds or hex, or a TAI64N label; ``None`` for a written date."""
     epoch = parts.get("epoch")
     if epoch:
         return from_epoch(int(epoch), micros(parts.get("fraction")))
     epoch_ms = parts.get("epoch_ms")
     if epoch_ms:
         return from_epoch(int(epoch_ms) / 1000.0)
+    hex_epoch = parts.get("hex_epoch")
+    if hex_epoch:
+        return from_epoch(int(hex_epoch, 16), int(str(parts["hex_ns"]), 16) // 1000)
     tai64 = parts.get("tai64")
     if tai64:  # the label is 2**62 + 10 + UTC seconds, as daemontools' tai64nlocal reads it
         nanos = int(parts.get("tai64_ns") or "0", 16)

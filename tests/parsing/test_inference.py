@@ -26,6 +26,7 @@ LAYOUT_SETS = (
     ("heldout4_layouts.tsv", 0.95, 0.95), ("heldout5_layouts.tsv", 0.95, 0.7),
     ("heldout6_layouts.tsv", 0.95, 0.9), ("heldout7_layouts.tsv", 0.9, 0.95),
     ("heldout8_layouts.tsv", 0.95, 0.95), ("heldout9_layouts.tsv", 0.95, 0.95),
+    ("heldout10_layouts.tsv", 0.95, 0.9),
 )  # fmt: skip
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -241,6 +242,8 @@ def test_inference_alone_on_detector_layouts(
         ("Dec 03 14:02:13 027784 [7F2B0E7FC640] 0x80 -> Entering", "2026-12-03T14:02:13.000Z"),
         ("(1) Dec02 19:45:30 Main [App] >> Version: 7.4.5", "2026-12-02T19:45:30.000Z"),  # BeeGFS
         ("   2 | 12/01/2026 | 02:20:07 | Power Supply PS2 Status", "2026-12-01T02:20:07.000Z"),
+        # OpenLDAP 2.6: seconds and nanoseconds in hex
+        ("6b10453b.02a1c3f4 0x7f3c1effd6c0 conn=1184 fd=14 ACCEPT", "2026-12-02T16:20:11.044Z"),
     ],
 )
 def test_timestamp_candidates(text: str, expected: str) -> None:
@@ -324,6 +327,15 @@ def test_host_and_program_before_the_message() -> None:
         # a bracketed level letter in the header: GPFS, OpenNebula
         (["2026-12-03_06:41:10.027+0100: [N] mmfsd ready"], "notice", None),
         (["Thu Dec  3 08:22:02 2026 [Z0][InM][E]: Error monitoring Host kvm07"], "error", None),
+        # .NET's console ("fail: Name[1]" is no host before a program tag), dnf's DDEBUG
+        (["2026-12-02 13:59:02.415 fail: Microsoft.AspNetCore.Diagnostics.Handler[1] Unhandled"],
+         "fail", 1),
+        (["2026-12-02T09:15:03+0100 DDEBUG timer: config: 4 ms"], "ddebug", None),
+        # a level padded to a column's width deeper in (Corosync), Jetty's ":LEVEL :"
+        (["Dec 02 23:09:53 [934] node1 corosync notice  [TOTEM ] Token has not been received"],
+         "notice", 934),
+        (["2026-12-02 11:08:42.933:WARN :oejew.WebAppContext:main: Failed startup"], "warn",
+         None),
         # the source's layout was learned from a line without a level
         (["[1796338025] EXTERNAL COMMAND: X;web-02", "[1796364940] Warning: Return code"],
          "warning", None),
@@ -560,6 +572,8 @@ def test_mysql_system_priority_is_a_level() -> None:
         ("Dec  4 10:11:12 mx1 postfix/smtpd[881]: errors: 3 in a row", None),
         ("Dec  4 10:11:12 mx1 postfix/smtpd[881]: connect from a warning: host", None),
         ("<131>Dec  4 10:11:12 mx1 postfix/smtpd[881]: warning: TLS library problem", "error"),
+        ("Dec  2 14:08:43 ws-017 NetworkManager[1123]: <warn>  [1796220523.4417] dhcp4: timeout",
+         "warn"),
     ],
 )  # fmt: skip
 def test_a_severity_opening_a_syslog_message_is_its_level(line: str, level: str | None) -> None:
@@ -583,3 +597,12 @@ def test_a_line_without_time_keeps_the_severity_it_opens_with() -> None:
     assert event["@timestamp"] == "2026-12-02T09:14:02.880Z"
     assert event["log"]["level"] == "error"
     assert _parsed("plain words: no stamp").get("log") is None
+
+
+def test_a_json_time_in_another_layout_is_read_not_dead_lettered() -> None:
+    """Mattermost writes ``"2026-12-01 09:12:30.441 Z"``: not ISO 8601, but a known layout."""
+    event = _parsed('{"timestamp":"2026-12-01 09:12:30.441 Z","level":"info","msg":"Pinging SQL"}')
+    assert event["@timestamp"] == "2026-12-01T09:12:30.441Z"
+    failure = parse('{"timestamp":"sometime soon","msg":"x"}', ParseOptions(now=NOW))
+    assert isinstance(failure, ParseFailure)
+    assert failure.type == "invalid_timestamp" and "not an ISO 8601 timestamp" in failure.reason
