@@ -66,6 +66,9 @@ _HOST_TAG = re.compile(
     re.DOTALL,
 )
 _TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
+#: A program tag without its colon, padded or not: "pacemaker-controld  [1021] ..." (not
+#: macOS' "sandboxd[129] ([31211]): ...", a tag of its own shape left in the message).
+_TAG_NO_COLON = re.compile(r"([\w.-]+) *\[(\d+)\] +(?!\([^)]*\):)(.*)\Z", re.DOTALL)
 _HOST_CEF = re.compile(r"(?:(\S+) )?((?:CEF:\d|LEEF:[12]).*)\Z", re.DOTALL)
 _HOST_ONLY = re.compile(_HOST + r" (.*)\Z", re.DOTALL)
 
@@ -198,6 +201,11 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
     bare = _HOST_ONLY.match(text, rest) if iso is None else None
     if bare is not None and _hostlike(bare.group(1)):
         event["host"] = {"hostname": bare.group(1)}
+        untagged = _TAG_NO_COLON.match(bare.group(2))
+        if untagged is not None:  # Pacemaker's "pacemaker-controld  [1021] (function) ..."
+            program, pid, message = untagged.groups()
+            event["process"] = {"name": program, "pid": int(pid)}
+            return _body(event, program, message, ctx)
         return _body(event, None, bare.group(2), ctx)
     return None
 
