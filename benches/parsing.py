@@ -64,6 +64,8 @@ EXTRA_SAMPLES: dict[str, tuple[bytes, ...]] = {
         b'10.11.10.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829',
         b"2024-03-03 10:15:01.123 UTC [12345] LOG:  checkpoint complete: wrote 12 buffers",
         b"[2024-03-03 10:15:01,345] INFO [KafkaServer id=0] started (kafka.server.KafkaServer)",
+        # no level: the message is checked for an application's own stamped line
+        b"2024-03-03 10:15:01.123 worker finished job 1234 in 12 ms, 3 retries",
     ),
 }
 

@@ -23,6 +23,7 @@ from typing import Any
 from classifiers.parsing import auth
 from classifiers.parsing.events import Context
 from classifiers.parsing.fields import LETTER_LEVELS
+from classifiers.parsing.months import MONTH_PATTERN
 from classifiers.parsing.registry import shape
 from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
 from classifiers.parsing.syslog import FACILITIES, SEVERITIES
@@ -100,8 +101,14 @@ _CONTENT = r"(?:\s*[-:|\]]+(?=\s)|\|)?\s*(?P<content>.*)\Z"
 _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
 _INNER = "|inner"
 _INNER_WINDOW = 64
-#: How an application's stamped line starts: a digit, or glog's level letter and the date.
-_STAMP_START = re.compile(r"[IWEF]?\d|(?:time|ts)=")
+#: How a stamped line may start, checked before the layouts are searched (a line without a
+#: level pays for this match, not for a search of every layout): a digit, glog's letter and the
+#: date, TAI64N's "@", logfmt's time key, or a weekday or month name, any of them bracketed.
+_STAMP_START = re.compile(
+    r"[\s\[(<]{0,2}(?:[IWEF]?\d|@|(?:time|ts)=|(?i:mon|tue|wed|thu|fri|sat|sun|"
+    + MONTH_PATTERN
+    + r")(?![^\W\d_]))"
+)
 _LOGFMT_MSG = re.compile(r'(?:msg|message)=(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*(.*)\Z', re.DOTALL)
 _PID_TOKEN = re.compile(r"([\[<(]?)(\d+)([\]>),:]?)")
 _PROGRAM_TOKEN = re.compile("(" + _PROGRAM + r")\[(\d+)(?::\d+)?\](:?)")
@@ -537,7 +544,7 @@ def read_inner_line(event: dict[str, Any], ctx: Context) -> None:
     the syslog header gave no level."""
     message = event.get("message")
     log = event.get("log")
-    if (log is None or "level" not in log) and message and _STAMP_START.match(message):
+    if (log is None or "level" not in log) and message:
         _take_inner_line(event, message, ctx)
 
 
@@ -546,7 +553,7 @@ def _take_inner_line(event: dict[str, Any], content: str, ctx: Context) -> None:
     ``kubectl logs --timestamps``, stern, syslog): the inner line gives the level, logger
     and message; the wrapper's stamp stays the event's time (it is when the line was written).
     """
-    if ctx.source.endswith(_INNER):
+    if ctx.source.endswith(_INNER) or _STAMP_START.match(content) is None:
         return
     found = find(content[:_INNER_WINDOW])
     if found is None or found[0].fallback:
