@@ -466,7 +466,7 @@ def _is_level(
     if channel:  # Apache's "[core:error]" is bracketed
         return (
             word.isupper()
-            or index is None
+            or (index is None and channel.endswith(":"))  # not a file name: "app.log:"
             or opening.startswith("[")
             or channel[:-1].lower() in _FACILITIES
         )

@@ -426,20 +426,40 @@ def _month_day(parts: dict[str, str | None], day_first: bool) -> tuple[int, int]
 
 
 def find(text: str) -> tuple[StampLayout, re.Match[str]] | None:
-    """The candidate that matches closest to the line start (the earlier on a tie)."""
+    """The candidate that matches closest to the line start (the earlier on a tie).
+
+    A stamp inside a longer word (a rotated file's name, ``nova-api.log.1.2017-05-16_13:53:08``,
+    as ``grep -H`` or a concatenation of files prefixes lines) gives way to a stamp after it.
+    """
     window = text[:SEARCH_WINDOW]
+    best = _closest(window, 0)
+    if best is not None and _inside_a_word(window, best[1]):
+        later = _closest(window, best[1].end())
+        if later is not None:
+            return later
+    return best
+
+
+def _closest(window: str, start: int) -> tuple[StampLayout, re.Match[str]] | None:
     best: tuple[StampLayout, re.Match[str]] | None = None
     for layout in LAYOUTS:
         if layout.fallback and best is not None:
             break
-        found = layout.pattern.search(window)
-        if found is None or found.start() > layout.max_offset:
+        found = layout.pattern.search(window, start)
+        if found is None or found.start() > start + layout.max_offset:
             continue
         if best is None or found.start() < best[1].start():
             best = (layout, found)
-            if found.start() == 0:
+            if found.start() == start:
                 break
     return best
+
+
+def _inside_a_word(window: str, found: re.Match[str]) -> bool:
+    """Whether the stamp is glued to a word before it and to one after it."""
+    start, end = found.start(), found.end()
+    before = window[start - 1 : start]
+    return bool(before) and (before.isalnum() or before in "._-/") and window[end : end + 1] == " "
 
 
 def parse_value(text: str, ctx: Context) -> Stamp:

@@ -610,3 +610,26 @@ def test_a_json_time_in_another_layout_is_read_not_dead_lettered() -> None:
     failure = parse('{"timestamp":"sometime soon","msg":"x"}', ParseOptions(now=NOW))
     assert isinstance(failure, ParseFailure)
     assert failure.type == "invalid_timestamp" and "not an ISO 8601 timestamp" in failure.reason
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp", "level", "pid"),
+    [
+        # a rotated file's name before each line: its date is the file's, not the record's
+        ("nova-api.log.1.2026-12-03_13:53:08 2026-12-03 00:00:00.008 25746 INFO nova.osapi_"
+         "compute.wsgi.server [req-1 - - - - -] 10.11.10.1 \"GET /v2/x HTTP/1.1\" status: 200",
+         "2026-12-03T00:00:00.008Z", "info", 25746),
+        # grep -H: "app.log:" is a file name, not a channel and level "log"
+        ("app.log:2026-12-03 10:11:12,123 ERROR [main] com.acme.Pay - failed",
+         "2026-12-03T10:11:12.123Z", "error", None),
+        ("/var/log/auth.log:Dec  3 10:11:12 web1 sshd[2213]: Failed password for invalid user "
+         "admin from 198.51.100.23 port 41112 ssh2", "2026-12-03T10:11:12.000Z", None, 2213),
+    ],
+)  # fmt: skip
+def test_lines_prefixed_with_their_file_name(
+    line: str, stamp: str, level: str | None, pid: int | None
+) -> None:
+    event = _parsed(line)
+    assert event["@timestamp"] == stamp
+    assert event.get("log", {}).get("level") == level
+    assert event.get("process", {}).get("pid") == pid
