@@ -66,6 +66,8 @@ _HOST_TAG = re.compile(
     re.DOTALL,
 )
 _TAG_ONLY = re.compile(r"([^\s\[\]:]+)\[(\d+)\]:[ \t]*(.*)\Z", re.DOTALL)
+_TOPICS = re.compile(r"([a-z]+(?:,[a-z]+)+) ")
+_TOPIC_LEVELS = frozenset({"debug", "info", "warning", "error"})
 #: A program tag without its colon, padded or not: "pacemaker-controld  [1021] ..." (not
 #: macOS' "sandboxd[129] ([31211]): ...", a tag of its own shape left in the message).
 _TAG_NO_COLON = re.compile(r"([\w.-]+) *\[(\d+)\] +(?!\([^)]*\):)(.*)\Z", re.DOTALL)
@@ -104,7 +106,7 @@ def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context
     event["message"] = message
     log = event.get("log")
     if log is None or "level" not in log:
-        severity = leading_severity(message)
+        severity = leading_severity(message) or (None if program else _topic_severity(message))
         if severity is not None:
             event.setdefault("log", {})["level"] = severity
     if message.startswith("CEF:") and cef.apply(event, message, ctx.tz):
@@ -118,6 +120,15 @@ def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context
     else:
         meta["dataset"] = dataset
     return event
+
+
+def _topic_severity(message: str) -> str | None:
+    """The severity among the topics MikroTik RouterOS writes where a tag would be
+    (``system,error,critical login failure ...``: ``error``; ``critical`` is a topic)."""
+    topics = _TOPICS.match(message)
+    if topics is None:
+        return None
+    return next((topic for topic in topics.group(1).split(",") if topic in _TOPIC_LEVELS), None)
 
 
 def parse_rfc5424(text: str, ctx: Context) -> dict[str, Any] | None:

@@ -575,6 +575,9 @@ def test_mysql_system_priority_is_a_level() -> None:
         ("<131>Dec  4 10:11:12 mx1 postfix/smtpd[881]: warning: TLS library problem", "error"),
         ("Dec  2 14:08:43 ws-017 NetworkManager[1123]: <warn>  [1796220523.4417] dhcp4: timeout",
          "warn"),
+        # MikroTik RouterOS: topics where the tag would be, one of them the severity
+        ("Dec  4 10:12:40 192.0.2.1 system,error,critical login failure for user admin from "
+         "203.0.113.66 via ssh", "error"),
         # Pacemaker's detail log: a tag without its colon, the function, a tab, the severity
         ("Dec  2 23:10:04 node1 pacemaker-controld  [1021] (do_state_transition) \tnotice: S_IDLE",
          "notice"),
@@ -585,7 +588,7 @@ def test_a_severity_opening_a_syslog_message_is_its_level(line: str, level: str 
     it (as Filebeat's), and a PRI's severity comes first."""
     event = _parsed(line)
     assert event.get("log", {}).get("level") == level
-    assert event["message"] == re.split(r"\]:? ", line, maxsplit=1)[1]
+    assert event["message"] == re.split(r"\]:? |192\.0\.2\.1 ", line, maxsplit=1)[1]
 
 
 def test_a_word_and_a_number_in_brackets_is_a_level_only_when_the_pri_agrees() -> None:
