@@ -25,10 +25,33 @@ _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z")
 
 
+def field_severity(record: str) -> str | None:
+    """The severity of a delimited record: the first field that is a severity word and nothing
+    else (Papertrail's and Snare's tab-separated ``...\tInfo\t...``, EvtxECmd's CSV ``,Error,``).
+    A record has three tabs or four commas at least; a field of prose never is one word."""
+    if record.count("\t") >= 3:
+        fields = [value.strip() for value in record.split("\t")]
+    elif record.count(",") >= 4:  # unpadded: prose's "debug, info, warn, error" is no record
+        fields = record.split(",")
+    else:
+        return None
+    for value in fields:
+        word = value.strip('"').lower()
+        if word in _FIELD_SEVERITIES:
+            return word
+    return None
+
+
 def leading_severity(message: str) -> str | None:
     """The severity word opening ``message``, lower-cased, if it opens with one."""
     found = _LEADING_SEVERITY.match(message)
     return None if found is None else found.group(1).lower()
+
+
+_FIELD_SEVERITIES = frozenset({
+    "trace", "debug", "verbose", "info", "information", "informational", "notice", "warn",
+    "warning", "error", "err", "critical", "crit", "fatal", "alert", "emergency", "emerg",
+})  # fmt: skip
 
 
 def valid_ip(text: str) -> str | None:

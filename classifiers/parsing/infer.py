@@ -22,7 +22,7 @@ from typing import Any
 
 from classifiers.parsing import auth
 from classifiers.parsing.events import Context
-from classifiers.parsing.fields import LETTER_LEVELS
+from classifiers.parsing.fields import LETTER_LEVELS, field_severity
 from classifiers.parsing.months import MONTH_PATTERN
 from classifiers.parsing.registry import shape
 from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
@@ -244,12 +244,13 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
         piece, role = _token_regex(word, roles, index=index, first=count == 0, padded=padded)
         if (
             role == "program"
-            and words == 1
+            and words in (1, 2)
             and parts
             and len(parts) == count
             and _HOST_WORD.fullmatch(previous) is not None
         ):
-            # the one word between the timestamp and "program[pid]:" is the host (syslog-like)
+            # the word before "program[pid]:" is the host (syslog-like), after a relay's name
+            # if there are two (syslog-ng's "$ISODATE $HOST_FROM $HOST $MSGHDR")
             parts[-1] = (r"\s+" if parts[-1].startswith(r"\s+") else "") + _HOST_RE
             roles.add("host")
         parts.append((r"\s+" if gap else "") + piece)
@@ -359,7 +360,7 @@ def _before_stamp_regex(word: str, roles: set[str], index: int | None) -> tuple[
     """A relay's date before the stamp, or ``[host] program[pid]:`` just after it."""
     if index is None and "date" not in roles and _DATE_TOKEN.fullmatch(word):
         return _DATE_RE, "date"
-    program = _program_regex(word) if "pid" not in roles and index in (0, 1) else None
+    program = _program_regex(word) if "pid" not in roles and index in (0, 1, 2) else None
     return None if program is None else (program, "program")
 
 
@@ -621,7 +622,7 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
         word = shouted.group(1)
         if word.isupper() and word.lower() in _LEVEL_SET:
             return word.lower()
-    return None
+    return field_severity(content)
 
 
 __all__ = ["LAYOUTS", "Layout", "forget", "learn", "learned", "parse", "read_inner_line"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from classifiers.parsing import auth, cef, leef
 from classifiers.parsing.events import Context
-from classifiers.parsing.fields import leading_severity, to_int
+from classifiers.parsing.fields import field_severity, leading_severity, to_int
 from classifiers.parsing.timeparse import MONTHS, build, from_iso, infer_year, micros
 
 SEVERITIES = (
@@ -106,7 +106,11 @@ def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context
     event["message"] = message
     log = event.get("log")
     if log is None or "level" not in log:
-        severity = leading_severity(message) or (None if program else _topic_severity(message))
+        severity = (
+            leading_severity(message)
+            or (None if program else _topic_severity(message))
+            or field_severity(message)
+        )
         if severity is not None:
             event.setdefault("log", {})["level"] = severity
     if message.startswith("CEF:") and cef.apply(event, message, ctx.tz):

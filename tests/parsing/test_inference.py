@@ -27,7 +27,7 @@ LAYOUT_SETS = (
     ("heldout4_layouts.tsv", 0.95, 0.95), ("heldout5_layouts.tsv", 0.95, 0.7),
     ("heldout6_layouts.tsv", 0.95, 0.9), ("heldout7_layouts.tsv", 0.9, 0.95),
     ("heldout8_layouts.tsv", 0.95, 0.95), ("heldout9_layouts.tsv", 0.95, 0.95),
-    ("heldout10_layouts.tsv", 0.95, 0.9),
+    ("heldout10_layouts.tsv", 0.95, 0.9), ("heldout11_layouts.tsv", 0.95, 0.95),
 )  # fmt: skip
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -636,3 +636,33 @@ def test_lines_prefixed_with_their_file_name(
     assert event["@timestamp"] == stamp
     assert event.get("log", {}).get("level") == level
     assert event.get("process", {}).get("pid") == pid
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        # Papertrail's archive (tab-separated), an EvtxECmd CSV row, Snare through syslog
+        ("1794402242501410816\t2026-12-03 14:05:12 -0800\t2026-12-03 14:05:13 -0800\t7731422\t"
+         "shop-web-1\t203.0.113.41\tLocal0\tWarning\tapp/web.1\tslow query", "warning"),
+        ("1187,92774,2026-12-03 17:52:30.4415508,255,Error,Microsoft-Windows-Sysmon,Sysmon,"
+         "WS114", "error"),
+        ("Dec  4 08:16:03 ws01.example.com MSWinEventLog\t1\tSystem\t40213\tFri Dec 04 08:16:03 "
+         "2026\t7031\tService Control Manager\tN/A\tN/A\tError\tws01.example.com\tNone", "error"),
+        # prose with commas is no record
+        ("2026-12-03 10:11:12 backup finished: hosts db1, db2, web1, web2 and info, none failed",
+         None),
+    ],
+)  # fmt: skip
+def test_a_delimited_records_severity_field_is_its_level(line: str, level: str | None) -> None:
+    assert _parsed(line).get("log", {}).get("level") == level
+
+
+def test_a_relays_name_before_the_host_and_program() -> None:
+    """syslog-ng's ``$ISODATE $HOST_FROM $HOST $MSGHDR``: the host is the one before the tag."""
+    event = _parsed(
+        "2026-12-04T09:20:03+01:00 relay-dc2.example.com mx2 postfix/smtpd[9001]: warning: "
+        "unknown[203.0.113.77]: SASL LOGIN authentication failed"
+    )
+    assert event["host"] == {"hostname": "mx2"}
+    assert event["process"] == {"pid": 9001, "name": "postfix/smtpd"}
+    assert event["log"]["level"] == "warning"
