@@ -36,6 +36,7 @@ LEVEL_WORDS = (
     "deprecated", "system",  # MySQL 8's "[System]"
     "trce", "fail",  # .NET's Microsoft.Extensions.Logging console ("fail: Name[1]")
     "ddebug",  # dnf.log
+    "debg", "erro", "debu", "success",  # Rust's slog, logrus' terminal, loguru
     # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
     # Polish, Portuguese and Russian
     "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
@@ -241,7 +242,7 @@ def _header(text: str, roles: set[str], *, stop_at_level: bool) -> str:
         gap, word = token.groups()
         index = words if stop_at_level else None
         padded = text.startswith("  ", token.end())  # a fixed-width column: "info    [KNET]"
-        piece, role = _token_regex(word, roles, index=index, first=count == 0, padded=padded)
+        piece, role = _token_regex(word, roles, index=index, first=words == 0, padded=padded)
         if (
             role == "program"
             and words in (1, 2)

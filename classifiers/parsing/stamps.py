@@ -85,10 +85,8 @@ def _layout(
 LAYOUTS: tuple[StampLayout, ...] = (
     _layout(
         "ISO8601",
-        r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)(?:[T_\t]| {1,2}|, ?)"
-        + _HMS
-        + _FRACTION
-        + _ZONE,
+        r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)"
+        r"(?:[T_\t]| {1,2}|, ?| - )" + _HMS + _FRACTION + _ZONE,  # Gin: "2026/12/03 - 14:22:07"
     ),
     _layout(
         "yyyy-MM-dd-HH.mm.ss.SSSSSS",
@@ -268,6 +266,13 @@ LAYOUTS: tuple[StampLayout, ...] = (
         r"(?<![\d:.])(?P<hour>[0-2]\d):(?P<minute>[0-5]\d):(?P<second>[0-5]\d)[.,:]"
         r"(?P<fraction>\d{3})(?![\d:])",
         max_offset=40,
+        fallback=True,
+    ),
+    _layout(  # Serilog's console "[23:59:57 INF]", zerolog's Kitchen "11:57PM INF": at the start
+        "HH:mm:ss / h:mmPM",
+        r"(?=\d{1,2}:\d\d(?::\d\d|[AP]M))(?P<hour>[0-2]?\d):(?P<minute>[0-5]\d)"
+        r"(?::(?P<second>[0-5]\d))?(?P<ampm>[AP]M)?(?=[\s\]])",
+        max_offset=1,
         fallback=True,
     ),
 )

@@ -44,7 +44,7 @@ _SD_UNESCAPE = re.compile(r"\\([\"\\\]])")
 #: Upper-case level words where a host name would be (no host is named ``INFO``).
 _LEVEL_NAMES = frozenset({
     "TRACE", "DEBUG", "DBG", "INFO", "INF", "NOTICE", "WARN", "WARNING", "WRN", "ERROR", "ERR",
-    "CRIT", "CRITICAL", "FATAL", "FTL", "PANIC", "SEVERE", "DDEBUG",
+    "CRIT", "CRITICAL", "FATAL", "FTL", "PANIC", "SEVERE", "DDEBUG", "DEBG", "DEBU", "ERRO",
 })  # fmt: skip
 
 _BSD_STAMP = re.compile(

@@ -28,6 +28,7 @@ LAYOUT_SETS = (
     ("heldout6_layouts.tsv", 0.95, 0.9), ("heldout7_layouts.tsv", 0.9, 0.95),
     ("heldout8_layouts.tsv", 0.95, 0.95), ("heldout9_layouts.tsv", 0.95, 0.95),
     ("heldout10_layouts.tsv", 0.95, 0.9), ("heldout11_layouts.tsv", 0.95, 0.95),
+    ("heldout12_layouts.tsv", 0.95, 0.95),
 )  # fmt: skip
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -243,6 +244,14 @@ def test_inference_alone_on_detector_layouts(
         ("Dec 03 14:02:13 027784 [7F2B0E7FC640] 0x80 -> Entering", "2026-12-03T14:02:13.000Z"),
         ("(1) Dec02 19:45:30 Main [App] >> Version: 7.4.5", "2026-12-02T19:45:30.000Z"),  # BeeGFS
         ("   2 | 12/01/2026 | 02:20:07 | Power Supply PS2 Status", "2026-12-01T02:20:07.000Z"),
+        # Gin's " - " between date and time; a time of day opening the line (Serilog, zerolog)
+        (
+            "[GIN] 2026/12/03 - 14:22:07 | 200 |    1.402183ms |  192.0.2.14 | GET",
+            "2026-12-03T14:22:07.000Z",
+        ),
+        ("[23:59:57 INF] Nightly settlement started", "2026-12-03T23:59:57.000Z"),
+        ("11:57PM INF nightly compaction started shard=3", "2026-12-03T23:57:00.000Z"),
+        ("10:02AM ERR snapshot upload failed", "2026-12-04T10:02:00.000Z"),
         # OpenLDAP 2.6: seconds and nanoseconds in hex
         ("6b10453b.02a1c3f4 0x7f3c1effd6c0 conn=1184 fd=14 ACCEPT", "2026-12-02T16:20:11.044Z"),
     ],
@@ -336,6 +345,12 @@ def test_host_and_program_before_the_message() -> None:
         (["Dec 02 23:09:53 [934] node1 corosync notice  [TOTEM ] Token has not been received"],
          "notice", 934),
         (["2026-12-02 11:08:42.933:WARN :oejew.WebAppContext:main: Failed startup"], "warn",
+         None),
+        # Rust's slog, loguru's SUCCESS, Tornado's letter before a yyMMdd stamp in brackets
+        (["Dec 02 06:31:44.090 ERRO sync aborted, peer: 192.0.2.77:7000"], "erro", None),
+        (["2026-12-02 13:05:10.003 | SUCCESS  | app.export:run:131 - Export written"],
+         "success", None),
+        (["[W 261201 21:10:07 web:2348] 404 GET /wp-login.php (203.0.113.66) 0.61ms"], "warning",
          None),
         # the source's layout was learned from a line without a level
         (["[1796338025] EXTERNAL COMMAND: X;web-02", "[1796364940] Warning: Return code"],
