@@ -37,6 +37,7 @@ LEVEL_WORDS = (
     "trce", "fail",  # .NET's Microsoft.Extensions.Logging console ("fail: Name[1]")
     "ddebug",  # dnf.log
     "debg", "erro", "debu", "success",  # Rust's slog, logrus' terminal, loguru
+    "noti", "notification",  # Extreme EXOS' "<Noti:DM.Notice>", Fortinet's pri=notification
     # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
     # Polish, Portuguese and Russian
     "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
@@ -72,7 +73,7 @@ _TOKEN = re.compile(
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
 # Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
 _LEVEL_TOKEN = re.compile(
-    r"([\[<(=:]?\s*)((?:[\w.-]+::?)*|[\w-]+\.)([^\W\d_]+[1-5]?)(\[\d+\])?(/[\w-]+)?(\s*[\]>),]?:?)"
+    r"([\[<(=:]?\s*)((?:[\w.-]+::?)*|[\w-]+\.)([^\W\d_]+[1-5]?)(\[\d+\])?([/:][\w.-]+)?(\s*[\]>),]?:?)"
 )
 #: A channel before a level: Monolog's "app.", NetApp's "node:wafl.vol:", Zeek's "Reporter::".
 _CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+"}
@@ -92,7 +93,7 @@ _KEY_LEVEL = re.compile(r"(?<![\w.])(" + _LEVEL_KEYS + r")=(\"?)([A-Za-z]+)\"?")
 _KEY_LEVEL_IN_TEXT = re.compile(r"(?<![\w.])(?i:" + _LEVEL_KEYS + r")(?:=\"?|:\s*)([A-Za-z]+)")
 #: An upper-case level word and a colon anywhere near the start of a message.
 _SHOUTED_LEVEL = re.compile(  # Zeek: "\tReporter::WARNING\t", French "ERREUR : ..."
-    r"(?<![\w.])([^\W\d_]{3,})(?::\s|\s:\s|\]\s|\t)"
+    r"(?<![\w.])([^\W\d_]{3,})(?::\s|\s:\s|\]\s|\t|,\s)"  # SLX-OS: "DCE, INFO, ..."
 )
 _SHOUTED_WINDOW = 160
 #: Syslog facilities: "daemon.info", "<local0.info>" is a facility and a level in lower case.
@@ -399,7 +400,7 @@ def _level_regex(
     if level is not None and _is_level(level, roles, index, padded=padded):
         opening, channel, _, pid, suffix, closing = level.groups()
         regex = re.escape(opening) + _CHANNEL_RE.get(channel[-1:], "") + _LEVEL_RE
-        suffix_regex = r"/[\w-]+" if suffix else ""
+        suffix_regex = re.escape(suffix[0]) + r"[\w.-]+" if suffix else ""
         if pid is None:
             return regex + suffix_regex + re.escape(closing), "level"
         return regex + r"\[(?P<pid>\d+)\]" + suffix_regex + re.escape(closing), "level_pid"

@@ -21,7 +21,10 @@ from classifiers.parsing.fields import LETTER_LEVELS, put_dotted
 from classifiers.parsing.stamps import parse_value
 from classifiers.parsing.timeparse import Stamp, TimestampError, from_any
 
-_TIME_KEYS = ("timestamp", "time", "ts", "@t", "datetime", "date", "eventTime")
+_TIME_KEYS = (
+    "timestamp", "time", "ts", "@t", "datetime", "date", "eventTime",
+    "unixTime", "calendarTime",  # osquery's results log
+)  # fmt: skip
 _MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event")
 _LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log_level", "@l")
 _HOST_KEYS = ("host", "hostname")

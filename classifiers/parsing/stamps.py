@@ -86,7 +86,8 @@ LAYOUTS: tuple[StampLayout, ...] = (
     _layout(
         "ISO8601",
         r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)"
-        r"(?:[T_\t]| {1,2}|, ?| - )" + _HMS + _FRACTION + _ZONE,  # Gin: "2026/12/03 - 14:22:07"
+        # Gin: "2026/12/03 - 14:22:07", SLX-OS: "2026/12/02-14:31:07"
+        r"(?:[T_\t-]| {1,2}|, ?| - )" + _HMS + _FRACTION + _ZONE,
     ),
     _layout(
         "yyyy-MM-dd-HH.mm.ss.SSSSSS",
@@ -268,10 +269,10 @@ LAYOUTS: tuple[StampLayout, ...] = (
         max_offset=40,
         fallback=True,
     ),
-    _layout(  # Serilog's console "[23:59:57 INF]", zerolog's Kitchen "11:57PM INF": at the start
+    _layout(  # Serilog's "[23:59:57 INF]", zerolog's "11:57PM INF", Falco's "09:12:44.675482344:"
         "HH:mm:ss / h:mmPM",
         r"(?=\d{1,2}:\d\d(?::\d\d|[AP]M))(?P<hour>[0-2]?\d):(?P<minute>[0-5]\d)"
-        r"(?::(?P<second>[0-5]\d))?(?P<ampm>[AP]M)?(?=[\s\]])",
+        r"(?::(?P<second>[0-5]\d)(?:[.,](?P<fraction>\d{1,9}))?)?(?P<ampm>[AP]M)?(?=[\s\]:])",
         max_offset=1,
         fallback=True,
     ),

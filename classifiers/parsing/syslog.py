@@ -72,6 +72,7 @@ _TOPIC_LEVELS = frozenset({"debug", "info", "warning", "error"})
 #: macOS' "sandboxd[129] ([31211]): ...", a tag of its own shape left in the message).
 _TAG_NO_COLON = re.compile(r"([\w.-]+) *\[(\d+)\] +(?!\([^)]*\):)(.*)\Z", re.DOTALL)
 _HOST_CEF = re.compile(r"(?:(\S+) )?((?:CEF:\d|LEEF:[12]).*)\Z", re.DOTALL)
+_HOST_COLON = re.compile(_HOST + r" : (.*)\Z", re.DOTALL)
 _HOST_ONLY = re.compile(_HOST + r" (.*)\Z", re.DOTALL)
 
 
@@ -206,6 +207,10 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
             process["pid"] = int(pid)
         event["process"] = process
         return _body(event, program, message, ctx)
+    device = _HOST_COLON.match(text, rest)
+    if device is not None and _hostlike(device.group(1)):  # Cisco ASA's "asa01 : %ASA-6-..."
+        event["host"] = {"hostname": device.group(1)}
+        return _body(event, None, device.group(2), ctx)
     tagged = _TAG_ONLY.match(text, rest)
     if tagged is not None:
         program, pid, message = tagged.groups()

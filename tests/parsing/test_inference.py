@@ -28,7 +28,7 @@ LAYOUT_SETS = (
     ("heldout6_layouts.tsv", 0.95, 0.9), ("heldout7_layouts.tsv", 0.9, 0.95),
     ("heldout8_layouts.tsv", 0.95, 0.95), ("heldout9_layouts.tsv", 0.95, 0.95),
     ("heldout10_layouts.tsv", 0.95, 0.9), ("heldout11_layouts.tsv", 0.95, 0.95),
-    ("heldout12_layouts.tsv", 0.95, 0.95),
+    ("heldout12_layouts.tsv", 0.95, 0.95), ("heldout13_layouts.tsv", 0.95, 0.9),
 )  # fmt: skip
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -252,6 +252,12 @@ def test_inference_alone_on_detector_layouts(
         ("[23:59:57 INF] Nightly settlement started", "2026-12-03T23:59:57.000Z"),
         ("11:57PM INF nightly compaction started shard=3", "2026-12-03T23:57:00.000Z"),
         ("10:02AM ERR snapshot upload failed", "2026-12-04T10:02:00.000Z"),
+        # SLX-OS' "yyyy/MM/dd-HH:mm:ss", Falco's time of day with nanoseconds and a colon
+        (
+            "2026/12/02-14:31:07, [SFLO-1004], 2211, M1 | Active | DCE, INFO, SLX9150",
+            "2026-12-02T14:31:07.000Z",
+        ),
+        ("09:12:44.675482344: Warning Sensitive file opened", "2026-12-04T09:12:44.675Z"),
         # OpenLDAP 2.6: seconds and nanoseconds in hex
         ("6b10453b.02a1c3f4 0x7f3c1effd6c0 conn=1184 fd=14 ACCEPT", "2026-12-02T16:20:11.044Z"),
     ],
@@ -352,6 +358,10 @@ def test_host_and_program_before_the_message() -> None:
          "success", None),
         (["[W 261201 21:10:07 web:2348] 404 GET /wp-login.php (203.0.113.66) 0.61ms"], "warning",
          None),
+        # Extreme EXOS' "<Level:component>", SLX-OS' ", INFO, " in a comma-separated record
+        (["12/03/2026 16:19:58.31 <Noti:DM.Notice> Setting hwclock time"], "noti", None),
+        (["2026/12/02-14:33:41, [FW-1424], 2213, M1 | Active | DCE, WARNING, SLX9150-48Y, Switch"],
+         "warning", None),
         # the source's layout was learned from a line without a level
         (["[1796338025] EXTERNAL COMMAND: X;web-02", "[1796364940] Warning: Return code"],
          "warning", None),
@@ -681,3 +691,20 @@ def test_a_relays_name_before_the_host_and_program() -> None:
     assert event["host"] == {"hostname": "mx2"}
     assert event["process"] == {"pid": 9001, "name": "postfix/smtpd"}
     assert event["log"]["level"] == "warning"
+
+
+def test_a_host_and_a_lone_colon_after_a_pri_and_iso_stamp_is_syslog() -> None:
+    """Cisco ASA with ``logging device-id``: ``<166>2026-12-04T09:21:05Z asa01 : %ASA-6-...``."""
+    event = _parsed("<164>2026-12-04T09:21:07Z asa01 : %ASA-4-106023: Deny tcp src outside")
+    assert event["logwarden"]["parse"]["format"] == "syslog"
+    assert event["host"] == {"hostname": "asa01"}
+    assert event["log"]["level"] == "warning"
+    assert event["message"] == "%ASA-4-106023: Deny tcp src outside"
+
+
+def test_osquery_results_keep_their_time() -> None:
+    event = _parsed(
+        '{"name":"pack_ports","hostIdentifier":"web1","calendarTime":"Wed Dec  2 21:14:09 2026 '
+        'UTC","unixTime":1796246049,"action":"added"}'
+    )
+    assert event["@timestamp"] == "2026-12-02T21:14:09.000Z"
