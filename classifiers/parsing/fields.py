@@ -13,13 +13,18 @@ LETTER_LEVELS = {
     "V": "verbose", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "fatal",
     "A": "assert", "N": "notice",
 }  # fmt: skip
-#: A severity a program writes first in its message (Postfix's "warning: ", sshd's "error: ",
-#: HAProxy's and CoreDNS' "[NOTICE] ").
-#: NetworkManager's "<info>  [1796220475.1204] ...", Pacemaker's "(function) \tnotice: ...".
+#: A severity a program writes first in its message: Postfix's "warning: ", sshd's "error: ",
+#: HAProxy's and CoreDNS' "[NOTICE] ", NetworkManager's "<info>  [1796220475.1204] ...",
+#: Pacemaker's "(function) \tnotice: ...".
 _LEADING_SEVERITY = re.compile(
     r"(?:\(\w+\)\s+)?[\[<]?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn"
     r"|notice|info|debug|fatal|panic))(?:[\]>]:?|:)\s"
 )
+#: The words a delimited record's severity field holds.
+_FIELD_SEVERITIES = frozenset({
+    "trace", "debug", "verbose", "info", "information", "informational", "notice", "warn",
+    "warning", "error", "err", "critical", "crit", "fatal", "alert", "emergency", "emerg",
+})  # fmt: skip
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z")
@@ -46,12 +51,6 @@ def leading_severity(message: str) -> str | None:
     """The severity word opening ``message``, lower-cased, if it opens with one."""
     found = _LEADING_SEVERITY.match(message)
     return None if found is None else found.group(1).lower()
-
-
-_FIELD_SEVERITIES = frozenset({
-    "trace", "debug", "verbose", "info", "information", "informational", "notice", "warn",
-    "warning", "error", "err", "critical", "crit", "fatal", "alert", "emergency", "emerg",
-})  # fmt: skip
 
 
 def valid_ip(text: str) -> str | None:

@@ -163,14 +163,13 @@ def _stamp(value: object, ctx: Context) -> Stamp:
     ``"2026-12-01 09:12:30.441 Z"``); the ISO error when none reads it."""
     try:
         return from_any(value, ctx.tz)
-    except TimestampError:
+    except TimestampError as iso_error:
         if not isinstance(value, str):
             raise
         try:
             return parse_value(value, ctx)
         except TimestampError:
-            pass
-        raise
+            raise iso_error from None
 
 
 def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, Any]:
