@@ -15,15 +15,19 @@ LETTER_LEVELS = {
 }  # fmt: skip
 #: A severity a program writes first in its message: Postfix's "warning: ", sshd's "error: ",
 #: HAProxy's and CoreDNS' "[NOTICE] ", NetworkManager's "<info>  [1796220475.1204] ...",
-#: Pacemaker's "(function) \tnotice: ...".
+#: Pacemaker's "(function) \tnotice: ...", ArubaOS' "<522008> <4123> <NOTI> ..." (after the
+#: message id and pid, in its four-letter words).
 _LEADING_SEVERITY = re.compile(
-    r"(?:\(\w+\)\s+)?[\[<]?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn"
-    r"|notice|info|debug|fatal|panic))(?:[\]>]:?|:)\s"
+    r"(?:\(\w+\)\s+|(?:<\d+>\s+){1,2}(?=<))?[\[<]?((?i:emerg|emergency|alert|crit|critical|err"
+    r"|error|warning|warn|notice|info|debug|fatal|panic|emer|alrt|errs|noti|dbug))(?:[\]>]:?|:)\s"
 )
-#: The words a delimited record's severity field holds.
+#: The words a delimited record's severity field holds: the usual levels, and the ranks a
+#: field on its own gives (SharePoint ULS ``Medium``/``High``/``Unexpected``/``Monitorable``,
+#: Hayabusa's and Sigma's ``low``/``med``/``high``), which in prose are no levels.
 _FIELD_SEVERITIES = frozenset({
-    "trace", "debug", "verbose", "info", "information", "informational", "notice", "warn",
-    "warning", "error", "err", "critical", "crit", "fatal", "alert", "emergency", "emerg",
+    "trace", "debug", "verbose", "verboseex", "info", "information", "informational", "notice",
+    "warn", "warning", "error", "err", "critical", "crit", "fatal", "alert", "emergency", "emerg",
+    "low", "med", "medium", "high", "unexpected", "monitorable",
 })  # fmt: skip
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"

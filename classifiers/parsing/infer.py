@@ -71,12 +71,14 @@ _TOKEN = re.compile(
     + r"[A-Z][a-z]\(\d{1,3}\)(?!\S)|[^\s\[<(|]+|\S)"
 )
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
-# Celery's "INFO/MainProcess]" and Icinga's "warning/ApiListener:".
+# Celery's "INFO/MainProcess]", Icinga's "warning/ApiListener:", Twisted's "[stdout#info]".
 _LEVEL_TOKEN = re.compile(
-    r"([\[<(=:]?\s*)((?:[\w.-]+::?)*|[\w-]+\.)([^\W\d_]+[1-5]?)(\[\d+\])?([/:][\w.-]+)?(\s*[\]>),]?:?)"
+    r"([\[<(=:]?\s*)((?:[\w.-]+::?)*|[\w-]+\.|[\w.-]+#)([^\W\d_]+[1-5]?)(\[\d+\])?([/:][\w.-]+)?"
+    r"(\s*[\]>),]?:?)"
 )
-#: A channel before a level: Monolog's "app.", NetApp's "node:wafl.vol:", Zeek's "Reporter::".
-_CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+"}
+#: A channel before a level: Monolog's "app.", NetApp's "node:wafl.vol:", Zeek's "Reporter::",
+#: Twisted's namespace ("twisted.web.server.Site#").
+_CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+", "#": r"[\w.-]+#"}
 #: Python logging's "%(asctime)s:%(levelname)s:%(name)s:..." (certbot): ":ERROR:name:..."
 _COLON_LEVEL = re.compile(r":([A-Z]+):")
 # "Warning: ", "[CRITICAL] ", GitHub Actions' "##[warning]Node.js 16 ..."
@@ -100,6 +102,8 @@ _SHOUTED_WINDOW = 160
 _FACILITIES = frozenset(FACILITIES)
 #: After the header: an optional separator (" - ", "] ", ": ", or NLog's bare "|"), the message.
 _CONTENT = r"(?:\s*[-:|\]]+(?=\s)|\|)?\s*(?P<content>.*)\Z"
+#: What may follow a stamp that ends a line: a zone's comment ("+0900 (JST)").
+_LINE_END = re.compile(r"\s*(?:\([A-Za-z]+\))?\s*")
 _HEX_ID = re.compile(r"0x[0-9a-fA-F]{1,16}|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,16}")
 _INNER = "|inner"
 _INNER_WINDOW = 64
@@ -197,6 +201,9 @@ def learn(text: str, source: str) -> Layout | None:
     if found is None:
         return None
     stamp, match = found
+    if stamp.at_end or _LINE_END.fullmatch(text, match.end()):  # the message comes first
+        ending = r"(?P<content>.*?)[\s;,]*" + match.re.pattern + _LINE_END.pattern + r"\Z"
+        return Layout(source, stamp, re.compile(ending, re.DOTALL), (), text[:200])
     roles = {"glog"} if "glog" in match.re.groupindex and match.group("glog") else set()
     before = _header(text[: match.start()], roles, stop_at_level=False)
     before_roles = set(roles)

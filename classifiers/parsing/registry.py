@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from classifiers.parsing import access, cef, ids, jsonfmt, leef, loghub, syslog
+from classifiers.parsing import access, cef, cmtrace, ids, jsonfmt, leef, loghub, syslog
 from classifiers.parsing.events import Context
 
 Parser = Callable[[str, Context], dict[str, Any] | None]
@@ -62,6 +62,7 @@ _LOGHUB_SHARED: dict[str, Parser] = {
 SPECS: tuple[FormatSpec, ...] = (
     FormatSpec("json", jsonfmt.parse, "{", builds_event=False),
     FormatSpec("syslog", syslog.parse, "<" + _MONTH_INITIALS + string.digits),
+    FormatSpec("cmtrace", cmtrace.parse, "<"),
     FormatSpec("ids", ids.parse_fast, string.digits),
     FormatSpec("cef", _anywhere("CEF:", cef.parse, "cef"), "C"),
     FormatSpec("leef", _anywhere("LEEF:", leef.parse, "leef"), "L"),

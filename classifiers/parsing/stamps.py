@@ -69,6 +69,8 @@ class StampLayout:
     #: What follows the stamp is a header (level, pid...); an epoch is mostly a field in the
     #: middle of a record (HPC, Squid), and what follows it is data.
     header_after: bool = True
+    #: The stamp ends the line (:data:`TAIL_LAYOUTS`): what comes before it is the message.
+    at_end: bool = False
 
 
 def _layout(
@@ -78,8 +80,9 @@ def _layout(
     *,
     fallback: bool = False,
     header_after: bool = True,
+    at_end: bool = False,
 ) -> StampLayout:
-    return StampLayout(name, re.compile(pattern), max_offset, fallback, header_after)
+    return StampLayout(name, re.compile(pattern), max_offset, fallback, header_after, at_end)
 
 
 LAYOUTS: tuple[StampLayout, ...] = (
@@ -240,6 +243,14 @@ LAYOUTS: tuple[StampLayout, ...] = (
         max_offset=0,
         fallback=True,
     ),
+    _layout(  # z/OS SYSLOG and OPERLOG: "26338 10:11:12.34", "2026338 08:00:00.01"
+        "yyDDD HH:mm:ss.SS",
+        r"(?<![\w.:])(?P<year>(?:19|20)?\d\d)(?P<doy>[0-3]\d\d) "
+        + _HMS
+        + r"\.(?P<fraction>\d\d)\b",
+        max_offset=60,
+        fallback=True,
+    ),
     _layout(
         "epoch_ms",
         r"(?<![\w.])(?P<epoch_ms>1\d{12})(?![\w.])",
@@ -277,6 +288,33 @@ LAYOUTS: tuple[StampLayout, ...] = (
         fallback=True,
     ),
 )
+
+#: Dates a line may end with when none opens it: a mail header's RFC 5322 date after ";"
+#: ("...; Fri, 4 Dec 2026 10:11:12 +0100 (CET)"), ``lastcomm``'s and ``last``'s ctime-style
+#: date ("... 0.00 secs Fri Dec  4 10:05"). A weekday and a month name make them dates, not
+#: numbers a message ends with.
+TAIL_LAYOUTS: tuple[StampLayout, ...] = (
+    _layout(
+        "EEE, d MMM yyyy HH:mm:ss Z at the end",
+        _WEEKDAY
+        + r"(?P<day>\d{1,2}) "
+        + _MON
+        + r" (?P<year>\d{4}) (?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d))?"
+        + _ZONE
+        + r"(?: \([A-Za-z]+\))?\s*\Z",
+        at_end=True,
+    ),
+    _layout(
+        "EEE MMM d HH:mm at the end",
+        _WEEKDAY
+        + _MON
+        + r" +(?P<day>\d{1,2}) (?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d))?"
+        + r"(?: (?P<year>(?:19|20)\d\d))?\s*\Z",
+        at_end=True,
+    ),
+)
+#: How much of a line's end is searched for a :data:`TAIL_LAYOUTS` date.
+_TAIL_WINDOW = 64
 
 _JAPANESE_MERIDIEM = {"午前": "am", "午後": "pm"}
 #: How far ahead of now a time of day without a date may be before it means yesterday.
@@ -353,6 +391,7 @@ def _ordinal(  # noqa: PLR0917 - a time of day, in its natural order
 ) -> Stamp:
     """An ISO 8601 ordinal (``2026-334``) or week date (``2026-W49-5``)."""
     year = int(str(parts["year"]))
+    year += 2000 if year < 100 else 0
     try:
         if parts.get("doy"):
             day = date(year, 1, 1) + timedelta(days=int(str(parts["doy"])) - 1)
@@ -439,11 +478,23 @@ def find(text: str) -> tuple[StampLayout, re.Match[str]] | None:
     """
     window = text[:SEARCH_WINDOW]
     best = _closest(window, 0)
-    if best is not None and _inside_a_word(window, best[1]):
+    if best is None:
+        return _at_the_end(text)
+    if _inside_a_word(window, best[1]):
         later = _closest(window, best[1].end())
         if later is not None:
             return later
     return best
+
+
+def _at_the_end(text: str) -> tuple[StampLayout, re.Match[str]] | None:
+    """A date that ends a line without one at its start (:data:`TAIL_LAYOUTS`)."""
+    start = max(0, len(text) - _TAIL_WINDOW)
+    for layout in TAIL_LAYOUTS:
+        found = layout.pattern.search(text, start)
+        if found is not None:
+            return layout, found
+    return None
 
 
 def _closest(window: str, start: int) -> tuple[StampLayout, re.Match[str]] | None:

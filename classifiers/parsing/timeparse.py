@@ -22,6 +22,9 @@ MONTHS = {
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _LAST_POSIX = 253_402_300_800  # 10000-01-01T00:00:00Z
+#: Epoch numbers in nano-, micro- and milliseconds (zap's EpochNanos, ...), told apart by size:
+#: (above this, units per second).
+_EPOCH_UNITS = ((10**17, 10**9), (10**14, 10**6), (10**11, 10**3))
 _SECONDS_CACHE: dict[int, str] = {}  # log lines come in bursts of the same second
 
 
@@ -192,12 +195,13 @@ def from_any(value: object, tz: tzinfo) -> Stamp:
     if isinstance(value, bool):
         raise TimestampError("a boolean is not a timestamp")
     if isinstance(value, int | float):
-        seconds = float(value)
-        for limit in (1e17, 1e14, 1e11):  # nanoseconds (zap's EpochNanos), micro-, milliseconds
-            if abs(seconds) > limit:
-                seconds /= limit / 1e8
-                break
-        return from_epoch(seconds)
+        for limit, per_second in _EPOCH_UNITS:
+            if abs(value) > limit:
+                if isinstance(value, int):  # exact: a float holds no nanosecond epoch to the ms
+                    whole, part = divmod(value, per_second)
+                    return from_epoch(whole, part * 1_000_000 // per_second)
+                return from_epoch(value / per_second)
+        return from_epoch(value)
     if isinstance(value, str):
         return from_iso(value.strip(), tz)
     raise TimestampError(f"a {type(value).__name__} is not a timestamp")
