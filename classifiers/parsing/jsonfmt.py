@@ -19,14 +19,17 @@ from classifiers.parsing import ids, windows
 from classifiers.parsing.events import Context, FailureType
 from classifiers.parsing.fields import LETTER_LEVELS, put_dotted
 from classifiers.parsing.stamps import parse_value
-from classifiers.parsing.timeparse import Stamp, TimestampError, from_any
+from classifiers.parsing.timeparse import Stamp, TimestampError, from_any, from_epoch
 
 _TIME_KEYS = (
     "timestamp", "time", "ts", "@t", "datetime", "date", "eventTime",
     "unixTime", "calendarTime",  # osquery's results log
+    "asctime",  # python-json-logger
+    "instant", "timeMillis",  # log4j2's JsonLayout: {"epochSecond", "nanoOfSecond"}, or ms
 )  # fmt: skip
-_MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event")
-_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log_level", "@l")
+_MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event", "@mt")
+#: Monolog's JSON has "level": 400 beside "level_name": "ERROR"; python-json-logger "levelname".
+_LEVEL_KEYS = ("level_name", "levelname", "level", "severity", "lvl", "loglevel", "log_level", "@l")
 _HOST_KEYS = ("host", "hostname")
 _ECS_OBJECTS = frozenset({
     "agent", "client", "cloud", "container", "destination", "dns", "ecs", "error", "event",
@@ -161,6 +164,9 @@ def _lift_obvious(event: dict[str, Any], fields: dict[str, Any]) -> None:
 def _stamp(value: object, ctx: Context) -> Stamp:
     """A JSON time: ISO 8601 or an epoch, else a layout inference knows (Mattermost's
     ``"2026-12-01 09:12:30.441 Z"``); the ISO error when none reads it."""
+    if isinstance(value, dict) and isinstance(value.get("epochSecond"), int):  # log4j2
+        nanos = value.get("nanoOfSecond")
+        return from_epoch(value["epochSecond"], nanos // 1000 if isinstance(nanos, int) else 0)
     try:
         return from_any(value, ctx.tz)
     except TimestampError as iso_error:

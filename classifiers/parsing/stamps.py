@@ -33,6 +33,8 @@ from classifiers.parsing.timeparse import (
 #: A month name in any of :mod:`.months`' languages, its abbreviation's dot allowed ("Dez.").
 _MON = r"(?P<mon>" + MONTH_PATTERN + r")(?![^\W\d_])\.?"
 _HMS = r"(?P<hour>\d{1,2}):(?P<minute>\d\d):(?P<second>\d\d)"
+#: After a full date a time may stop at the minute ("2026-12-04T10:11Z", "12/04/2026 10:11 AM").
+_HM_S = r"(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?"
 _FRACTION = r"(?:[.,:](?P<fraction>\d{1,9}))?"
 #: Zone names that mean one offset everywhere (CST, IST... are ambiguous and left out).
 ZONE_NAMES = {
@@ -90,7 +92,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         "ISO8601",
         r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)"
         # Gin: "2026/12/03 - 14:22:07", SLX-OS: "2026/12/02-14:31:07"
-        r"(?:[T_\t-]| {1,2}|, ?| - )" + _HMS + _FRACTION + _ZONE,
+        r"(?:[T_\t-]| {1,2}|, ?| - )" + _HM_S + _FRACTION + _ZONE,
     ),
     _layout(
         "yyyy-MM-dd-HH.mm.ss.SSSSSS",
@@ -175,7 +177,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second_part>\d{1,2})(?P=sep)"
         # Suricata: "4/12/2026 -- 10:11:12", ipmitool: "12/01/2026 | 02:14:51"
         r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - | -- | \| )\s?"
-        + _HMS
+        + _HM_S
         + _FRACTION
         + _AMPM
         + _ZONE,

@@ -259,6 +259,9 @@ def test_inference_alone_on_detector_layouts(
         ("09:12:44.675482344: Warning Sensitive file opened", "2026-12-04T09:12:44.675Z"),
         # OpenLDAP 2.6: seconds and nanoseconds in hex
         ("6b10453b.02a1c3f4 0x7f3c1effd6c0 conn=1184 fd=14 ACCEPT", "2026-12-02T16:20:11.044Z"),
+        # a time stopping at the minute after a full date
+        ("2026-12-04T10:11Z INFO rotated", "2026-12-04T10:11:00.000Z"),
+        ("12/03/2026 10:11 PM INFO rotated", "2026-12-03T22:11:00.000Z"),
         # z/OS SYSLOG: a Julian date, two- or four-digit year, and hundredths
         (
             "N 4000000 SYSA     26338 10:11:12.34 JOB01234 00000090  $HASP373 PAYROLL1 STARTED",
@@ -547,6 +550,25 @@ def test_json_epochs_in_any_unit() -> None:
     # a whole number is read exactly: as a float, ...999999999 ns would round up a second
     event = _parsed('{"level":"info","ts":1796379072999999999,"msg":"ok"}')
     assert event["@timestamp"] == "2026-12-04T10:11:12.999Z"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # python-json-logger's defaults, Monolog's JsonFormatter (a number beside the name)
+        '{"asctime":"2026-12-04 10:11:12,123","levelname":"ERROR","name":"app","message":"x"}',
+        '{"message":"x","context":{},"level":400,"level_name":"ERROR","channel":"app",'
+        '"datetime":"2026-12-04T10:11:12.123456+00:00","extra":{}}',
+        # log4j2's JsonLayout: an instant object, or milliseconds in older versions
+        '{"instant":{"epochSecond":1796379072,"nanoOfSecond":123456789},"thread":"main",'
+        '"level":"ERROR","loggerName":"com.acme.App","message":"x","endOfBatch":false}',
+        '{"timeMillis":1796379072123,"thread":"main","level":"ERROR","message":"x"}',
+    ],
+)
+def test_json_layouts_of_logging_libraries(line: str) -> None:
+    event = _parsed(line)
+    assert (event["@timestamp"], event["log"]["level"]) == ("2026-12-04T10:11:12.123Z", "error")
+    assert event["message"] == "x"
 
 
 @pytest.mark.parametrize(
