@@ -81,10 +81,12 @@ _SECRET_KEY = re.compile(
 )
 # Only the key and separator are consumed; the value sits in a lookahead, so the scan also
 # looks inside values of harmless keys ("url=https://...?token=x"). "(name:" is PAM's
-# service:type notation ("pam_unix(passwd:chauthtok)"), not a key.
+# service:type notation ("pam_unix(passwd:chauthtok)"), not a key. A value opening an object
+# or array is none: its own pairs are scanned ("ExternalSecret":{"name":...} stays JSON), but
+# a password scheme's braces are part of the value (Dovecot's "password={PLAIN}hunter2").
 _KEY_VALUE = re.compile(
     r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[\"']?\s*([=:])\s*"
-    r"(?=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s&,;\"'}\]]+))"
+    r"(?=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|(?![{\[]\s*[\"{\[\]}])(?:\{[\w.-]+\})?[^\s&,;\"'}\]]+))"
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from classifiers.parsing import MASK, ParseFailure, ParseOptions, parse, scrub
@@ -19,6 +20,7 @@ JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_X
         ("login user=bob password=hunter2 from 10.0.0.1",
          f"login user=bob password={MASK} from 10.0.0.1"),
         ("config db_password: 'p@ss w0rd' loaded", f"config db_password: '{MASK}' loaded"),
+        ("passdb user=bob password={PLAIN}hunter2 ok", f"passdb user=bob password={MASK} ok"),
         ('{"user": "bob", "client_secret": "abc\\"def", "n": 1}',
          f'{{"user": "bob", "client_secret": "{MASK}", "n": 1}}'),
         ("GET /api?api_key=AbC123xyz&page=2 HTTP/1.1", f"GET /api?api_key={MASK}&page=2 HTTP/1.1"),
@@ -53,6 +55,15 @@ def test_each_secret_shape_is_masked_and_the_rest_kept(line: str, expected: str)
 )
 def test_ordinary_lines_are_untouched(line: str) -> None:
     assert scrub(line) == (line, 0)
+
+
+def test_a_secret_keys_json_object_stays_json() -> None:
+    """external-secrets names objects after secrets: their pairs are scanned, the JSON kept
+    (masking the opening brace made the record invalid JSON, dead-lettered)."""
+    line = '{"msg":"ok","ExternalSecret":{"name":"db","token":"abc"},"secretRefs":[],"n":1}'
+    masked, count = scrub(line)
+    assert masked == line.replace('"abc"', f'"{MASK}"') and count == 1
+    assert orjson.loads(masked)["ExternalSecret"]["name"] == "db"
 
 
 @pytest.mark.parametrize(
