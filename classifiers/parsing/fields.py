@@ -11,15 +11,17 @@ from typing import Any
 #: so one query finds a level whatever the source wrote.
 LETTER_LEVELS = {
     "V": "verbose", "D": "debug", "I": "info", "W": "warning", "E": "error", "F": "fatal",
-    "A": "assert", "N": "notice",
+    "A": "assert", "N": "notice", "C": "critical",
 }  # fmt: skip
 #: A severity a program writes first in its message: Postfix's "warning: ", sshd's "error: ",
 #: HAProxy's and CoreDNS' "[NOTICE] ", NetworkManager's "<info>  [1796220475.1204] ...",
-#: Pacemaker's "(function) \tnotice: ...", ArubaOS' "<522008> <4123> <NOTI> ..." (after the
-#: message id and pid, in its four-letter words).
+#: OpenSIPS' "NOTICE:core:main: ...". It may follow Pacemaker's "(function) \t" or
+#: Pure-FTPd's "(user@address) ", ArubaOS' message id and pid ("<522008> <4123> <NOTI> ..."),
+#: or Dovecot's component ("auth: Warning: ", "imap(user)<pid><session>: Error: ").
 _LEADING_SEVERITY = re.compile(
-    r"(?:\(\w+\)\s+|(?:<\d+>\s+){1,2}(?=<))?[\[<]?((?i:emerg|emergency|alert|crit|critical|err"
-    r"|error|warning|warn|notice|info|debug|fatal|panic|emer|alrt|errs|noti|dbug))(?:[\]>]:?|:)\s"
+    r"(?:\([^)\s]*\)\s+|(?:<\d+>\s+){1,2}(?=<)|[\w-]+(?:\([^)\s]*\))?(?:<[^>\s]*>)*:\s+(?=[A-Z]))?"
+    r"[\[<]?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn|notice|info|debug|fatal"
+    r"|panic|emer|alrt|errs|noti|dbug))(?:[\]>]:?\s|:\s|:(?=[a-z_]+:))"
 )
 #: The words a delimited record's severity field holds: the usual levels, and the ranks a
 #: field on its own gives (SharePoint ULS ``Medium``/``High``/``Unexpected``/``Monitorable``,

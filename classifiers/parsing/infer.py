@@ -27,6 +27,7 @@ from classifiers.parsing.months import MONTH_PATTERN
 from classifiers.parsing.registry import shape
 from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
 from classifiers.parsing.syslog import FACILITIES, SEVERITIES
+from classifiers.parsing.timeparse import posix_seconds
 
 LEVEL_WORDS = (
     "trace", "debug", "dbug", "dbg", "info", "informational", "information", "inf", "notice",
@@ -38,6 +39,8 @@ LEVEL_WORDS = (
     "ddebug",  # dnf.log
     "debg", "erro", "debu", "success",  # Rust's slog, logrus' terminal, loguru
     "noti", "notification",  # Extreme EXOS' "<Noti:DM.Notice>", Fortinet's pri=notification
+    "ntc", "crt", "alr", "emg",  # motion's "[NTC]", "[CRT]"
+    "lifecycle",  # Gradle's "[LIFECYCLE]"
     # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
     # Polish, Portuguese and Russian
     "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
@@ -55,7 +58,13 @@ _LEVEL_RE = r"(?P<level>(?i:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=Tr
 #: Redis' role markers as levels.
 _REDIS_LEVELS = {".": "debug", "*": "notice", "#": "warning"}
 _REDIS_RE = r"(?P<marker>[.*#])"
-_LETTER_RE = r"(?P<letter>[VDIWEFA])"
+_LETTERS = "VDIWEFA"
+_LETTER_RE = f"(?P<letter>[{_LETTERS}])"
+#: qBittorrent's "(N) 2026-12-04T09:02:11 - ...", "(C)" critical: a letter in parentheses or
+#: brackets opening the line.
+_OPENING_LETTER = re.compile(r"[(\[][DIWEFNC][)\]]")
+#: Telegraf's and the CloudWatch agent's "I!", "W!", "E!", "D!" after the stamp.
+_BANG_LETTER = re.compile(r"[DIWE]!")
 #: VMware ESXi's "In(166)", "Wa(164)": a severity's abbreviation and the syslog PRI it is.
 _PRI_LEVEL = re.compile(r"([A-Z][a-z])\((\d{1,3})\)")
 _HOST_RE = r"(?P<host>[\w./@-]+)"  # also "node7/node7", as relays write it
@@ -71,14 +80,15 @@ _TOKEN = re.compile(
     + r"[A-Z][a-z]\(\d{1,3}\)(?!\S)|[^\s\[<(|]+|\S)"
 )
 # "[INFO]", "<warn>", "LOG:", Monolog's "channel.ERROR:", Asterisk's "NOTICE[2291]:",
-# Celery's "INFO/MainProcess]", Icinga's "warning/ApiListener:", Twisted's "[stdout#info]".
+# Celery's "INFO/MainProcess]", Icinga's "warning/ApiListener:", Twisted's "[stdout#info]",
+# Minecraft's "[Server thread/INFO]:".
 _LEVEL_TOKEN = re.compile(
-    r"([\[<(=:]?\s*)((?:[\w.-]+::?)*|[\w-]+\.|[\w.-]+#)([^\W\d_]+[1-5]?)(\[\d+\])?([/:][\w.-]+)?"
-    r"(\s*[\]>),]?:?)"
+    r"([\[<(=:]?\s*)((?:[\w.-]+::?)*|[\w-]+\.|[\w.-]+#|(?<=\[)[\w][\w .#-]*/)"
+    r"([^\W\d_]+[1-5]?)(\[\d+\])?([/:][\w.-]+)?(\s*[\]>),]?:?)"
 )
 #: A channel before a level: Monolog's "app.", NetApp's "node:wafl.vol:", Zeek's "Reporter::",
-#: Twisted's namespace ("twisted.web.server.Site#").
-_CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+", "#": r"[\w.-]+#"}
+#: Twisted's namespace ("twisted.web.server.Site#"), Minecraft's thread ("[Server thread/INFO]").
+_CHANNEL_RE = {".": r"[\w-]+\.", ":": r"(?:[\w.-]+::?)+", "#": r"[\w.-]+#", "/": r"[^\]\[/]+/"}
 #: Python logging's "%(asctime)s:%(levelname)s:%(name)s:..." (certbot): ":ERROR:name:..."
 _COLON_LEVEL = re.compile(r":([A-Z]+):")
 # "Warning: ", "[CRITICAL] ", GitHub Actions' "##[warning]Node.js 16 ..."
@@ -88,8 +98,8 @@ _LETTER_TAG_RE = _LETTER_RE + r"/[^\s(]+"
 _LETTER_TAG = re.compile(_LETTER_TAG_RE)
 #: GPFS' "[I]", OpenNebula's "[Z0][ReM][D]:": a bracketed level letter in the header.
 _BRACKET_LETTER = re.compile(r"\[[DIWEFN]\]:?")
-# pri: FortiMail; at: Heroku's router ("at=error code=H12")
-_LEVEL_KEYS = r"level|lvl|severity|loglevel|log\.level|pri|priority|at"
+# pri: FortiMail; prio: PowerDNS' structured logging; at: Heroku's router ("at=error code=H12")
+_LEVEL_KEYS = r"level|lvl|severity|loglevel|log\.level|pri|prio|priority|at"
 _KEY_LEVEL = re.compile(r"(?<![\w.])(" + _LEVEL_KEYS + r")=(\"?)([A-Za-z]+)\"?")
 #: The same anywhere in a message, any case, also "LEVEL: Info" (Db2): for layouts without a level.
 _KEY_LEVEL_IN_TEXT = re.compile(r"(?<![\w.])(?i:" + _LEVEL_KEYS + r")(?:=\"?|:\s*)([A-Za-z]+)")
@@ -147,6 +157,16 @@ class Layout:
     #: first (``b`` above 12); ``None`` until a line shows which.
     day_first: bool | None = field(default=None)
 
+    def see_date_order(self, parts: dict[str, str | None]) -> None:
+        """Learn from an ``a/b/yyyy`` date whether this source writes the day first."""
+        first, second = parts.get("first"), parts.get("second_part")
+        if first is None or second is None or self.day_first is not None:
+            return
+        if int(first) > 12:  # "25/11/2026": this source writes the day first
+            self.day_first = True
+        elif int(second) > 12:  # "11/25/2026": the month
+            self.day_first = False
+
 
 _LEARNED: dict[str, list[Layout]] = {}
 _NO_STAMP: set[tuple[str, bytes]] = set()
@@ -158,7 +178,7 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
     if layouts is not None:
         for layout in layouts:
             match = layout.pattern.match(text)
-            if match is not None:
+            if match is not None and (layout.stamp.place == "start" or not _opens_dated(text)):
                 layout.hits += 1
                 return _event(match, text, ctx, layout)
     key = (ctx.source, shape(text))
@@ -177,9 +197,17 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
         layouts = _LEARNED[ctx.source] = []
     if len(layouts) >= _LAYOUTS_PER_SOURCE:
         layouts.remove(min(layouts, key=lambda known: known.hits))
-    layouts.append(new)
+    # Layouts of a stamp late in the line come last: they fit lines that open with one too.
+    late = [known.stamp.place != "start" for known in layouts]
+    layouts.insert(late.index(True) if new.stamp.place == "start" and any(late) else len(late), new)
     new.hits += 1
     return _event(match, text, ctx, new)
+
+
+def _opens_dated(text: str) -> bool:
+    """Whether a stamp opens the line (not only ends it or sits in a field)."""
+    found = find(text)
+    return found is not None and found[0].place == "start"
 
 
 def learned(source: str | None = None) -> list[Layout]:
@@ -201,7 +229,10 @@ def learn(text: str, source: str) -> Layout | None:
     if found is None:
         return None
     stamp, match = found
-    if stamp.at_end or _LINE_END.fullmatch(text, match.end()):  # the message comes first
+    if stamp.place == "inside":  # a field of a record: the whole line is the message
+        inside = r"(?=(?P<content>.*)).*?" + match.re.pattern
+        return Layout(source, stamp, re.compile(inside, re.DOTALL), (), text[:200])
+    if stamp.place == "end" or _LINE_END.fullmatch(text, match.end()):  # the message first
         ending = r"(?P<content>.*?)[\s;,]*" + match.re.pattern + _LINE_END.pattern + r"\Z"
         return Layout(source, stamp, re.compile(ending, re.DOTALL), (), text[:200])
     roles = {"glog"} if "glog" in match.re.groupindex and match.group("glog") else set()
@@ -430,7 +461,8 @@ def _level_regex(
     if (
         index is not None
         and index <= numbers + (1 if numbers else 0)
-        and word in LETTER_LEVELS
+        and len(word) == 1
+        and word in _LETTERS
         and (numbers or word in "DIWEF")
     ):
         return _LETTER_RE, "letter"
@@ -442,6 +474,10 @@ def _placed_level_regex(word: str, index: int | None, *, first: bool) -> tuple[s
     2026:08:31:55 +0000]``), Redis' marker and ESXi's ``In(166)`` first after the stamp."""
     if index is None and first and len(word) == 1 and word in "DIWEF":
         return _LETTER_RE, "letter"
+    if index is None and first and _OPENING_LETTER.fullmatch(word):
+        return r"[(\[](?P<letter>[DIWEFNC])[)\]]", "letter"
+    if index == 0 and _BANG_LETTER.fullmatch(word):
+        return r"(?P<letter>[DIWE])!", "letter"
     if index == 0 and word in _REDIS_LEVELS:
         return _REDIS_RE, "marker"
     if index == 0 and _is_pri_level(word):
@@ -499,21 +535,19 @@ def _generic(word: str) -> str:
     return "".join(out)
 
 
-def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dict[str, Any]:
+def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dict[str, Any] | None:
     parts = match.groupdict()
-    first, second = parts.get("first"), parts.get("second_part")
-    if first is not None and second is not None and layout.day_first is None:
-        if int(first) > 12:  # "25/11/2026": this source writes the day first
-            layout.day_first = True
-        elif int(second) > 12:  # "11/25/2026": the month
-            layout.day_first = False
+    layout.see_date_order(parts)
     content = parts["content"] or text
     if content.startswith(("msg=", "message=")):  # logfmt: the message is msg's value
         content = _logfmt_message(content)
     if parts.get("dyear") and not parts.get("year"):
         parts["year"] = _relay_year(parts)
+    stamp = stamp_of(parts, ctx, day_first=layout.day_first)
+    if layout.stamp.place != "start" and posix_seconds(stamp) > ctx.now + ctx.max_future_s:
+        return None  # a date the line mentions ("expires 2027-01-01 ..."), not its time
     event: dict[str, Any] = {
-        "@timestamp": stamp_of(parts, ctx, day_first=layout.day_first),
+        "@timestamp": stamp,
         "message": content,
         "event": {"dataset": "unknown"},
     }

@@ -27,9 +27,21 @@ _TIME_KEYS = (
     "asctime",  # python-json-logger
     "instant", "timeMillis",  # log4j2's JsonLayout: {"epochSecond", "nanoOfSecond"}, or ms
 )  # fmt: skip
-_MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event", "@mt")
+_MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event", "@mt", "@message")
 #: Monolog's JSON has "level": 400 beside "level_name": "ERROR"; python-json-logger "levelname".
-_LEVEL_KEYS = ("level_name", "levelname", "level", "severity", "lvl", "loglevel", "log_level", "@l")
+_LEVEL_KEYS = (
+    "level_name",
+    "levelname",
+    "level",
+    "severity",
+    "lvl",
+    "loglevel",
+    "log_level",
+    "@l",
+    "@level",
+)
+#: pino's and bunyan's numbers for their levels.
+_NUMBERED_LEVELS = {10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal"}
 _HOST_KEYS = ("host", "hostname")
 _ECS_OBJECTS = frozenset({
     "agent", "client", "cloud", "container", "destination", "dns", "ecs", "error", "event",
@@ -139,10 +151,15 @@ def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
 
 def _lift_obvious(event: dict[str, Any], fields: dict[str, Any]) -> None:
-    """Copy the level and host of non-ECS JSON to their ECS fields, where still unset."""
+    """Copy the message, level and host of non-ECS JSON to their ECS fields, where unset
+    (Terraform's machine-readable UI writes "@timestamp" beside "@message" and "@level")."""
+    message = _first(fields, _MESSAGE_KEYS)
+    if isinstance(message, str) and "message" not in event:
+        event["message"] = message
     level = _first(fields, _LEVEL_KEYS)
     if isinstance(level, str | int) and "log" not in event:
-        event["log"] = {"level": str(level).lower()}
+        named = _NUMBERED_LEVELS.get(level) if isinstance(level, int) else None
+        event["log"] = {"level": named or str(level).lower()}
     elif (
         isinstance(fields.get("t"), dict)
         and isinstance(fields.get("s"), str)

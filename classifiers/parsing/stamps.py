@@ -13,7 +13,7 @@ reads day first (:mod:`.infer` keeps that per learned layout). Year-less layouts
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -71,8 +71,10 @@ class StampLayout:
     #: What follows the stamp is a header (level, pid...); an epoch is mostly a field in the
     #: middle of a record (HPC, Squid), and what follows it is data.
     header_after: bool = True
-    #: The stamp ends the line (:data:`TAIL_LAYOUTS`): what comes before it is the message.
-    at_end: bool = False
+    #: Where the stamp is: near the line start ("start"), ending the line ("end",
+    #: :data:`TAIL_LAYOUTS`: what comes before it is the message) or anywhere in it ("inside",
+    #: :data:`INSIDE_LAYOUT`: the whole line is the message).
+    place: str = "start"
 
 
 def _layout(
@@ -82,9 +84,9 @@ def _layout(
     *,
     fallback: bool = False,
     header_after: bool = True,
-    at_end: bool = False,
+    place: str = "start",
 ) -> StampLayout:
-    return StampLayout(name, re.compile(pattern), max_offset, fallback, header_after, at_end)
+    return StampLayout(name, re.compile(pattern), max_offset, fallback, header_after, place)
 
 
 LAYOUTS: tuple[StampLayout, ...] = (
@@ -153,7 +155,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         # German "4. Dezember 2026", Erlang "4-Dec-2026::03:30:11", Italian "4 dic 2026, 09:20:00"
         r"(?<!\d)(?P<day>\d{1,2})\.?[ -]"
         + _MON
-        + r"[ -](?P<year>\d{4})(?:[ :]|::|, )"
+        + r"[ -](?P<year>\d{4})(?: {1,2}|:|::|, )"
         + _HMS
         + _FRACTION
         + ",?"
@@ -176,7 +178,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         "MM/dd/yyyy HH:mm:ss",
         r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second_part>\d{1,2})(?P=sep)"
         # Suricata: "4/12/2026 -- 10:11:12", ipmitool: "12/01/2026 | 02:14:51"
-        r"(?P<year>\d{4}|\d\d)(?!\d)(?:[ ,T]|, | - | -- | \| )\s?"
+        r"(?P<year>\d{4}|\d{1,2})(?!\d)(?:[ ,T]|, | - | -- | \| )\s?"
         + _HM_S
         + _FRACTION
         + _AMPM
@@ -253,6 +255,19 @@ LAYOUTS: tuple[StampLayout, ...] = (
         max_offset=60,
         fallback=True,
     ),
+    _layout(  # ntpd's statistics files (peerstats, loopstats): Modified Julian Day, seconds
+        "MJD seconds.SSS",
+        r"(?P<mjd>[4-6]\d{4}) (?P<day_seconds>\d{1,5})\.(?P<fraction>\d{3,9})(?![\w.])",
+        max_offset=0,
+        fallback=True,
+        header_after=False,
+    ),
+    _layout(  # Windows Time's debug log: days since 1601-01-01, then the time of day
+        "NT day HH:mm:ss.fffffffs",
+        r"(?P<nt_day>1[45]\d{4}) " + _HMS + r"\.(?P<fraction>\d{1,7})s\b",
+        max_offset=0,
+        fallback=True,
+    ),
     _layout(
         "epoch_ms",
         r"(?<![\w.])(?P<epoch_ms>1\d{12})(?![\w.])",
@@ -304,7 +319,7 @@ TAIL_LAYOUTS: tuple[StampLayout, ...] = (
         + r" (?P<year>\d{4}) (?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d))?"
         + _ZONE
         + r"(?: \([A-Za-z]+\))?\s*\Z",
-        at_end=True,
+        place="end",
     ),
     _layout(
         "EEE MMM d HH:mm at the end",
@@ -312,11 +327,16 @@ TAIL_LAYOUTS: tuple[StampLayout, ...] = (
         + _MON
         + r" +(?P<day>\d{1,2}) (?P<hour>\d\d):(?P<minute>\d\d)(?::(?P<second>\d\d))?"
         + r"(?: (?P<year>(?:19|20)\d\d))?\s*\Z",
-        at_end=True,
+        place="end",
     ),
 )
 #: How much of a line's end is searched for a :data:`TAIL_LAYOUTS` date.
 _TAIL_WINDOW = 64
+#: A full ISO 8601 date and time anywhere in a line none of the others matched: a field
+#: deep in a delimited record (Asterisk's CDR CSV: `"...","2026-12-03 19:02:44",...`).
+INSIDE_LAYOUT = replace(LAYOUTS[0], name="ISO8601 inside the line", place="inside")
+#: How far into a line an :data:`INSIDE_LAYOUT` stamp is looked for.
+_INSIDE_WINDOW = 1024
 
 _JAPANESE_MERIDIEM = {"午前": "am", "午後": "pm"}
 #: How far ahead of now a time of day without a date may be before it means yesterday.
@@ -351,6 +371,8 @@ def stamp_of(
     the source has not shown it yet (no ``a`` or ``b`` above 12): an ambiguous date is then
     read the way that puts it nearer to now (a stream's lines are recent).
     """
+    if parts.get("first") and len(parts.get("year") or "0000") <= 2:
+        return _short_year(parts, ctx, day_first)
     if day_first is None:
         if _ambiguous(parts):
             return _nearer_to_now(
@@ -364,16 +386,13 @@ def stamp_of(
     tz = _offset_zone(zone_text) if zone_text else ctx.tz
     if parts.get("tzmin"):
         tz = timezone(timedelta(minutes=int(str(parts["tzmin"]))))
-    hour = int(parts.get("hour") or parts.get("hh") or 0)
-    marker = parts.get("ampm") or ""  # "PM", "p. m.", "午後"
-    ampm = _JAPANESE_MERIDIEM.get(marker) or marker[:1].lower() + "m"
-    if ampm == "pm" and hour < 12:
-        hour += 12
-    elif ampm == "am" and hour == 12:
-        hour = 0
+    hour = _hour(parts)
     minute = int(parts.get("minute") or parts.get("mm") or 0)
     second = int(parts.get("second") or parts.get("ss") or 0)
     fraction = micros(parts.get("fraction"))
+    if parts.get("nt_day"):  # Windows' day count
+        nt = date(1601, 1, 1) + timedelta(days=int(str(parts["nt_day"])))
+        return build(nt.year, nt.month, nt.day, hour, minute, second, fraction, tz)
     if parts.get("doy") or parts.get("week"):
         return _ordinal(parts, hour, minute, second, fraction, tz)
     if not (parts.get("mon") or parts.get("first") or parts.get("month")):
@@ -386,6 +405,35 @@ def stamp_of(
     return build(
         year + 2000 if year < 100 else year, month, day, hour, minute, second, fraction, tz
     )
+
+
+def _hour(parts: dict[str, str | None]) -> int:
+    """The hour on a 24-hour clock ("PM", "p. m.", "午後" after a 12-hour one)."""
+    hour = int(parts.get("hour") or parts.get("hh") or 0)
+    marker = parts.get("ampm") or ""
+    ampm = _JAPANESE_MERIDIEM.get(marker) or marker[:1].lower() + "m"
+    if ampm == "pm" and hour < 12:
+        return hour + 12
+    return 0 if ampm == "am" and hour == 12 else hour
+
+
+def _short_year(parts: dict[str, str | None], ctx: Context, day_first: bool | None) -> Stamp:
+    """``a-b-yy``, or ``yy-M-d`` with the two-digit year first (Home Assistant's supervisor
+    ``26-12-03``, ESP-IDF, Sonarr's ``26-12-4``): the reading nearer to now."""
+    year_first = {
+        **parts, "first": None, "second_part": None,
+        "year": parts["first"], "month": parts["second_part"], "day": parts["year"],
+    }  # fmt: skip
+    as_written = {**parts, "year": f"20{int(parts['year'] or 0):02d}"}
+    readings: list[Stamp] = []
+    for candidate, order in ((as_written, day_first), (year_first, False)):
+        try:
+            readings.append(stamp_of(candidate, ctx, day_first=order))
+        except TimestampError:
+            continue
+    if not readings:
+        raise TimestampError("no reading of a date with a two-digit year")
+    return readings[0] if len(readings) == 1 else _nearer_to_now(readings[0], readings[1], ctx)
 
 
 def _ordinal(  # noqa: PLR0917 - a time of day, in its natural order
@@ -423,6 +471,12 @@ def _machine_stamp(parts: dict[str, str | None]) -> Stamp | None:
     epoch = parts.get("epoch")
     if epoch:
         return from_epoch(int(epoch), micros(parts.get("fraction")))
+    mjd = parts.get("mjd")
+    if mjd:  # the Modified Julian Day 40587 is 1970-01-01
+        seconds = int(str(parts["day_seconds"]))
+        if seconds >= 86400:
+            raise TimestampError(f"{seconds} seconds is more than a day")
+        return from_epoch((int(mjd) - 40587) * 86400 + seconds, micros(parts.get("fraction")))
     epoch_ms = parts.get("epoch_ms")
     if epoch_ms:
         return from_epoch(int(epoch_ms) / 1000.0)
@@ -490,13 +544,15 @@ def find(text: str) -> tuple[StampLayout, re.Match[str]] | None:
 
 
 def _at_the_end(text: str) -> tuple[StampLayout, re.Match[str]] | None:
-    """A date that ends a line without one at its start (:data:`TAIL_LAYOUTS`)."""
+    """A date that ends a line without one at its start (:data:`TAIL_LAYOUTS`), else an ISO
+    8601 stamp further in (:data:`INSIDE_LAYOUT`)."""
     start = max(0, len(text) - _TAIL_WINDOW)
     for layout in TAIL_LAYOUTS:
         found = layout.pattern.search(text, start)
         if found is not None:
             return layout, found
-    return None
+    found = INSIDE_LAYOUT.pattern.search(text, 0, _INSIDE_WINDOW)
+    return None if found is None else (INSIDE_LAYOUT, found)
 
 
 def _closest(window: str, start: int) -> tuple[StampLayout, re.Match[str]] | None:

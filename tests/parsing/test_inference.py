@@ -28,6 +28,8 @@ LAYOUT_SETS = (
     ("heldout8_layouts.tsv", 0.95, 0.95), ("heldout9_layouts.tsv", 0.95, 0.95),
     ("heldout10_layouts.tsv", 0.95, 0.95), ("heldout11_layouts.tsv", 0.95, 0.95),
     ("heldout12_layouts.tsv", 0.95, 0.95), ("heldout13_layouts.tsv", 0.95, 0.95),
+    ("heldout14_layouts.tsv", 0.95, 0.95), ("heldout15_layouts.tsv", 0.95, 0.95),
+    ("heldout16_layouts.tsv", 0.95, 0.95),
 )  # fmt: skip
 NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
 
@@ -262,6 +264,24 @@ def test_inference_alone_on_detector_layouts(
         # a time stopping at the minute after a full date
         ("2026-12-04T10:11Z INFO rotated", "2026-12-04T10:11:00.000Z"),
         ("12/03/2026 10:11 PM INFO rotated", "2026-12-03T22:11:00.000Z"),
+        # a two-digit year first (Home Assistant's supervisor, Sonarr's "yy-M-d")
+        (
+            "26-12-03 22:40:30 INFO (MainThread) [supervisor.updater] Fetching update data",
+            "2026-12-03T22:40:30.000Z",
+        ),
+        ("26-12-4 10:15:02.3|Info|RssSyncService|Starting RSS Sync", "2026-12-04T10:15:02.300Z"),
+        ("04-12-26 10:11:12 x", "2026-12-04T10:11:12.000Z"),  # ... but not always
+        # ntpd's statistics: Modified Julian Day and seconds; Windows Time: days since 1601
+        (
+            "61376 64931.118 192.0.2.123 9614 -0.000012345 0.001234567 0.000456789",
+            "2026-12-02T18:02:11.118Z",
+        ),
+        ("155564 06:41:07.1181234s - W32TmServiceMain called.", "2026-12-03T06:41:07.118Z"),
+        # Ansible's profile_tasks: a full weekday and two spaces before the time
+        (
+            "Thursday 03 December 2026  14:22:05 +0100 (0:00:01.812)       0:00:09.433 ******",
+            "2026-12-03T13:22:05.000Z",
+        ),
         # z/OS SYSLOG: a Julian date, two- or four-digit year, and hundredths
         (
             "N 4000000 SYSA     26338 10:11:12.34 JOB01234 00000090  $HASP373 PAYROLL1 STARTED",
@@ -376,6 +396,18 @@ def test_host_and_program_before_the_message() -> None:
         # the source's layout was learned from a line without a level
         (["[1796338025] EXTERNAL COMMAND: X;web-02", "[1796364940] Warning: Return code"],
          "warning", None),
+        # qBittorrent's letter in parentheses, Minecraft's "[thread/LEVEL]", Telegraf's "W!"
+        (["(C) 2026-12-04T09:40:56 - File error alert. Torrent: \"x.iso\""], "critical", None),
+        (["[07:31:45] [Server thread/WARN]: Can't keep up! Is the server overloaded?"], "warn",
+         None),
+        (["2026-11-30T20:12:16Z W! [outputs.cloudwatchlogs] Retried 0 time"], "warning", None),
+        # motion's levels before the stamp, Gradle's LIFECYCLE, PowerDNS' prio= after level="0"
+        (["[1:nc1:Driveway] [NTC] [EVT] [Dec 04 03:14:22] event_newfile: File saved"], "ntc",
+         None),
+        (["2026-12-03T19:02:15.017+0100 [LIFECYCLE] [class org.gradle.X] BUILD SUCCESSFUL"],
+         "lifecycle", None),
+        (['Dec 04 08:30:11 msg="Listening for queries" subsystem="config" level="0" prio="Info"'],
+         "info", None),
     ],
 )  # fmt: skip
 def test_level_tokens(lines: list[str], level: str, pid: int | None) -> None:
@@ -563,6 +595,12 @@ def test_json_epochs_in_any_unit() -> None:
         '{"instant":{"epochSecond":1796379072,"nanoOfSecond":123456789},"thread":"main",'
         '"level":"ERROR","loggerName":"com.acme.App","message":"x","endOfBatch":false}',
         '{"timeMillis":1796379072123,"thread":"main","level":"ERROR","message":"x"}',
+        # Terraform's machine-readable UI: "@timestamp" beside "@level" and "@message"
+        '{"@level":"error","@message":"x","@module":"terraform.ui",'
+        '"@timestamp":"2026-12-04T10:11:12.123456Z","type":"diagnostic"}',
+        # bunyan's and pino's numbers
+        '{"name":"renovate","hostname":"r-1","pid":21,"level":50,"msg":"x",'
+        '"time":"2026-12-04T10:11:12.123Z","v":0}',
     ],
 )
 def test_json_layouts_of_logging_libraries(line: str) -> None:
@@ -637,6 +675,17 @@ def test_mysql_system_priority_is_a_level() -> None:
         ("Dec  3 21:15:03 2026 aruba-mc1 stm[3512]: <501105> <3512> <ERRS> <aruba-mc1 192.0.2.3>"
          "  Deauth from sta", "errs"),
         ("Dec  3 21:15:03 2026 aruba-mc1 stm[3512]: <501105> <3512> started", None),
+        # Dovecot's component before its severity, Pure-FTPd's "(user@address)", OpenSIPS'
+        # "LEVEL:module:function:"
+        ("Dec  3 07:59:02 mail2 dovecot[1187]: auth: Warning: auth client 0 disconnected",
+         "warning"),
+        ("Dec  3 07:59:31 mail2 dovecot[1187]: lmtp(kim@example.com)<48240><dE3rJg5a>: Error: "
+         "quota exceeded", "error"),
+        ("Dec  3 10:42:55 web3 pure-ftpd[881]: (?@203.0.113.66) [WARNING] Authentication failed",
+         "warning"),
+        ("Dec  4 07:05:33 sip2 opensips[870486]: NOTICE:core:main: version opensips 3.4",
+         "notice"),
+        ("Dec  3 07:59:31 mail2 dovecot[1187]: imap(kim): Disconnected: Logged out", None),
         # MikroTik RouterOS: topics where the tag would be, one of them the severity
         ("Dec  4 10:12:40 192.0.2.1 system,error,critical login failure for user admin from "
          "203.0.113.66 via ssh", "error"),
@@ -742,6 +791,21 @@ def test_a_date_ending_the_line_is_its_time(line: str, stamp: str, message: str)
     event = _parsed(line)
     assert (event["@timestamp"], event["message"]) == (stamp, message)
     assert _parsed("backup done, took 4 minutes")["logwarden"]["parse"]["status"] == "unparsed"
+
+
+def test_a_stamp_in_a_field_of_a_record_is_its_time() -> None:
+    """Asterisk's CDR CSV: no stamp near the start, an ISO one in a later field; a date in the
+    future is one the line mentions (it stays unparsed, not dead-lettered), and a line of the
+    source that opens with a stamp still gets its own layout."""
+    fields = '"","1001","2002","from-internal","""Alice"" <1001>","PJSIP/1001-0000001a",'
+    cdr = _parsed(fields * 2 + '"Dial","2026-12-03 19:02:44","2026-12-03 19:02:51","ANSWERED"')
+    assert cdr["@timestamp"] == "2026-12-03T19:02:44.000Z"
+    assert cdr["message"].startswith('"","1001"')
+    later = _parsed(fields * 2 + '"Dial","2027-01-01 00:00:00",,"NO ANSWER"')
+    assert later["logwarden"]["parse"]["status"] == "unparsed"
+    opening = _parsed("2026-12-03 19:05:00 WARNING cdr: backend slow")
+    assert opening["@timestamp"] == "2026-12-03T19:05:00.000Z"
+    assert opening["log"]["level"] == "warning"
 
 
 def test_twisted_namespace_and_level_in_brackets() -> None:
