@@ -306,6 +306,8 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
 )
 
+_FALLBACKS = tuple(layout for layout in LAYOUTS if layout.fallback)
+
 #: Dates a line may end with when none opens it: a mail header's RFC 5322 date after ";"
 #: ("...; Fri, 4 Dec 2026 10:11:12 +0100 (CET)"), ``lastcomm``'s and ``last``'s ctime-style
 #: date ("... 0.00 secs Fri Dec  4 10:05"). A weekday and a month name make them dates, not
@@ -559,7 +561,7 @@ def _closest(window: str, start: int) -> tuple[StampLayout, re.Match[str]] | Non
     best: tuple[StampLayout, re.Match[str]] | None = None
     for layout in LAYOUTS:
         if layout.fallback and best is not None:
-            break
+            return _opening(window, start) or best
         found = layout.pattern.search(window, start)
         if found is None or found.start() > start + layout.max_offset:
             continue
@@ -568,6 +570,16 @@ def _closest(window: str, start: int) -> tuple[StampLayout, re.Match[str]] | Non
             if found.start() == start:
                 break
     return best
+
+
+def _opening(window: str, start: int) -> tuple[StampLayout, re.Match[str]] | None:
+    """A fallback stamp that opens the line, where the date found is further in: Tasmota's
+    ``07:12:01.044 MQT: tele/x/STATE = {"Time":"2026-12-04T07:12:01"...}``."""
+    for layout in _FALLBACKS:
+        found = layout.pattern.match(window, start)
+        if found is not None:
+            return layout, found
+    return None
 
 
 def _inside_a_word(window: str, found: re.Match[str]) -> bool:

@@ -282,6 +282,11 @@ def test_inference_alone_on_detector_layouts(
             "Thursday 03 December 2026  14:22:05 +0100 (0:00:01.812)       0:00:09.433 ******",
             "2026-12-03T13:22:05.000Z",
         ),
+        # a time of day opening the line beats a date further in (Tasmota's console)
+        (
+            '07:12:01.044 MQT: tele/tasmota_5A3C1F/STATE = {"Time":"2026-12-04T07:12:01"}',
+            "2026-12-04T07:12:01.044Z",
+        ),
         # z/OS SYSLOG: a Julian date, two- or four-digit year, and hundredths
         (
             "N 4000000 SYSA     26338 10:11:12.34 JOB01234 00000090  $HASP373 PAYROLL1 STARTED",
