@@ -41,6 +41,7 @@ LEVEL_WORDS = (
     "noti", "notification",  # Extreme EXOS' "<Noti:DM.Notice>", Fortinet's pri=notification
     "ntc", "crt", "alr", "emg",  # motion's "[NTC]", "[CRT]"
     "lifecycle",  # Gradle's "[LIFECYCLE]"
+    "major", "minor", "cleared", "indeterminate", "message",  # only in capitals: see below
     # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
     # Polish, Portuguese and Russian
     "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
@@ -53,6 +54,9 @@ LEVEL_WORDS = (
     "сведения", "информация", "предупреждение", "ошибка", "критический", "критическая",
 )  # fmt: skip
 _LEVEL_SET = frozenset(LEVEL_WORDS)
+#: Alarm severities (ITU X.733, as Nokia SR OS writes "MINOR:" and Huawei "MAJOR") and glib's
+#: "MESSAGE": levels in capitals, words of prose otherwise ("minor GC pause", "Message: hi").
+_CAPITAL_LEVELS = frozenset({"major", "minor", "cleared", "indeterminate", "message"})
 # Longest first: the regex alternation takes the first word that matches ("info" in "information").
 _LEVEL_RE = r"(?P<level>(?i:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r")[1-5]?)"
 #: Redis' role markers as levels.
@@ -507,7 +511,7 @@ def _is_level(
     (Jetty's ``<stamp>:INFO :logger``) only in capitals.
     """
     opening, channel, word, pid, suffix, closing = token.groups()
-    if word.lower().rstrip("12345") not in _LEVEL_SET:
+    if not _is_level_word(word):
         return False
     if channel:  # Apache's "[core:error]" is bracketed
         return (
@@ -521,6 +525,12 @@ def _is_level(
     if word.isupper() or opening or pid or suffix or closing or index is None:
         return True
     return padded or index <= len(roles & {"pid", "tid"}) + 1
+
+
+def _is_level_word(word: str) -> bool:
+    """Whether ``word`` (a digit 1-5 after it allowed: ``DEBUG2``) names a level."""
+    lower = word.lower().rstrip("12345")
+    return lower in _LEVEL_SET and (lower not in _CAPITAL_LEVELS or word.isupper())
 
 
 def _generic(word: str) -> str:
@@ -654,9 +664,9 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
     # Learned from a line without a level ("[1733307072] EXTERNAL COMMAND: ..."), the layout
     # also fits the source's lines that lead with one ("[1733307080] Warning: Return code").
     leading = _LEADING_LEVEL.match(content)
-    word = (leading.group(1) or leading.group(2)).lower() if leading is not None else ""
-    if word in _LEVEL_SET:
-        return word
+    word = (leading.group(1) or leading.group(2)) if leading is not None else ""
+    if _is_level_word(word):
+        return word.lower()
     keyed = _KEY_LEVEL_IN_TEXT.search(content)  # key=value records: FortiGate's level= is late
     if keyed is not None and keyed.group(1).lower() in _LEVEL_SET:
         return keyed.group(1).lower()

@@ -14,12 +14,12 @@ from classifiers.parsing.events import Context
 from classifiers.parsing.timeparse import to_iso
 
 DATA = Path(__file__).parent / "data"
-#: Written while building inference (development set), and two sets written blind from public
+#: Written while building inference (development set), and sets written blind from public
 #: documentation by someone who had not read the inference code (held out until their first run).
 #: Each set with the shares of its lines' times and levels that must be read. The target is
-#: 0.95; the SOC set (5) stays under it for levels because a level deep in a syslog message
-#: (Cisco ISE's "... 0012345 5200 NOTICE Passed-Authentication", Greenbone's glib
-#: "main:MESSAGE:") and HPE ProCurve's "M" (major) are not read. docs/parsing.md lists them.
+#: 0.95; the SOC set (5) stays under it for levels (46 of 50) because a level deep in a syslog
+#: message (Cisco ISE's "... 0012345 5200 NOTICE Passed-Authentication") and HPE ProCurve's "M"
+#: (major) are not read. docs/parsing.md lists them.
 LAYOUT_SETS = (
     ("unseen_layouts.tsv", 0.95, 0.95), ("heldout_layouts.tsv", 0.95, 0.95),
     ("heldout2_layouts.tsv", 0.95, 0.95), ("heldout3_layouts.tsv", 0.95, 0.95),
@@ -401,6 +401,14 @@ def test_host_and_program_before_the_message() -> None:
         # the source's layout was learned from a line without a level
         (["[1796338025] EXTERNAL COMMAND: X;web-02", "[1796364940] Warning: Return code"],
          "warning", None),
+        # alarm severities and glib's MESSAGE in capitals (Nokia SR OS, Greenbone's gvmd)
+        (["12 2026/12/04 10:11:12.34 UTC MINOR: SYSTEM #2006 Base CHASSIS Card 1 removed"],
+         "minor", None),
+        (["md   main:MESSAGE:2026-12-04 10h11.12 utc:1573:    Greenbone Vulnerability Manager"],
+         "message", None),
+        # ... and words of prose otherwise
+        (["2026-12-04 10:11:12 minor GC pause of 12 ms"], None, None),
+        (["2026-12-04 10:11:12 Message: delivered to 3 recipients"], None, None),
         # qBittorrent's letter in parentheses, Minecraft's "[thread/LEVEL]", Telegraf's "W!"
         (["(C) 2026-12-04T09:40:56 - File error alert. Torrent: \"x.iso\""], "critical", None),
         (["[07:31:45] [Server thread/WARN]: Can't keep up! Is the server overloaded?"], "warn",
@@ -415,9 +423,9 @@ def test_host_and_program_before_the_message() -> None:
          "info", None),
     ],
 )  # fmt: skip
-def test_level_tokens(lines: list[str], level: str, pid: int | None) -> None:
+def test_level_tokens(lines: list[str], level: str | None, pid: int | None) -> None:
     events = [_parsed(line) for line in lines]
-    assert events[-1]["log"]["level"] == level
+    assert events[-1].get("log", {}).get("level") == level
     assert events[-1]["logwarden"]["parse"]["format"] == "inferred"
     assert events[-1].get("process", {}).get("pid") == pid
     assert "host" not in events[-1]
