@@ -33,7 +33,7 @@ _ACCESS = re.compile(
 _REQUEST = re.compile(r"([A-Z][A-Z_-]*) (\S+)(?: HTTP/(\d(?:\.\d)?))?\Z")
 _APACHE_ERROR = re.compile(
     r"\[\w{3} (\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\d{4})\]"
-    r" \[(?:([^:\]\s]+):)?(\w+)\](?: \[pid (\d+)(?::tid (\d+))?\])?"
+    r" \[(?:([^:\]\s]+):)?([A-Za-z]\w*)\](?: \[pid (\d+)(?::tid (\d+))?\])?"
     r"(?: \[client ([^\]]+?)(?::(\d+))?\])? ?(.*)\Z",
     re.DOTALL,
 )

@@ -17,11 +17,12 @@ LETTER_LEVELS = {
 #: HAProxy's and CoreDNS' "[NOTICE] ", NetworkManager's "<info>  [1796220475.1204] ...",
 #: OpenSIPS' "NOTICE:core:main: ...". It may follow Pacemaker's "(function) \t" or
 #: Pure-FTPd's "(user@address) ", ArubaOS' message id and pid ("<522008> <4123> <NOTI> ..."),
-#: or Dovecot's component ("auth: Warning: ", "imap(user)<pid><session>: Error: ").
+#: or Dovecot's component ("auth: Warning: ", "imap(user)<pid><session>: Error: "); XAPI's
+#: "[ info||1482 ...]" on XCP-ng and XenServer.
 _LEADING_SEVERITY = re.compile(
     r"(?:\([^)\s]*\)\s+|(?:<\d+>\s+){1,2}(?=<)|[\w-]+(?:\([^)\s]*\))?(?:<[^>\s]*>)*:\s+(?=[A-Z]))?"
-    r"[\[<]?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn|notice|info|debug|fatal"
-    r"|panic|emer|alrt|errs|noti|dbug))(?:[\]>]:?\s|:\s|:(?=[a-z_]+:))"
+    r"[\[<]?\s?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn|notice|info|debug"
+    r"|fatal|panic|emer|alrt|errs|noti|dbug))(?:[\]>]:?\s|:\s|:(?=[a-z_]+:)|\|)"
 )
 #: The words a delimited record's severity field holds: the usual levels, and the ranks a
 #: field on its own gives (SharePoint ULS ``Medium``/``High``/``Unexpected``/``Monitorable``,
@@ -30,6 +31,7 @@ _FIELD_SEVERITIES = frozenset({
     "trace", "debug", "verbose", "verboseex", "info", "information", "informational", "notice",
     "warn", "warning", "error", "err", "critical", "crit", "fatal", "alert", "emergency", "emerg",
     "low", "med", "medium", "high", "unexpected", "monitorable",
+    "log", "panic",  # PostgreSQL's and Greenplum's csvlog
 })  # fmt: skip
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"

@@ -41,7 +41,7 @@ LEVEL_WORDS = (
     "noti", "notification",  # Extreme EXOS' "<Noti:DM.Notice>", Fortinet's pri=notification
     "ntc", "crt", "alr", "emg",  # motion's "[NTC]", "[CRT]"
     "lifecycle",  # Gradle's "[LIFECYCLE]"
-    "major", "minor", "cleared", "indeterminate", "message",  # only in capitals: see below
+    "major", "minor", "cleared", "indeterminate", "message", "status",  # in capitals: below
     # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
     # Polish, Portuguese and Russian
     "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
@@ -55,8 +55,9 @@ LEVEL_WORDS = (
 )  # fmt: skip
 _LEVEL_SET = frozenset(LEVEL_WORDS)
 #: Alarm severities (ITU X.733, as Nokia SR OS writes "MINOR:" and Huawei "MAJOR") and glib's
-#: "MESSAGE": levels in capitals, words of prose otherwise ("minor GC pause", "Message: hi").
-_CAPITAL_LEVELS = frozenset({"major", "minor", "cleared", "indeterminate", "message"})
+#: "MESSAGE", Traffic Server's "STATUS:": levels in capitals, words of prose otherwise ("minor
+#: GC pause", "Message: hi").
+_CAPITAL_LEVELS = frozenset({"major", "minor", "cleared", "indeterminate", "message", "status"})
 # Longest first: the regex alternation takes the first word that matches ("info" in "information").
 _LEVEL_RE = r"(?P<level>(?i:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r")[1-5]?)"
 #: Redis' role markers as levels.
@@ -70,6 +71,7 @@ _OPENING_LETTER = re.compile(r"[(\[][DIWEFNC][)\]]")
 #: Telegraf's and the CloudWatch agent's "I!", "W!", "E!", "D!" after the stamp.
 _BANG_LETTER = re.compile(r"[DIWE]!")
 #: VMware ESXi's "In(166)", "Wa(164)": a severity's abbreviation and the syslog PRI it is.
+_VMX_LEVELS = frozenset({"In", "Wa", "Er", "Cr", "Db", "No", "Al", "Em", "Vb"})
 _PRI_LEVEL = re.compile(r"([A-Z][a-z])\((\d{1,3})\)")
 _HOST_RE = r"(?P<host>[\w./@-]+)"  # also "node7/node7", as relays write it
 _HOST_WORD = re.compile(r"[\w./@-]+")
@@ -88,7 +90,7 @@ _TOKEN = re.compile(
 # Minecraft's "[Server thread/INFO]:".
 _LEVEL_TOKEN = re.compile(
     r"([\[<(=:]?\s*)((?:[\w.-]+::?)*|[\w-]+\.|[\w.-]+#|(?<=\[)[\w][\w .#-]*/)"
-    r"([^\W\d_]+[1-5]?)(\[\d+\])?([/:][\w.-]+)?(\s*[\]>),]?:?)"
+    r"([^\W\d_]+[1-5]?)(\[\d+\])?([/:-][\w.-]+)?(\s*[\]>),]?:?)"
 )
 #: A channel before a level: Monolog's "app.", NetApp's "node:wafl.vol:", Zeek's "Reporter::",
 #: Twisted's namespace ("twisted.web.server.Site#"), Minecraft's thread ("[Server thread/INFO]").
@@ -482,6 +484,8 @@ def _placed_level_regex(word: str, index: int | None, *, first: bool) -> tuple[s
         return r"[(\[](?P<letter>[DIWEFNC])[)\]]", "letter"
     if index == 0 and _BANG_LETTER.fullmatch(word):
         return r"(?P<letter>[DIWE])!", "letter"
+    if index == 0 and len(word) == 1 and word in "diwef":  # SAP HANA's trace: "<stamp> i Basis"
+        return r"(?P<letter>[diwef])", "letter"
     if index == 0 and word in _REDIS_LEVELS:
         return _REDIS_RE, "marker"
     if index == 0 and _is_pri_level(word):
@@ -490,10 +494,13 @@ def _placed_level_regex(word: str, index: int | None, *, first: bool) -> tuple[s
 
 
 def _is_pri_level(word: str) -> bool:
-    """``In(166)``: the PRI's severity (166 % 8 = 6, informational) starts as the word does."""
+    """``In(166)``: the PRI's severity (166 % 8 = 6, informational) starts as the word does.
+    VMware Workstation's ``vmware.log`` pads a verbosity instead (``In(05)``, ``Wa(03)``)."""
     pri = _PRI_LEVEL.fullmatch(word)
     if pri is None or int(pri.group(2)) > 191:
         return False
+    if len(pri.group(2)) == 2 and pri.group(2).startswith("0"):
+        return pri.group(1) in _VMX_LEVELS
     return SEVERITIES[int(pri.group(2)) % 8][0] == pri.group(1)[0].lower()
 
 
@@ -656,7 +663,7 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
         return str(parts["level"]).lower()
     letter = parts.get("glog") or parts.get("letter")
     if letter:
-        return LETTER_LEVELS[letter]
+        return LETTER_LEVELS[letter.upper()]
     if parts.get("marker"):
         return _REDIS_LEVELS[str(parts["marker"])]
     if _LEVEL_ROLES.intersection(layout.fields):

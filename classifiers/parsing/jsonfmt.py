@@ -11,6 +11,7 @@ obvious ones are lifted to ECS: timestamp, message, level and host.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -19,7 +20,13 @@ from classifiers.parsing import ids, windows
 from classifiers.parsing.events import Context, FailureType
 from classifiers.parsing.fields import LETTER_LEVELS, put_dotted
 from classifiers.parsing.stamps import parse_value
-from classifiers.parsing.timeparse import Stamp, TimestampError, from_any, from_epoch
+from classifiers.parsing.timeparse import (
+    Stamp,
+    TimestampError,
+    from_any,
+    from_epoch,
+    posix_seconds,
+)
 
 _TIME_KEYS = (
     "timestamp", "time", "ts", "@t", "datetime", "date", "eventTime",
@@ -27,6 +34,8 @@ _TIME_KEYS = (
     "asctime",  # python-json-logger
     "instant", "timeMillis",  # log4j2's JsonLayout: {"epochSecond", "nanoOfSecond"}, or ms
 )  # fmt: skip
+_TIME_NAME = re.compile(r"(?i)time|date")
+_YEAR_2000 = 946_684_800
 _MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event", "@mt", "@message")
 #: Monolog's JSON has "level": 400 beside "level_name": "ERROR"; python-json-logger "levelname".
 _LEVEL_KEYS = (
@@ -84,7 +93,11 @@ def _expand_dotted(document: dict[str, Any]) -> dict[str, Any]:
     expanded: dict[str, Any] = {}
     for key, value in document.items():
         if "." not in key or key.startswith("@"):
-            expanded[key] = value
+            known = expanded.get(key)
+            if isinstance(known, dict) and isinstance(value, dict):  # "log.level" then "log"
+                known.update(value)
+            else:
+                expanded[key] = value
             continue
         put_dotted(expanded, key, value)
     return expanded
@@ -195,6 +208,23 @@ def _stamp(value: object, ctx: Context) -> Stamp:
             raise iso_error from None
 
 
+def _named_time(document: dict[str, Any], ctx: Context) -> Stamp | None:
+    """The first field named for a time that reads as one, for JSON without a usual time key:
+    Envoy's and Istio's ``start_time``, Cloudflare's ``EdgeStartTimestamp`` (nanoseconds),
+    Akamai's ``reqTimeSec`` (a string epoch). Durations (``upstream_response_time: 0.003``)
+    read as 1970 and are passed over."""
+    for key, value in document.items():
+        if not isinstance(value, str | int | float) or _TIME_NAME.search(key) is None:
+            continue
+        try:
+            stamp = _stamp(value, ctx)
+        except TimestampError:
+            continue
+        if posix_seconds(stamp) >= _YEAR_2000:
+            return stamp
+    return None
+
+
 def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, Any]:
     event: dict[str, Any] = {"logwarden": {"json": document}, "event": {"dataset": "json"}}
     stamp = _first(document, _TIME_KEYS)
@@ -203,6 +233,10 @@ def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, 
         stamp = mongo.get("$date")
     if stamp is not None:
         event["@timestamp"] = _stamp(stamp, ctx)
+    else:
+        named = _named_time(document, ctx)
+        if named is not None:
+            event["@timestamp"] = named
     message = _first(document, _MESSAGE_KEYS)
     event["message"] = message if isinstance(message, str) else text
     _lift_obvious(event, document)

@@ -46,7 +46,7 @@ ZONE_NAMES = {
 #: An IANA zone name (PHP's "[04-Dec-2026 10:15:03 Europe/Berlin]").
 _IANA = r"[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
 _ZONE = (
-    r"(?P<tz>\s?Z(?![A-Za-z])|\s?[+-]\d\d:?\d\d|[+-]\d\d(?![\d:])|\s?(?:"
+    r"(?P<tz>\s?Z(?![A-Za-z])|\s?(?:GMT|UTC)?[+-]\d\d:?\d\d|\s?[+-]\d\d(?![\d:.])|\s?(?:"
     + "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
     + r")(?![A-Za-z])|\s"
     + _IANA
@@ -178,7 +178,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         "MM/dd/yyyy HH:mm:ss",
         r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second_part>\d{1,2})(?P=sep)"
         # Suricata: "4/12/2026 -- 10:11:12", ipmitool: "12/01/2026 | 02:14:51"
-        r"(?P<year>\d{4}|\d{1,2})(?!\d)(?:[ ,T]|, | - | -- | \| )\s?"
+        r"(?P<year>\d{4}|\d{1,2})(?!\d)(?:[ ,T-]|, | - | -- | \| )\s?"
         + _HM_S
         + _FRACTION
         + _AMPM
@@ -227,10 +227,10 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(  # Node-RED: "4 Dec 09:12:44"
         "d MMM HH:mm:ss",  # German `date`: "Fr 4. Dez 10:11:12 CET 2026"
-        r"(?<![\d/-])(?P<day>\d{1,2})\.? "
+        r"(?<![\d/-])(?P<day>\d{1,2})(?:\.? |-)"  # Bacula: "02-Dec 23:05"
         + _MON
         + r" "
-        + _HMS
+        + _HM_S
         + _FRACTION
         + r"(?: (?P<tz>"
         + _ZONE_NAME
@@ -293,7 +293,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
     _layout(  # logback's "%d{HH:mm:ss.SSS}", MSI's "[10:11:12:871]": today (or yesterday)
         "HH:mm:ss.SSS",
         r"(?<![\d:.])(?P<hour>[0-2]\d):(?P<minute>[0-5]\d):(?P<second>[0-5]\d)[.,:]"
-        r"(?P<fraction>\d{3})(?![\d:])",
+        r"(?P<fraction>\d{3}(?:\d{3}){0,2})(?![\d:])",
         max_offset=40,
         fallback=True,
     ),
@@ -359,6 +359,7 @@ def _offset_zone(text: str) -> tzinfo:
             return ZoneInfo(text)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise TimestampError(f"unknown time zone {text!r}") from error
+    text = text.removeprefix("GMT").removeprefix("UTC")  # JavaScript's "GMT+0100"
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
