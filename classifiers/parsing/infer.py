@@ -70,8 +70,9 @@ _LETTER_RE = f"(?P<letter>[{_LETTERS}])"
 _OPENING_LETTER = re.compile(r"[(\[][DIWEFNC][)\]]")
 #: Telegraf's and the CloudWatch agent's "I!", "W!", "E!", "D!" after the stamp.
 _BANG_LETTER = re.compile(r"[DIWE]!")
-#: VMware ESXi's "In(166)", "Wa(164)": a severity's abbreviation and the syslog PRI it is.
+#: VMware Workstation's "In(05)", "Wa(03)": a severity's abbreviation and a padded verbosity.
 _VMX_LEVELS = frozenset({"In", "Wa", "Er", "Cr", "Db", "No", "Al", "Em", "Vb"})
+#: VMware ESXi's "In(166)", "Wa(164)": a severity's abbreviation and the syslog PRI it is.
 _PRI_LEVEL = re.compile(r"([A-Z][a-z])\((\d{1,3})\)")
 _HOST_RE = r"(?P<host>[\w./@-]+)"  # also "node7/node7", as relays write it
 _HOST_WORD = re.compile(r"[\w./@-]+")

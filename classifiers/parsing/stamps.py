@@ -538,7 +538,7 @@ def find(text: str) -> tuple[StampLayout, re.Match[str]] | None:
     window = text[:SEARCH_WINDOW]
     best = _closest(window, 0)
     if best is None:
-        return _at_the_end(text)
+        return _later_in_the_line(text)
     if _inside_a_word(window, best[1]):
         later = _closest(window, best[1].end())
         if later is not None:
@@ -546,7 +546,7 @@ def find(text: str) -> tuple[StampLayout, re.Match[str]] | None:
     return best
 
 
-def _at_the_end(text: str) -> tuple[StampLayout, re.Match[str]] | None:
+def _later_in_the_line(text: str) -> tuple[StampLayout, re.Match[str]] | None:
     """A date that ends a line without one at its start (:data:`TAIL_LAYOUTS`), else an ISO
     8601 stamp further in (:data:`INSIDE_LAYOUT`)."""
     start = max(0, len(text) - _TAIL_WINDOW)
