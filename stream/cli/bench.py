@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
@@ -25,6 +26,7 @@ from stream.cli.harness import load_harness
 from stream.config import Settings, get_settings
 
 if TYPE_CHECKING:
+    from benches.layouts import Figures, SetScore
     from classifiers.logs.template_evaluation import HeldOut
 
 console = Console(stderr=True)
@@ -252,3 +254,71 @@ def _print_held_out(held_out: list[HeldOut]) -> None:
     mean = sum(item.accuracy for item in held_out) / len(held_out)
     table.add_row("mean", "", "", "", "", f"{mean:.3f}")
     Console().print(table)
+
+
+@bench_app.command("layouts")
+def bench_layouts(
+    sets: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Layout sets (.tsv) to score; default: those in tests/parsing/data."),
+    ] = None,
+    misses: Annotated[bool, typer.Option(help="Also list every line read wrongly.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Structure inference on layouts without a detector: per set, the share of lines that keep
+    their own time and level, today and on the set's recorded first run (written blind)."""
+    harness = load_harness("layouts")
+    paths = sets or harness.layout_sets()
+    try:
+        scores: list[SetScore] = [
+            harness.score(path)
+            for path in track(paths, description="parsing", console=console, disable=as_json)
+        ]
+    except (OSError, ValueError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    now, first = harness.totals(scores)
+    if as_json:
+        payload = {
+            "sets": [_set_dict(item) for item in scores],
+            "all": {"now": now._asdict(), "first_run": first and first._asdict()},
+        }
+        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    table = Table(
+        "set", "sources", "lines", "first: time", "first: level", "now: time", "now: level",
+        title="Own time and level kept, per layout set (each layout its own source)",
+        caption="first: the set's first run, before any change it led to (from its header)",
+    )  # fmt: skip
+    for item in scores:
+        name = item.name.removesuffix(".tsv").removesuffix("_layouts")
+        table.add_row(name, str(item.sources), *_figure_cells(item.figures, item.first_run))
+    table.add_row("all", str(sum(item.sources for item in scores)), *_figure_cells(now, first),
+                  style="bold")  # fmt: skip
+    Console().print(table)
+    if misses:
+        for item in scores:
+            for miss in item.misses:
+                Console().print(
+                    f"{item.name}\t{miss.layout}\t{miss.field}\tgot {miss.got!r}\t"
+                    f"expected {miss.expected!r}", markup=False, highlight=False,
+                )  # fmt: skip
+
+
+def _figure_cells(now: Figures, first: Figures | None) -> list[str]:
+    def share(kept: int, of: int) -> str:
+        return f"{kept}/{of} {kept / of:.1%}" if of else "-"
+
+    firsts = ["", ""] if first is None else [
+        share(first.timed, first.lines), share(first.leveled, first.with_level)
+    ]  # fmt: skip
+    return [str(now.lines), *firsts, share(now.timed, now.lines),
+            share(now.leveled, now.with_level)]  # fmt: skip
+
+
+def _set_dict(item: SetScore) -> dict[str, object]:
+    return {
+        "name": item.name, "sources": item.sources, "now": item.figures._asdict(),
+        "first_run": item.first_run and item.first_run._asdict(),
+        "misses": [miss.__dict__ for miss in item.misses],
+    }  # fmt: skip

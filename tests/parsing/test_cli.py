@@ -1,4 +1,4 @@
-"""``logwarden parse`` and ``logwarden bench parse`` through the real typer app."""
+"""``logwarden parse`` and ``logwarden bench parse|layouts`` through the real typer app."""
 
 from __future__ import annotations
 
@@ -95,3 +95,43 @@ def test_evtx_file_gives_one_object_per_record(tmp_path: Path) -> None:
     failed = runner.invoke(app, ["parse", str(broken)])
     assert failed.exit_code == 2
     assert "readable .evtx file" in " ".join(failed.output.split())
+
+
+LAYOUT_SET = (
+    "# A two-layout set.\n"
+    "# first run: time 1/4, level 0/3\n"
+    "app-dash\t2026-12-03T10:11:12.000Z\tinfo\t2026-12-03 10:11:12,000 - app - INFO - up\n"
+    "app-dash\t2026-12-03T10:11:13.000Z\terror\t2026-12-03 10:11:13,000 - app - ERROR - down\n"
+    "redis\t2026-12-03T10:11:14.123Z\t-\t1:M 03 Dec 2026 10:11:14.123 * Ready\n"
+    # Wrong on purpose: the line says 10:11:15 and WARNING.
+    "redis\t2026-12-03T10:11:16.000Z\twarning-x\t1:M 03 Dec 2026 10:11:15.000 # WARNING x\n"
+)
+
+
+def test_bench_layouts_scores_a_set_beside_its_first_run(tmp_path: Path) -> None:
+    path = tmp_path / "tiny_layouts.tsv"
+    path.write_text(LAYOUT_SET, encoding="utf-8")
+    result = runner.invoke(app, ["bench", "layouts", "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    figures = orjson.loads(result.stdout_bytes)
+    (scored,) = figures["sets"]
+    assert scored["sources"] == 2
+    assert scored["now"] == {"timed": 3, "lines": 4, "leveled": 2, "with_level": 3}
+    assert scored["first_run"] == {"timed": 1, "lines": 4, "leveled": 0, "with_level": 3}
+    assert [(miss["field"], miss["got"]) for miss in scored["misses"]] == [
+        ("time", "2026-12-03T10:11:15.000Z"), ("level", "warning"),
+    ]  # fmt: skip
+    assert figures["all"]["now"] == scored["now"]
+    table = runner.invoke(app, ["bench", "layouts", "--misses", str(path)])
+    assert table.exit_code == 0, table.output
+    assert "3/4 75.0%" in table.stdout
+    assert "1/4 25.0%" in table.stdout
+    assert "expected 'warning-x'" in table.stdout
+
+
+def test_bench_layouts_names_a_malformed_set(tmp_path: Path) -> None:
+    path = tmp_path / "bad_layouts.tsv"
+    path.write_text("only\ttwo columns\n", encoding="utf-8")
+    result = runner.invoke(app, ["bench", "layouts", str(path)])
+    assert result.exit_code == 2
+    assert "bad_layouts.tsv:1: expected 4 tab-separated columns" in result.output

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 import pytest
 
+from benches import layouts
 from classifiers.parsing import ParseFailure, ParseOptions, infer, parse
 from classifiers.parsing.events import Context
 from classifiers.parsing.timeparse import to_iso
 
-DATA = Path(__file__).parent / "data"
+DATA = layouts.DATA
 #: Written while building inference (development set), and sets written blind from public
 #: documentation by someone who had not read the inference code (held out until their first run).
 #: Each set with the shares of its lines' times and levels that must be read. The target is
@@ -34,16 +35,7 @@ LAYOUT_SETS = (
     ("heldout16_layouts.tsv", 0.95, 0.95), ("heldout17_layouts.tsv", 0.95, 0.95),
     ("heldout18_layouts.tsv", 0.95, 0.9), ("heldout19_layouts.tsv", 0.95, 0.85),
 )  # fmt: skip
-NOW = datetime(2026, 12, 4, 12, tzinfo=UTC)
-
-
-def layout_rows(name: str) -> list[tuple[str, str, str, str]]:
-    rows = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            layout, stamp, level, text = line.split("\t", 3)
-            rows.append((layout, stamp, level, text.replace("\\t", "\t")))
-    return rows
+NOW = layouts.NOW
 
 
 @pytest.fixture(autouse=True)
@@ -65,35 +57,25 @@ def test_unseen_layouts_keep_their_time_and_level(
 ) -> None:
     """The issue's target: >= 95% of lines keep their own time, and their level if they have one.
 
-    Each layout is its own source, as a file or topic would be.
+    Each layout is its own source, as a file or topic would be (``logwarden bench layouts``).
     """
-    rows = layout_rows(name)
-    assert len({row[0] for row in rows}) >= 10
-    timed = leveled = with_level = 0
-    misses = []
-    for layout, stamp, level, text in rows:
-        event = _parsed(text, source=layout)
-        if event["@timestamp"] == stamp:
-            timed += 1
-        else:
-            misses.append((layout, "time", event["@timestamp"], stamp))
-        if level != "-":
-            with_level += 1
-            got = event.get("log", {}).get("level")
-            if got == level or _spelled_out(level, got):
-                leveled += 1
-            else:
-                misses.append((layout, "level", got, level))
-    time_share, level_share = timed / len(rows), leveled / with_level
-    print(f"own time {timed}/{len(rows)} = {time_share:.3f}; "
-          f"level {leveled}/{with_level} = {level_share:.3f}; misses {misses}")  # fmt: skip
-    assert time_share >= time_floor, misses
-    assert level_share >= level_floor, misses
+    result = layouts.score(DATA / name)
+    assert result.sources >= 10
+    assert not [miss for miss in result.misses if miss.field == "parse"]
+    print(result.figures, result.misses)
+    assert result.figures.time_share >= time_floor, result.misses
+    assert result.figures.level_share >= level_floor, result.misses
 
 
-def _spelled_out(letter: str, level: str | None) -> bool:
-    """A one-letter level ("I", "W") is stored spelled out ("info", "warning")."""
-    return len(letter) == 1 and level is not None and level.startswith(letter)
+def test_every_set_is_scored_and_every_blind_set_records_its_first_run() -> None:
+    """The floors above cover every set on disk, and each set written blind keeps the figure of
+    its first run (before any change it led to), which the bench prints beside today's."""
+    on_disk = [path.name for path in layouts.layout_sets(DATA)]
+    assert on_disk == [name for name, _, _ in LAYOUT_SETS]
+    for name in on_disk[1:]:
+        first = layouts.first_run(DATA / name)
+        assert first is not None, name
+        assert first.lines == layouts.score(DATA / name).figures.lines, name
 
 
 def test_openstack_line_gets_time_pid_and_level() -> None:
