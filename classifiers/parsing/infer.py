@@ -177,6 +177,9 @@ class Layout:
 
 _LEARNED: dict[str, list[Layout]] = {}
 _NO_STAMP: set[tuple[str, bytes]] = set()
+#: Whether lines of a source and shape open with a stamp, which a layout of a stamp late in the
+#: line must not take: remembered, as the answer costs a search for every candidate stamp.
+_OPENS_DATED: dict[tuple[str, bytes], bool] = {}
 
 
 def parse(text: str, ctx: Context) -> dict[str, Any] | None:
@@ -185,7 +188,9 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
     if layouts is not None:
         for layout in layouts:
             match = layout.pattern.match(text)
-            if match is not None and (layout.stamp.place == "start" or not _opens_dated(text)):
+            if match is not None and (
+                layout.stamp.place == "start" or not _opens_dated(text, ctx.source)
+            ):
                 layout.hits += 1
                 return _event(match, text, ctx, layout)
     key = (ctx.source, shape(text))
@@ -211,10 +216,18 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
     return _event(match, text, ctx, new)
 
 
-def _opens_dated(text: str) -> bool:
-    """Whether a stamp opens the line (not only ends it or sits in a field)."""
-    found = find(text)
-    return found is not None and found[0].place == "start"
+def _opens_dated(text: str, source: str) -> bool:
+    """Whether a stamp opens the line (not only ends it or sits in a field), as it did for the
+    source's last line of this shape."""
+    key = (source, shape(text))
+    known = _OPENS_DATED.get(key)
+    if known is None:
+        found = find(text)
+        known = found is not None and found[0].place == "start"
+        if len(_OPENS_DATED) >= _NEGATIVE_LIMIT:
+            _OPENS_DATED.clear()
+        _OPENS_DATED[key] = known
+    return known
 
 
 def learned(source: str | None = None) -> list[Layout]:
@@ -228,6 +241,7 @@ def forget() -> None:
     """Drop every learned layout (tests, and a CLI run that explains one file)."""
     _LEARNED.clear()
     _NO_STAMP.clear()
+    _OPENS_DATED.clear()
 
 
 def learn(text: str, source: str) -> Layout | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benches import layouts
-from classifiers.parsing import ParseFailure, ParseOptions, infer, parse
+from classifiers.parsing import ParseFailure, ParseOptions, infer, parse, stamps
 from classifiers.parsing.events import Context
 from classifiers.parsing.timeparse import to_iso
 
@@ -843,6 +843,26 @@ def test_a_stamp_in_a_field_of_a_record_is_its_time() -> None:
     assert later["logwarden"]["parse"]["status"] == "unparsed"
     opening = _parsed("2026-12-03 19:05:00 WARNING cdr: backend slow")
     assert opening["@timestamp"] == "2026-12-03T19:05:00.000Z"
+    assert opening["log"]["level"] == "warning"
+
+
+def test_a_late_stamps_layout_searches_each_shape_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a line opens with a stamp (so a layout of a stamp late in the line must leave it)
+    costs a search for every candidate stamp: it is asked once per source and line shape."""
+    searched: list[str] = []
+
+    def counted(text: str) -> object:
+        searched.append(text)
+        return stamps.find(text)
+
+    monkeypatch.setattr(infer, "find", counted)
+    lines = [f"logrotate         S    root     __         0.0{n} secs Fri Dec  4 10:0{n}"
+             for n in range(5)]  # fmt: skip
+    events = [_parsed(line, source="acct") for line in lines]
+    assert [event["@timestamp"][11:16] for event in events] == [f"10:0{n}" for n in range(5)]
+    assert len(searched) == 2  # learning the layout, then the shape's first line
+    opening = _parsed("2026-12-04 10:09:00 WARNING accounting restarted", source="acct")
+    assert opening["@timestamp"] == "2026-12-04T10:09:00.000Z"
     assert opening["log"]["level"] == "warning"
 
 
