@@ -180,6 +180,8 @@ _NO_STAMP: set[tuple[str, bytes]] = set()
 #: Whether lines of a source and shape open with a stamp, which a layout of a stamp late in the
 #: line must not take: remembered, as the answer costs a search for every candidate stamp.
 _OPENS_DATED: dict[tuple[str, bytes], bool] = {}
+#: Whether messages of a source and shape hold a stamped line of their own: remembered too.
+_HOLDS_A_LINE: dict[tuple[str, bytes], bool] = {}
 
 
 def parse(text: str, ctx: Context) -> dict[str, Any] | None:
@@ -242,6 +244,7 @@ def forget() -> None:
     _LEARNED.clear()
     _NO_STAMP.clear()
     _OPENS_DATED.clear()
+    _HOLDS_A_LINE.clear()
 
 
 def learn(text: str, source: str) -> Layout | None:
@@ -631,10 +634,19 @@ def _take_inner_line(event: dict[str, Any], content: str, ctx: Context) -> None:
     """
     if ctx.source.endswith(_INNER) or _STAMP_START.match(content) is None:
         return
-    found = find(content[:_INNER_WINDOW])
-    if found is None or found[0].fallback:
-        return
-    if found[1].start() > 2 and not content.startswith(("time=", "ts=")):  # logrus, logfmt
+    key = (ctx.source, shape(content))
+    held = _HOLDS_A_LINE.get(key)
+    if held is None:
+        found = find(content[:_INNER_WINDOW])
+        held = not (
+            found is None
+            or found[0].fallback
+            or (found[1].start() > 2 and not content.startswith(("time=", "ts=")))  # logrus
+        )
+        if len(_HOLDS_A_LINE) >= _NEGATIVE_LIMIT:
+            _HOLDS_A_LINE.clear()
+        _HOLDS_A_LINE[key] = held
+    if not held:
         return
     inner = parse(content, replace(ctx, source=ctx.source + _INNER))
     if inner is not None and "log" in inner:

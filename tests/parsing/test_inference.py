@@ -866,6 +866,32 @@ def test_a_late_stamps_layout_searches_each_shape_once(monkeypatch: pytest.Monke
     assert opening["log"]["level"] == "warning"
 
 
+def test_a_wrappers_inner_line_is_looked_for_once_per_shape(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``docker logs --timestamps``: whether a message holds a stamped line of its own is
+    searched for once per source and shape; the lines after it cost their layouts' matches."""
+    searched: list[str] = []
+
+    def counted(text: str) -> object:
+        searched.append(text)
+        return stamps.find(text)
+
+    monkeypatch.setattr(infer, "find", counted)
+
+    def wrapped(second: int, level: str) -> str:
+        return (f"2026-12-04T10:20:{second:02d}.000981234Z [2026-12-04 10:20:{second:02d},998: "
+                f"{level}/MainProcess] Task {second}")  # fmt: skip
+
+    first = [_parsed(wrapped(second, "WARNING"), source="celery") for second in range(3)]
+    counted_after_three = len(searched)
+    later = [_parsed(wrapped(second, "ERROR"), source="celery") for second in range(3, 9)]
+    assert len(searched) == counted_after_three
+    assert [event["log"]["level"] for event in first + later] == ["warning"] * 3 + ["error"] * 6
+    assert later[-1]["@timestamp"] == "2026-12-04T10:20:08.000Z"
+    assert later[-1]["message"] == "Task 8"
+
+
 def test_twisted_namespace_and_level_in_brackets() -> None:
     """Twisted's log text (OpenVPN Access Server, Buildbot): ``[namespace#level]``."""
     event = _parsed("2026-12-02T16:21:22-0500 [stdout#info] [OVPN 4] OUT: 'client connected'")
