@@ -74,6 +74,11 @@ class SetScore:
     first_run: Figures | None
     misses: list[Miss]
 
+    @property
+    def levels_where_none(self) -> int:
+        """Lines without a level word that were given one (a word of prose taken for one)."""
+        return sum(miss.field == "level where none" for miss in self.misses)
+
 
 def layout_sets(folder: Path = DATA) -> list[Path]:
     """The development set first, then the held-out sets in the order they were written."""
@@ -135,9 +140,11 @@ def _score_row(row: Row, misses: list[Miss]) -> tuple[bool, bool | None]:
     timed = event["@timestamp"] == row.stamp
     if not timed:
         misses.append(Miss(row.layout, "time", event["@timestamp"], row.stamp))
-    if row.level is None:
-        return timed, None
     got = event.get("log", {}).get("level")
+    if row.level is None:
+        if got is not None:  # a level read where the line has none: reported, not counted
+            misses.append(Miss(row.layout, "level where none", got, "-"))
+        return timed, None
     leveled = got == row.level or _spelled_out(row.level, got)
     if not leveled:
         misses.append(Miss(row.layout, "level", got, row.level))

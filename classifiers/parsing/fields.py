@@ -34,6 +34,13 @@ _FIELD_SEVERITIES = frozenset({
     "log", "panic",  # PostgreSQL's and Greenplum's csvlog
 })  # fmt: skip
 
+#: The severity key of a key=value record (NGINX App Protect's ``severity="Critical"``, Sophos'
+#: ``log_type="Firewall" ... severity="Information"``), its value a severity word.
+_KEYED_SEVERITY = re.compile(
+    r'(?<![\w.])(?i:level|severity|loglevel|log\.level|lvl)="?([A-Za-z]+)"?(?=[,;\s]|\Z)'
+)
+_KEYED_RECORD = 3  # pairs a message has at least to be a record, not prose
+
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z")
 
@@ -53,6 +60,16 @@ def field_severity(record: str) -> str | None:
         if word in _FIELD_SEVERITIES:
             return word
     return None
+
+
+def keyed_severity(record: str) -> str | None:
+    """The severity field of a key=value record (three pairs at least), lower-cased."""
+    if record.count("=") < _KEYED_RECORD:
+        return None
+    found = _KEYED_SEVERITY.search(record)
+    if found is None or found.group(1).lower() not in _FIELD_SEVERITIES:
+        return None
+    return found.group(1).lower()
 
 
 def leading_severity(message: str) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from classifiers.parsing import auth
 from classifiers.parsing.events import Context
-from classifiers.parsing.fields import LETTER_LEVELS, field_severity
+from classifiers.parsing.fields import LETTER_LEVELS, field_severity, keyed_severity
 from classifiers.parsing.months import MONTH_PATTERN
 from classifiers.parsing.registry import shape
 from classifiers.parsing.stamps import LAYOUTS, StampLayout, find, stamp_of
@@ -115,6 +115,9 @@ _SHOUTED_LEVEL = re.compile(  # Zeek: "\tReporter::WARNING\t", French "ERREUR : 
     r"(?<![\w.])([^\W\d_]{3,})(?::\s|\s:\s|\]\s|\t|,\s)"  # SLX-OS: "DCE, INFO, ..."
 )
 _SHOUTED_WINDOW = 160
+#: A level word labelled as such after a message's own prefix: Bacula's and Bareos' "bacula-sd
+#: JobId 4512: Error: ...", "... Backup: Warning: ...".
+_LABELLED_LEVEL = re.compile(r":\s+([A-Z][a-z]+|[A-Z]+)(?=:\s)")
 #: Syslog facilities: "daemon.info", "<local0.info>" is a facility and a level in lower case.
 _FACILITIES = frozenset(FACILITIES)
 #: After the header: an optional separator (" - ", "] ", ": ", or NLog's bare "|"), the message.
@@ -620,11 +623,14 @@ def read_inner_line(event: dict[str, Any], ctx: Context) -> None:
     """A syslog message that is an application's own stamped line (journald's kubelet
     ``I1203 18:02:40.713248 30412 server.go:484] ...``, CRI-O's logrus ``time="..."
     level=info msg=...``, a Java line relayed by rsyslog): its level, logger and message, when
-    the syslog header gave no level."""
+    the syslog header gave no level. Else a key=value message's severity field is the level."""
     message = event.get("message")
     log = event.get("log")
     if (log is None or "level" not in log) and message:
         _take_inner_line(event, message, ctx)
+        severity = None if "log" in event else keyed_severity(message)
+        if severity is not None:
+            event["log"] = {"level": severity}
 
 
 def _take_inner_line(event: dict[str, Any], content: str, ctx: Context) -> None:
@@ -709,6 +715,9 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
         word = shouted.group(1)
         if word.isupper() and word.lower() in _LEVEL_SET:
             return word.lower()
+    labelled = _LABELLED_LEVEL.search(content, 0, _SHOUTED_WINDOW)
+    if labelled is not None and labelled.group(1).lower() in _LEVEL_SET:
+        return labelled.group(1).lower()
     return field_severity(content)
 
 

@@ -287,22 +287,32 @@ def bench_layouts(
         return
     table = Table(
         "set", "sources", "lines", "first: time", "first: level", "now: time", "now: level",
+        "level, none in words",
         title="Own time and level kept, per layout set (each layout its own source)",
-        caption="first: the set's first run, before any change it led to (from its header)",
+        caption=(
+            "first: the set's first run, before any change it led to (from its header); level, "
+            "none in words: lines without a level word given one (from a PRI, a number, a "
+            "marker, or a word of prose: --misses tells which)"
+        ),
     )  # fmt: skip
     for item in scores:
         name = item.name.removesuffix(".tsv").removesuffix("_layouts")
-        table.add_row(name, str(item.sources), *_figure_cells(item.figures, item.first_run))
-    table.add_row("all", str(sum(item.sources for item in scores)), *_figure_cells(now, first),
-                  style="bold")  # fmt: skip
+        table.add_row(
+            name, str(item.sources), *_figure_cells(item.figures, item.first_run),
+            str(item.levels_where_none),
+        )  # fmt: skip
+    table.add_row(
+        "all", str(sum(item.sources for item in scores)), *_figure_cells(now, first),
+        str(sum(item.levels_where_none for item in scores)), style="bold",
+    )  # fmt: skip
     Console().print(table)
     if misses:
         for item in scores:
             for miss in item.misses:
-                Console().print(
+                typer.echo(
                     f"{item.name}\t{miss.layout}\t{miss.field}\tgot {miss.got!r}\t"
-                    f"expected {miss.expected!r}", markup=False, highlight=False,
-                )  # fmt: skip
+                    f"expected {miss.expected!r}"
+                )
 
 
 def _figure_cells(now: Figures, first: Figures | None) -> list[str]:
@@ -319,6 +329,7 @@ def _figure_cells(now: Figures, first: Figures | None) -> list[str]:
 def _set_dict(item: SetScore) -> dict[str, object]:
     return {
         "name": item.name, "sources": item.sources, "now": item.figures._asdict(),
+        "levels_where_none": item.levels_where_none,
         "first_run": item.first_run and item.first_run._asdict(),
         "misses": [miss.__dict__ for miss in item.misses],
     }  # fmt: skip
