@@ -62,6 +62,10 @@ _ECS_OBJECTS = frozenset({
 _ECS_TOP_FIELDS = frozenset({"@timestamp", "message", "tags"})
 
 
+#: A brace before a word ("{A1B2C3D4-...}"): no JSON object opens so.
+_BRACED_WORD = re.compile(r'\{\s*[^\s"{}\[]')
+
+
 class JsonError(ValueError):
     """JSON that cannot become an event; carries the failure type for the entry point."""
 
@@ -112,7 +116,13 @@ def _first(document: dict[str, Any], keys: tuple[str, ...]) -> Any:
 
 
 def parse(text: str, ctx: Context) -> dict[str, Any] | None:
-    """A JSON object line; raises :class:`JsonError` for broken or hostile JSON."""
+    """A JSON object line; raises :class:`JsonError` for broken or hostile JSON.
+
+    A line whose brace opens no object (``{A1B2C3D4-...}\t2026-12-02 ...``: a GUID opening
+    Windows Update's ReportingEvents.log) is no JSON at all: other formats may read it.
+    """
+    if _BRACED_WORD.match(text) is not None:
+        return None
     try:
         document = orjson.loads(text)
     except orjson.JSONDecodeError as exc:

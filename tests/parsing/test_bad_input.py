@@ -85,3 +85,19 @@ def test_crlf_and_ansi_colours_are_fine() -> None:
     event = parse(b"Mar  3 10:15:08 web1 app[7]: \x1b[31mred\x1b[0m\r\n", ParseOptions(now=NOW))
     assert not isinstance(event, ParseFailure)
     assert event["process"] == {"name": "app", "pid": 7}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # Windows Update's ReportingEvents.log opens with a GUID in braces, then tab fields
+        b"{6C3A2F1E-0B9D-4E7A-9C51-2B8E4D7F0A13}\t2024-05-02 03:14:27:371+0100\t1\t181",
+        b"{'level': 'info', 'msg': 'a Python dict, not JSON'}",
+    ],
+)
+def test_a_brace_before_a_word_is_no_broken_json(raw: bytes) -> None:
+    """No JSON object opens with ``{A`` or ``{'``: such a line is text for the other formats,
+    not a record to dead-letter as invalid JSON."""
+    result = parse(raw, ParseOptions(now=NOW))
+    assert not isinstance(result, ParseFailure), result
+    assert result["message"]
