@@ -34,7 +34,7 @@ LAYOUT_SETS = (
     ("heldout16_layouts.tsv", 0.95, 0.95), ("heldout17_layouts.tsv", 0.95, 0.95),
     ("heldout18_layouts.tsv", 0.95, 0.95), ("heldout19_layouts.tsv", 0.95, 0.9),
     ("heldout20_layouts.tsv", 0.8, 0.65), ("heldout21_layouts.tsv", 0.88, 0.5),
-    ("heldout23_layouts.tsv", 0.95, 0.7),
+    ("heldout22_layouts.tsv", 0.9, 0.75), ("heldout23_layouts.tsv", 0.95, 0.7),
 )  # fmt: skip
 NOW = layouts.NOW
 
