@@ -194,8 +194,22 @@ def _logstash(doc: dict[str, Any], message: str) -> Envelope:
         meta["log"] = {"file": log["file"]}
     elif _text(doc.get("path")) is not None:  # the file input's legacy field
         meta["log"] = {"file": {"path": doc["path"]}}
+    _application_fields(doc, meta)
     _kubernetes_from_path(meta)
     return Envelope("logstash", _line(message), _text(doc.get("@timestamp")), meta)
+
+
+def _application_fields(doc: dict[str, Any], meta: dict[str, Any]) -> None:
+    """The level, logger and thread an application wrote beside its message in Logstash's
+    event format (logstash-logback-encoder, Spring Boot's ``logstash`` structured logging,
+    python-logstash): the line's own fields when the line itself names none."""
+    level, logger, thread = (_text(doc.get(key)) for key in ("level", "logger_name", "thread_name"))
+    if level is not None:
+        meta.setdefault("log", {})["level"] = level.lower()
+    if logger is not None:
+        meta.setdefault("log", {})["logger"] = logger
+    if thread is not None:
+        meta["process"] = {"thread": {"name": thread}}
 
 
 def _vector(doc: dict[str, Any], message: str) -> Envelope:

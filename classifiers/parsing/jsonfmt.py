@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from classifiers.parsing import ids, windows
+from classifiers.parsing import ids, journald, windows
 from classifiers.parsing.events import Context, FailureType
 from classifiers.parsing.fields import LETTER_LEVELS, put_dotted
 from classifiers.parsing.stamps import parse_value
@@ -33,10 +33,15 @@ _TIME_KEYS = (
     "unixTime", "calendarTime",  # osquery's results log
     "asctime",  # python-json-logger
     "instant", "timeMillis",  # log4j2's JsonLayout: {"epochSecond", "nanoOfSecond"}, or ms
+    "created",  # a Redfish LogEntry (iLO's IML, iDRAC's SEL): "Created"
 )  # fmt: skip
 _TIME_NAME = re.compile(r"(?i)time|date")
 _YEAR_2000 = 946_684_800
-_MESSAGE_KEYS = ("message", "msg", "@m", "log", "text", "event", "@mt", "@message")
+_MESSAGE_KEYS = (
+    "message", "msg", "@m", "log", "text", "event", "@mt", "@message",
+    "logmessage",  # Payara's JSON formatter: "LogMessage"
+    "eventmessage",  # macOS ``log stream --style ndjson``: "eventMessage"
+)  # fmt: skip
 #: Monolog's JSON has "level": 400 beside "level_name": "ERROR"; python-json-logger "levelname".
 _LEVEL_KEYS = (
     "level_name",
@@ -48,6 +53,7 @@ _LEVEL_KEYS = (
     "log_level",
     "@l",
     "@level",
+    "messagetype",  # macOS ``log stream --style ndjson``: "messageType": "Default|Info|Error|Fault"
 )
 #: pino's and bunyan's numbers for their levels.
 _NUMBERED_LEVELS = {10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal"}
@@ -108,8 +114,15 @@ def _expand_dotted(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _first(document: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The first of ``keys`` that has a value, as written, else in any case (.NET's and Java
+    EE's JSON capitalise: "Timestamp", "LogLevel", "Level", "Message")."""
     for key in keys:
         value = document.get(key)
+        if value is not None and value != "":
+            return value
+    lowered = {key.lower(): value for key, value in document.items()}
+    for key in keys:
+        value = lowered.get(key.lower())
         if value is not None and value != "":
             return value
     return None
@@ -142,6 +155,8 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
         return _passthrough(document, ctx)
     if ids.is_eve(document):
         return ids.from_eve(document, ctx)
+    if journald.is_entry(document):
+        return journald.from_entry(document, ctx)
     return _namespaced(document, text, ctx)
 
 
@@ -162,6 +177,9 @@ def _passthrough(document: dict[str, Any], ctx: Context) -> dict[str, Any]:
     own = document.get("logwarden")
     if isinstance(own, dict):  # a verdict is this parser's to give, never the sender's
         own.pop("parser", None)
+    log = document.get("log")
+    if isinstance(log, dict) and isinstance(log.get("level"), str):  # Spring Boot's "INFO"
+        log["level"] = log["level"].lower()
     if "winlog" in document:
         windows.enrich(document)
     meta = document.setdefault("event", {})
@@ -237,17 +255,28 @@ def _named_time(document: dict[str, Any], ctx: Context) -> Stamp | None:
 
 def _namespaced(document: dict[str, Any], text: str, ctx: Context) -> dict[str, Any]:
     event: dict[str, Any] = {"logwarden": {"json": document}, "event": {"dataset": "json"}}
-    stamp = _first(document, _TIME_KEYS)
+    record = _pushed_event(document) or document
+    stamp = _first(record, _TIME_KEYS)
     mongo = document.get("t")
     if stamp is None and isinstance(mongo, dict):  # MongoDB's Extended JSON {"t": {"$date": ..}}
         stamp = mongo.get("$date")
     if stamp is not None:
         event["@timestamp"] = _stamp(stamp, ctx)
     else:
-        named = _named_time(document, ctx)
+        named = _named_time(record, ctx)
         if named is not None:
             event["@timestamp"] = named
-    message = _first(document, _MESSAGE_KEYS)
+    message = _first(record, _MESSAGE_KEYS)
     event["message"] = message if isinstance(message, str) else text
-    _lift_obvious(event, document)
+    _lift_obvious(event, record)
     return event
+
+
+def _pushed_event(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The record of a Redfish event push (a BMC's ``{"@odata.type": "#Event...", "Events":
+    [{"EventTimestamp", "Severity", "Message", ...}]}``): its first event."""
+    events = document.get("Events")
+    if isinstance(events, list) and events and isinstance(events[0], dict):
+        first: dict[str, Any] = events[0]
+        return first if "EventTimestamp" in first else None
+    return None

@@ -46,7 +46,9 @@ ZONE_NAMES = {
 #: An IANA zone name (PHP's "[04-Dec-2026 10:15:03 Europe/Berlin]").
 _IANA = r"[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
 _ZONE = (
-    r"(?P<tz>\s?Z(?![A-Za-z])|\s?(?:GMT|UTC)?[+-]\d\d:?\d\d|\s?[+-]\d\d(?![\d:.])|\s?(?:"
+    # open62541's "(UTC+0100)", TIBCO BusinessWorks' "GMT +1"
+    r"(?P<tz>\s?Z(?![A-Za-z])|\s\((?:GMT|UTC)[+-]\d\d:?\d\d\)|\sGMT [+-]\d{1,2}(?![\d:.])"
+    r"|\s?(?:GMT|UTC)?[+-]\d\d:?\d\d|\s?[+-]\d\d(?![\d:.])|\s?(?:"
     + "|".join(sorted(ZONE_NAMES, key=len, reverse=True))
     + r")(?![A-Za-z])|\s"
     + _IANA
@@ -93,8 +95,9 @@ LAYOUTS: tuple[StampLayout, ...] = (
     _layout(
         "ISO8601",
         r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d\d)(?P=sep)(?P<day>\d\d)"
-        # Gin: "2026/12/03 - 14:22:07", SLX-OS: "2026/12/02-14:31:07"
-        r"(?:[T_\t-]| {1,2}|, ?| - )" + _HM_S + _FRACTION + _ZONE,
+        # Gin: "2026/12/03 - 14:22:07", SLX-OS: "2026/12/02-14:31:07", zpool history:
+        # "2026-11-30.02:00:04", Progress OpenEdge: "[2026/12/02@06:00:01.117-0600]"
+        r"(?:[T_\t@-]|\.(?=\d\d:)| {1,2}|, ?| - )" + _HM_S + _FRACTION + _ZONE,
     ),
     _layout(
         "yyyy-MM-dd-HH.mm.ss.SSSSSS",
@@ -108,7 +111,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(  # also Zabbix's "yyyyMMdd:HHmmss.SSS"
         "yyyyMMdd-HH:mm:ss",
-        r"(?<!\d)(?P<year>\d{4})(?P<month>\d\d)(?P<day>\d\d)[-T :](?:(?P<hour>\d{1,2}):"
+        r"(?<!\d)(?P<year>\d{4})(?P<month>\d\d)(?P<day>\d\d)(?:[-T:]| +)(?:(?P<hour>\d{1,2}):"
         r"(?P<minute>\d{1,2}):(?P<second>\d{1,2})|(?P<hh>\d\d)(?P<mm>\d\d)(?P<ss>\d\d)(?!\d))"
         + _FRACTION
         + _ZONE,
@@ -163,7 +166,13 @@ LAYOUTS: tuple[StampLayout, ...] = (
     ),
     _layout(
         "MMM dd yyyy HH:mm:ss",
-        _MON + r" +(?P<day>\d{1,2}),? (?P<year>\d{4}),? " + _HMS + _FRACTION + _AMPM + _ZONE,
+        # FreeIPMI's ipmi-sel table: "Dec-01-2026 | 19:22:08"
+        _MON
+        + r"(?: +|-)(?P<day>\d{1,2})(?:,? |-)(?P<year>\d{4})(?:,? | \| )"
+        + _HMS
+        + _FRACTION
+        + _AMPM
+        + _ZONE,
     ),
     _layout(
         "MMM dd HH:mm:ss",
@@ -172,6 +181,7 @@ LAYOUTS: tuple[StampLayout, ...] = (
         + r" *(?P<day>\d{1,2}) "  # BeeGFS: "Dec02 19:45:30"
         + _HMS
         + _FRACTION
+        + _ZONE  # TIBCO BusinessWorks: "2026 Dec 01 14:02:11:318 GMT +1"
         + r"(?: (?P<year>(?:19|20)\d\d)(?!\d))?",
     ),
     _layout(
@@ -179,7 +189,8 @@ LAYOUTS: tuple[StampLayout, ...] = (
         r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second_part>\d{1,2})(?P=sep)"
         # Suricata: "4/12/2026 -- 10:11:12", ipmitool: "12/01/2026 | 02:14:51"
         r"(?P<year>\d{4}|\d{1,2})(?!\d)(?:[ ,T-]|, | - | -- | \| )\s?"
-        + _HM_S
+        # Windows' PFRO.log pads nothing: "11/30/2026 8:5:7"
+        r"(?P<hour>\d{1,2}):(?P<minute>\d{1,2})(?::(?P<second>\d{1,2})(?!\d))?"
         + _FRACTION
         + _AMPM
         + _ZONE,
@@ -235,6 +246,13 @@ LAYOUTS: tuple[StampLayout, ...] = (
         + r"(?: (?P<tz>"
         + _ZONE_NAME
         + r")(?![A-Za-z]))?(?: (?P<year>(?:19|20)\d\d)(?!\d))?",
+    ),
+    _layout(  # the time before the date: Lustre changelogs' "03:14:07.118204551 2026.12.02",
+        "HH:mm:ss yyyy-MM-dd",  # Resque's "** [03:10:09 2026-12-02] 18903: ..."
+        r"(?<![\d:.])(?P<hour>[0-2]?\d):(?P<minute>[0-5]\d):(?P<second>[0-5]\d)(?:[.,]"
+        r"(?P<fraction>\d{1,9}))? (?P<year>(?:19|20)\d\d)(?P<sep>[-/.])(?P<month>[01]\d)(?P=sep)"
+        r"(?P<day>[0-3]\d)(?![\d:])",
+        max_offset=40,
     ),
     _layout(  # daemontools multilog: "@4000000063a1b2c3" + nanoseconds, in hex
         "tai64n",
@@ -359,7 +377,7 @@ def _offset_zone(text: str) -> tzinfo:
             return ZoneInfo(text)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise TimestampError(f"unknown time zone {text!r}") from error
-    text = text.removeprefix("GMT").removeprefix("UTC")  # JavaScript's "GMT+0100"
+    text = text.strip("() ").removeprefix("GMT").removeprefix("UTC").lstrip()  # "GMT+0100"
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))

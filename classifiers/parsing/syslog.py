@@ -81,14 +81,16 @@ def _priority(event: dict[str, Any], pri: str) -> None:
     if value > 191:
         return
     facility, severity = divmod(value, 8)
-    event["log"] = {
-        "level": SEVERITIES[severity],
-        "syslog": {
-            "priority": value,
-            "facility": {"code": facility, "name": FACILITIES[facility]},
-            "severity": {"code": severity, "name": SEVERITIES[severity]},
-        },
-    }
+    event["log"] = priority_fields(severity, facility)
+
+
+def priority_fields(severity: int, facility: int | None) -> dict[str, Any]:
+    """``log.level`` and ``log.syslog.*`` of a severity (0-7) and a facility, if known."""
+    syslog: dict[str, Any] = {"severity": {"code": severity, "name": SEVERITIES[severity]}}
+    if facility is not None:
+        syslog["priority"] = facility * 8 + severity
+        syslog["facility"] = {"code": facility, "name": FACILITIES[facility]}
+    return {"level": SEVERITIES[severity], "syslog": syslog}
 
 
 def _structured_data(text: str) -> dict[str, dict[str, str]]:
@@ -101,8 +103,10 @@ def _structured_data(text: str) -> dict[str, dict[str, str]]:
     return data
 
 
-def _body(event: dict[str, Any], program: str | None, message: str, ctx: Context) -> dict[str, Any]:
-    """Finish the event from the message: CEF payload, auth program fields, dataset."""
+def program_message(
+    event: dict[str, Any], program: str | None, message: str, ctx: Context
+) -> dict[str, Any]:
+    """Finish the event from a program's message: CEF payload, auth program fields, dataset."""
     message = message.removeprefix("\ufeff")
     event["message"] = message
     log = event.get("log")
@@ -165,7 +169,7 @@ def parse_rfc5424(text: str, ctx: Context) -> dict[str, Any] | None:
         syslog["msgid"] = msgid
     if sd != "-":
         syslog["structured_data"] = _structured_data(sd)
-    return _body(event, None if app == "-" else app, message or "", ctx)
+    return program_message(event, None if app == "-" else app, message or "", ctx)
 
 
 def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
@@ -194,7 +198,7 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
     if carried is not None:  # "host CEF:0|..." : a CEF or LEEF record has no program tag
         if carried.group(1):
             event["host"] = {"hostname": carried.group(1)}
-        return _body(event, None, carried.group(2), ctx)
+        return program_message(event, None, carried.group(2), ctx)
     header = _HOST_TAG.match(text, rest)
     if header is not None and _hostlike(header.group(1)):
         host, severity, program, pid, in_parens, in_angles, message = header.groups()
@@ -206,16 +210,16 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
         if pid is not None and pid.isdigit():
             process["pid"] = int(pid)
         event["process"] = process
-        return _body(event, program, message, ctx)
+        return program_message(event, program, message, ctx)
     device = _HOST_COLON.match(text, rest)
     if device is not None and _hostlike(device.group(1)):  # Cisco ASA's "asa01 : %ASA-6-..."
         event["host"] = {"hostname": device.group(1)}
-        return _body(event, None, device.group(2), ctx)
+        return program_message(event, None, device.group(2), ctx)
     tagged = _TAG_ONLY.match(text, rest)
     if tagged is not None:
         program, pid, message = tagged.groups()
         event["process"] = {"name": program, "pid": int(pid)}
-        return _body(event, program, message, ctx)
+        return program_message(event, program, message, ctx)
     # "<ISO stamp> word ..." without a program tag is an application's own line far more often
     # than a syslog host with a bare message (Ceph's "<stamp> mon.a (mon.0) ..."): inferred.
     bare = _HOST_ONLY.match(text, rest) if iso is None else None
@@ -225,8 +229,8 @@ def parse_bsd(text: str, ctx: Context) -> dict[str, Any] | None:
         if untagged is not None:  # Pacemaker's "pacemaker-controld  [1021] (function) ..."
             program, pid, message = untagged.groups()
             event["process"] = {"name": program, "pid": int(pid)}
-            return _body(event, program, message, ctx)
-        return _body(event, None, bare.group(2), ctx)
+            return program_message(event, program, message, ctx)
+        return program_message(event, None, bare.group(2), ctx)
     return None
 
 

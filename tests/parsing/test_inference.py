@@ -301,8 +301,27 @@ def test_inference_alone_on_detector_layouts(
             "N 0020000 PROD     2026336 17:30:45.50 JOB09876 00000090  IEF404I NIGHTLY1 - ENDED",
             "2026-12-02T17:30:45.500Z",
         ),
+        # a dot or an @ between date and time (zpool history, Progress OpenEdge)
+        ("2026-11-30.02:00:04 zpool scrub tank", "2026-11-30T02:00:04.000Z"),
+        ("[2026/12/02@06:00:01.117-0600] P-41822      T-41822 I BROKER  0: (333)   Multi-user",
+         "2026-12-02T12:00:01.117Z"),
+        # offsets as open62541 and TIBCO BusinessWorks write them
+        ("[2026-12-02 11:20:03.517 (UTC+0100)] info/eventloop\tStarting the EventLoop",
+         "2026-12-02T10:20:03.517Z"),
+        ("2026 Dec 01 14:02:11:318 GMT +1 BW.OrderSync-Process_Archive Info [BW-Core] started",
+         "2026-12-01T13:02:11.318Z"),
+        # nvidia-smi dmon -o DT, FreeIPMI's ipmi-sel, Windows' PFRO.log pads nothing
+        (" 20261202   14:00:05      0   512    61    72    97", "2026-12-02T14:00:05.000Z"),
+        ("412 | Dec-01-2026 | 19:22:08 | PS2 Status       | Power Supply  | input lost",
+         "2026-12-01T19:22:08.000Z"),
+        ("11/30/2026 8:5:7 - PFRO Error: \\??\\C:\\x.exe, |delete operation|, 0xc0000034",
+         "2026-11-30T08:05:07.000Z"),
+        # the time before the date (Lustre changelogs, Resque)
+        ("4182311 01CREAT 03:14:07.118204551 2026.12.02 0x0 t=[0x200000bd1:0x1a2f:0x0]",
+         "2026-12-02T03:14:07.118Z"),
+        ("** [03:10:09 2026-12-02] 18903: Sleeping for 5.0 seconds", "2026-12-02T03:10:09.000Z"),
     ],
-)
+)  # fmt: skip
 def test_timestamp_candidates(text: str, expected: str) -> None:
     assert _parsed(text)["@timestamp"] == expected
 
