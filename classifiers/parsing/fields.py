@@ -18,11 +18,15 @@ LETTER_LEVELS = {
 #: OpenSIPS' "NOTICE:core:main: ...". It may follow Pacemaker's "(function) \t" or
 #: Pure-FTPd's "(user@address) ", ArubaOS' message id and pid ("<522008> <4123> <NOTI> ..."),
 #: or Dovecot's component ("auth: Warning: ", "imap(user)<pid><session>: Error: "); XAPI's
-#: "[ info||1482 ...]" on XCP-ng and XenServer.
+#: "[ info||1482 ...]" on XCP-ng and XenServer; GLib's "WARNING **: " (debian-installer).
 _LEADING_SEVERITY = re.compile(
     r"(?:\([^)\s]*\)\s+|(?:<\d+>\s+){1,2}(?=<)|[\w-]+(?:\([^)\s]*\))?(?:<[^>\s]*>)*:\s+(?=[A-Z]))?"
     r"[\[<]?\s?((?i:emerg|emergency|alert|crit|critical|err|error|warning|warn|notice|info|debug"
-    r"|fatal|panic|emer|alrt|errs|noti|dbug))(?:[\]>]:?\s|:\s|:(?=[a-z_]+:)|\|)"
+    r"|fatal|panic|emer|alrt|errs|noti|dbug))(?:[\]>]:?\s|:\s|:(?=[a-z_]+:)|\||\s\*\*:\s)"
+)
+#: Solaris' message ids: "[ID 435574 kern.notice] NOTICE: ixgbe0 link up": the level half.
+_MESSAGE_ID_SEVERITY = re.compile(
+    r"\[ID \d+ [a-z0-9]+\.(emerg|alert|crit|err|error|warning|notice|info|debug)\]"
 )
 #: The words a delimited record's severity field holds: the usual levels, and the ranks a
 #: field on its own gives (SharePoint ULS ``Medium``/``High``/``Unexpected``/``Monitorable``,
@@ -47,12 +51,15 @@ _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z")
 
 def field_severity(record: str) -> str | None:
     """The severity of a delimited record: the first field that is a severity word and nothing
-    else (Papertrail's and Snare's tab-separated ``...\tInfo\t...``, EvtxECmd's CSV ``,Error,``).
-    A record has three tabs or four commas at least; a field of prose never is one word."""
+    else (Papertrail's and Snare's tab-separated ``...\tInfo\t...``, EvtxECmd's CSV ``,Error,``,
+    SAP's ``#INFO#``). A record has three tabs or four commas or hashes at least; a field of
+    prose never is one word."""
     if record.count("\t") >= 3:
         fields = [value.strip() for value in record.split("\t")]
     elif record.count(",") >= 4:  # unpadded: prose's "debug, info, warn, error" is no record
         fields = record.split(",")
+    elif record.count("#") >= 4:  # SAP's trace: "+0100#INFO#com.sap.scc.config#thread#..."
+        fields = [value.strip() for value in record.split("#")]
     else:
         return None
     for value in fields:
@@ -74,7 +81,7 @@ def keyed_severity(record: str) -> str | None:
 
 def leading_severity(message: str) -> str | None:
     """The severity word opening ``message``, lower-cased, if it opens with one."""
-    found = _LEADING_SEVERITY.match(message)
+    found = _LEADING_SEVERITY.match(message) or _MESSAGE_ID_SEVERITY.match(message)
     return None if found is None else found.group(1).lower()
 
 

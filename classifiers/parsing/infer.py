@@ -42,6 +42,7 @@ LEVEL_WORDS = (
     "ntc", "crt", "alr", "emg",  # motion's "[NTC]", "[CRT]"
     "lifecycle",  # Gradle's "[LIFECYCLE]"
     "major", "minor", "cleared", "indeterminate", "message", "status",  # in capitals: below
+    "event",  # NFS-Ganesha's EVENT, in capitals
     # as Windows, Java and tools print them in German, French, Spanish, Italian, Dutch,
     # Polish, Portuguese and Russian
     "informationen", "hinweis", "warnung", "fehler", "kritisch", "schwerwiegend",
@@ -57,7 +58,12 @@ _LEVEL_SET = frozenset(LEVEL_WORDS)
 #: Alarm severities (ITU X.733, as Nokia SR OS writes "MINOR:" and Huawei "MAJOR") and glib's
 #: "MESSAGE", Traffic Server's "STATUS:": levels in capitals, words of prose otherwise ("minor
 #: GC pause", "Message: hi").
-_CAPITAL_LEVELS = frozenset({"major", "minor", "cleared", "indeterminate", "message", "status"})
+_CAPITAL_LEVELS = frozenset({
+    "major", "minor", "cleared", "indeterminate", "message", "status", "event",
+})  # fmt: skip
+#: Level words only in brackets: MySQL 8's "[System]" (launchd's "(system/com.example.agent)"
+#: and "Operating System Environment" are no levels).
+_BRACKETED_LEVELS = frozenset({"system"})
 # Longest first: the regex alternation takes the first word that matches ("info" in "information").
 _LEVEL_RE = r"(?P<level>(?i:" + "|".join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r")[1-5]?)"
 #: Redis' role markers as levels.
@@ -70,6 +76,20 @@ _LETTER_RE = f"(?P<letter>[{_LETTERS}])"
 _OPENING_LETTER = re.compile(r"[(\[][DIWEFNC][)\]]")
 #: Telegraf's and the CloudWatch agent's "I!", "W!", "E!", "D!" after the stamp.
 _BANG_LETTER = re.compile(r"[DIWE]!")
+#: SAP Replication Server's "I. 2026/12/03 02:15:40. ...": a level letter and a dot first.
+_DOTTED_LETTER = re.compile(r"[DIWEF]\.")
+#: Levels a line opens with where the header tokens do not show them: Python logging's
+#: default "LEVEL:logger:message" (basicConfig; aiohttp's access log, huey after its stamp),
+#: ``dmesg -x``'s "kern  :info  : [...]" and Passenger's "[ N 2026-12-01 ...".
+_PYTHON_RECORD = re.compile(r"(CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG):([\w.-]+):")
+_OPENING_LEVEL = re.compile(
+    r"(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\s*:"
+    r"(emerg|alert|crit|err|warn|notice|info|debug)\s*:\s|\[ ([CEWNID])\d? \d{4}-"
+)
+#: NFS-Ganesha's " :COMPONENT :LEVEL :": the word after the component.
+_COMPONENT_LEVEL = re.compile(r" :[A-Z][A-Z0-9 _]* :([A-Z]+) :")
+#: A bracketed component before a level word (pacman's "[ALPM] warning: ...").
+_BRACKETED_PREFIX = re.compile(r"\[[\w.-]+\]\s+")
 #: VMware Workstation's "In(05)", "Wa(03)": a severity's abbreviation and a padded verbosity.
 _VMX_LEVELS = frozenset({"In", "Wa", "Er", "Cr", "Db", "No", "Al", "Em", "Vb"})
 #: VMware ESXi's "In(166)", "Wa(164)": a severity's abbreviation and the syslog PRI it is.
@@ -503,6 +523,8 @@ def _placed_level_regex(word: str, index: int | None, *, first: bool) -> tuple[s
         return _LETTER_RE, "letter"
     if index is None and first and _OPENING_LETTER.fullmatch(word):
         return r"[(\[](?P<letter>[DIWEFNC])[)\]]", "letter"
+    if index is None and first and _DOTTED_LETTER.fullmatch(word):
+        return r"(?P<letter>[DIWEF])\.", "letter"
     if index == 0 and _BANG_LETTER.fullmatch(word):
         return r"(?P<letter>[DIWE])!", "letter"
     if index == 0 and len(word) == 1 and word in "diwef":  # SAP HANA's trace: "<stamp> i Basis"
@@ -541,6 +563,8 @@ def _is_level(
     opening, channel, word, pid, suffix, closing = token.groups()
     if not _is_level_word(word):
         return False
+    if word.lower() in _BRACKETED_LEVELS and not (opening.startswith("[") and closing):
+        return False
     if channel:  # Apache's "[core:error]" is bracketed
         return (
             word.isupper()
@@ -553,6 +577,16 @@ def _is_level(
     if word.isupper() or opening or pid or suffix or closing or index is None:
         return True
     return padded or index <= len(roles & {"pid", "tid"}) + 1
+
+
+def _leading_word(content: str) -> str:
+    """The word a message opens with as a level would be written, after a bracketed
+    component if there is one."""
+    leading = _LEADING_LEVEL.match(content)
+    prefix = _BRACKETED_PREFIX.match(content) if leading is None or leading.group(2) else None
+    if prefix is not None and not _is_level_word(leading.group(2) if leading else ""):
+        leading = _LEADING_LEVEL.match(content, prefix.end())
+    return (leading.group(1) or leading.group(2)) if leading is not None else ""
 
 
 def _is_level_word(word: str) -> bool:
@@ -579,6 +613,7 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
     content = parts["content"] or text
     if content.startswith(("msg=", "message=")):  # logfmt: the message is msg's value
         content = _logfmt_message(content)
+    content, python = _python_record(content, text)
     if parts.get("dyear") and not parts.get("year"):
         parts["year"] = _relay_year(parts)
     stamp = stamp_of(parts, ctx, day_first=layout.day_first)
@@ -589,7 +624,8 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
         "message": content,
         "event": {"dataset": "unknown"},
     }
-    _set_log(event, parts, layout, ctx)
+    if not _opening_log(event, parts, text, python):
+        _set_log(event, parts, layout, ctx)
     host = parts.get("host")
     if host:
         event["host"] = {"hostname": host}
@@ -604,6 +640,32 @@ def _event(match: re.Match[str], text: str, ctx: Context, layout: Layout) -> dic
             if auth.enrich(event, name, content) == "system.auth":
                 event["event"]["dataset"] = "system.auth"
     return event
+
+
+def _python_record(content: str, text: str) -> tuple[str, re.Match[str] | None]:
+    """Python logging's "LEVEL:logger:" after the stamp (taken off the message) or opening
+    the line."""
+    python = _PYTHON_RECORD.match(content)
+    if python is not None:
+        return content[python.end() :], python
+    return content, _PYTHON_RECORD.match(text)
+
+
+def _opening_log(
+    event: dict[str, Any], parts: dict[str, str | None], text: str, python: re.Match[str] | None
+) -> bool:
+    """``log.level`` (and the logger) from what opens the line, for a layout without a level
+    role; whether there was one."""
+    if parts.get("level"):
+        return False
+    if python is not None:
+        event["log"] = {"level": python.group(1).lower(), "logger": python.group(2)}
+        return True
+    opening = _OPENING_LEVEL.match(text)
+    if opening is None:
+        return False
+    event["log"] = {"level": opening.group(1) or LETTER_LEVELS[opening.group(2)]}
+    return True
 
 
 def _set_log(
@@ -701,12 +763,19 @@ def _level(parts: dict[str, str | None], content: str, layout: Layout) -> str | 
         return _REDIS_LEVELS[str(parts["marker"])]
     if _LEVEL_ROLES.intersection(layout.fields):
         return None
-    # Learned from a line without a level ("[1733307072] EXTERNAL COMMAND: ..."), the layout
-    # also fits the source's lines that lead with one ("[1733307080] Warning: Return code").
-    leading = _LEADING_LEVEL.match(content)
-    word = (leading.group(1) or leading.group(2)) if leading is not None else ""
-    if _is_level_word(word):
+    return _message_level(content)
+
+
+def _message_level(content: str) -> str | None:
+    """A level the message shows, for a layout without a level role: learned from a line
+    without one ("[1733307072] EXTERNAL COMMAND: ..."), it also fits the source's lines that
+    lead with one ("[1733307080] Warning: Return code")."""
+    word = _leading_word(content)
+    if _is_level_word(word) and word.lower() not in _BRACKETED_LEVELS:
         return word.lower()
+    component = _COMPONENT_LEVEL.search(content, 0, _SHOUTED_WINDOW)
+    if component is not None and _is_level_word(component.group(1)):
+        return component.group(1).lower()
     keyed = _KEY_LEVEL_IN_TEXT.search(content)  # key=value records: FortiGate's level= is late
     if keyed is not None and keyed.group(1).lower() in _LEVEL_SET:
         return keyed.group(1).lower()

@@ -60,8 +60,9 @@ _HOST = r"([\w.:/@-]*[\w.])"
 #: Kerberos' "krb5kdc[1234](info):", Apple's "SpringBoard(FrontBoard)[58] <Notice>:".
 _TAG_SEVERITY = r"emerg|alert|crit|err|error|warning|warn|notice|info|debug"
 _HOST_TAG = re.compile(
-    _HOST
-    + rf" (?:({_TAG_SEVERITY}) )?([^\s\[\]:]+(?:\([^)\s]*\))?)(?:\[([^\]\s]*)\])?"
+    _HOST  # AIX names the facility and priority first: "auth|security:info sshd[3238]: ..."
+    + rf" (?:(?:[a-z0-9]+(?:\|[a-z]+)?:)?({_TAG_SEVERITY}) )?([^\s\[\]:]+(?:\([^)\s]*\))?)"
+    + r"(?:\[([^\]\s]*)\])?"
     + rf"(?:\(((?i:{_TAG_SEVERITY}))\)| <((?i:{_TAG_SEVERITY}))>)?:[ \t]*(.*)\Z",
     re.DOTALL,
 )

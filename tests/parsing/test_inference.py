@@ -21,7 +21,9 @@ DATA = layouts.DATA
 #: 0.95; the SOC set (5) stays under it for levels (46 of 50) because a level deep in a syslog
 #: message (Cisco ISE's "... 0012345 5200 NOTICE Passed-Authentication") and HPE ProCurve's "M"
 #: (major) are not read; set 19 for Teams' "<pid> -- info --" and ManageEngine's time before its
-#: date ("[10:41:22:305]|[11-30-2026]|[...]|[INFO]"). docs/parsing.md lists them.
+#: date ("[10:41:22:305]|[11-30-2026]|[...]|[INFO]"); set 20 for iDRAC's "Severity: Critical,"
+#: as a syslog tag; set 21 for vendor abbreviations (macOS' "Df", snapper's "MIL"), a JSON
+#: array's second element (Ubuntu Pro) and AIX errpt's mmddHHMMyy. docs/parsing.md lists them.
 LAYOUT_SETS = (
     ("unseen_layouts.tsv", 0.95, 0.95), ("heldout_layouts.tsv", 0.95, 0.95),
     ("heldout2_layouts.tsv", 0.95, 0.95), ("heldout3_layouts.tsv", 0.95, 0.95),
@@ -33,8 +35,8 @@ LAYOUT_SETS = (
     ("heldout14_layouts.tsv", 0.95, 0.95), ("heldout15_layouts.tsv", 0.95, 0.95),
     ("heldout16_layouts.tsv", 0.95, 0.95), ("heldout17_layouts.tsv", 0.95, 0.95),
     ("heldout18_layouts.tsv", 0.95, 0.95), ("heldout19_layouts.tsv", 0.95, 0.9),
-    ("heldout20_layouts.tsv", 0.8, 0.65), ("heldout21_layouts.tsv", 0.88, 0.5),
-    ("heldout22_layouts.tsv", 0.9, 0.75), ("heldout23_layouts.tsv", 0.95, 0.7),
+    ("heldout20_layouts.tsv", 0.95, 0.9), ("heldout21_layouts.tsv", 0.95, 0.8),
+    ("heldout22_layouts.tsv", 0.95, 0.95), ("heldout23_layouts.tsv", 0.95, 0.95),
 )  # fmt: skip
 NOW = layouts.NOW
 
@@ -951,6 +953,72 @@ def test_a_level_labelled_after_a_messages_prefix_is_its_level(
     """Bacula and Bareos write ``<daemon> JobId <n>: Warning: ...``: the level is the word
     labelled with a colon right after the prefix, in title case or capitals."""
     assert _parsed(line).get("log", {}).get("level") == level
+
+
+@pytest.mark.parametrize(
+    ("line", "level", "logger", "message"),
+    [
+        # Python logging's default "LEVEL:logger:message", opening the line or after a stamp
+        ('INFO:aiohttp.access:198.51.100.23 [01/Dec/2026:13:37:02 +0000] "GET / HTTP/1.1" 200',
+         "info", "aiohttp.access", '"GET / HTTP/1.1" 200'),
+        ("[2026-12-02 02:59:58,412] WARNING:huey.consumer:MainThread:Worker stalled",
+         "warning", "huey.consumer", "MainThread:Worker stalled"),
+        # dmesg -x: the facility and level before the stamp
+        ("kern  :warn  : [Thu Dec  3 06:15:09 2026] nvme nvme0: I/O tag 512 timeout",
+         "warn", None, "nvme nvme0: I/O tag 512 timeout"),
+        # Passenger's "[ N <stamp>", SAP Replication Server's "I. <stamp>."
+        ("[ W 2026-12-01 06:25:01.4254 27582/T1 age/Wat/WatchdogMain.cpp:1377 ]: slow",
+         "warning", None, None),
+        ("E. 2026/12/03 02:16:02. ERROR #1028 DSI EXEC(103(1) PRD_ASE.findb)", "error", None,
+         None),
+        # NFS-Ganesha's " :COMPONENT :LEVEL :", pacman's "[ALPM] warning:"
+        ("02/12/2026 03:14:06 : epoch 6b0f8cfd : nfs01 : ganesha.nfsd-1423[main] claim :FSAL "
+         ":CRIT :Could not stat directory", "crit", None, None),
+        ("[2026-12-02T19:20:41+0100] [ALPM] warning: /etc/pacman.d/mirrorlist installed as "
+         "mirrorlist.pacnew", "warning", None, None),
+        ("[2026-12-02T19:20:41+0100] [ALPM] transaction started", None, None, None),
+        # SAP's trace: "#"-delimited fields
+        ("2026-12-01 09:14:22,481 +0100#ERROR#com.sap.scc.config#https-exec-8#   #Stopping",
+         "error", None, None),
+        # "system" is a level only as MySQL's "[System]"
+        ("2026-12-03 16:02:11.447210 (system/com.example.vpnagent) <Notice>: spawn scheduled",
+         "notice", None, None),
+        ("[Wed Dec 02 14:19:42.707 UTC 2026] Operating System Environment :", None, None, None),
+        ("2026-12-03T10:11:12.123456Z 0 [System] [MY-010116] [Server] starting", "system", None,
+         None),
+    ],
+)  # fmt: skip
+def test_levels_the_header_tokens_do_not_show(
+    line: str, level: str | None, logger: str | None, message: str | None
+) -> None:
+    event = _parsed(line)
+    assert event.get("log", {}).get("level") == level
+    assert event.get("log", {}).get("logger") == logger
+    if message is not None:
+        assert event["message"] == message
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        ("Dec  2 03:12:44 sol11-db1 mac: [ID 435574 kern.notice] NOTICE: ixgbe0 link up",
+         "notice"),
+        ("Dec  2 03:14:05 sol11-db1 fmd: [ID 377184 daemon.error] SUNW-MSG-ID: ZFS-8000-GH",
+         "error"),
+        ("Dec  1 09:14:31 main-menu[312]: WARNING **: Configuring 'choose-mirror' failed",
+         "warning"),
+        ("Dec  2 08:05:46 aix-db01 auth|security:info sshd[323808]: Accepted publickey for db2 "
+         "from 192.0.2.44 port 37909 ssh2", "info"),
+    ],
+)  # fmt: skip
+def test_syslog_levels_of_solaris_glib_and_aix(line: str, level: str) -> None:
+    """Solaris' ``[ID n facility.level]``, GLib's ``WARNING **:``, AIX's ``facility:priority``
+    before the tag (whose sshd line keeps its auth fields)."""
+    event = _parsed(line)
+    assert event["log"]["level"] == level
+    if "sshd" in line:
+        assert event["process"]["name"] == "sshd"
+        assert event["source"]["ip"] == "192.0.2.44"
 
 
 def test_twisted_namespace_and_level_in_brackets() -> None:
