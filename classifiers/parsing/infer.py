@@ -83,7 +83,7 @@ _DOTTED_LETTER = re.compile(r"[DIWEF]\.")
 #: ``dmesg -x``'s "kern  :info  : [...]" and Passenger's "[ N 2026-12-01 ...".
 _PYTHON_RECORD = re.compile(r"(CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG):([\w.-]+):")
 _OPENING_LEVEL = re.compile(
-    r"(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7])\s*:"
+    "(?:" + "|".join(map(re.escape, FACILITIES)) + r")\s*:"
     r"(emerg|alert|crit|err|warn|notice|info|debug)\s*:\s|\[ ([CEWNID])\d? \d{4}-"
 )
 #: NFS-Ganesha's " :COMPONENT :LEVEL :": the word after the component.
