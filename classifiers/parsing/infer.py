@@ -16,6 +16,7 @@ file or host: layouts of one application do not leak into another's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
@@ -244,14 +245,24 @@ def parse(text: str, ctx: Context) -> dict[str, Any] | None:
 def _opens_dated(text: str, source: str) -> bool:
     """Whether a stamp opens the line (not only ends it or sits in a field), as it did for the
     source's last line of this shape."""
-    key = (source, shape(text))
-    known = _OPENS_DATED.get(key)
-    if known is None:
+
+    def answer() -> bool:
         found = find(text)
-        known = found is not None and found[0].place == "start"
-        if len(_OPENS_DATED) >= _NEGATIVE_LIMIT:
-            _OPENS_DATED.clear()
-        _OPENS_DATED[key] = known
+        return found is not None and found[0].place == "start"
+
+    return _remembered(_OPENS_DATED, (source, shape(text)), answer)
+
+
+def _remembered(
+    memo: dict[tuple[str, bytes], bool], key: tuple[str, bytes], answer: Callable[[], bool]
+) -> bool:
+    """The memo's answer for a source and line shape, worked out once (emptied when full)."""
+    known = memo.get(key)
+    if known is None:
+        known = answer()
+        if len(memo) >= _NEGATIVE_LIMIT:
+            memo.clear()
+        memo[key] = known
     return known
 
 
@@ -583,10 +594,12 @@ def _leading_word(content: str) -> str:
     """The word a message opens with as a level would be written, after a bracketed
     component if there is one."""
     leading = _LEADING_LEVEL.match(content)
-    prefix = _BRACKETED_PREFIX.match(content) if leading is None or leading.group(2) else None
-    if prefix is not None and not _is_level_word(leading.group(2) if leading else ""):
-        leading = _LEADING_LEVEL.match(content, prefix.end())
-    return (leading.group(1) or leading.group(2)) if leading is not None else ""
+    word = (leading.group(1) or leading.group(2)) if leading is not None else ""
+    prefix = None if _is_level_word(word) else _BRACKETED_PREFIX.match(content)
+    if prefix is not None:
+        after = _LEADING_LEVEL.match(content, prefix.end())
+        word = (after.group(1) or after.group(2)) if after is not None else ""
+    return word
 
 
 def _is_level_word(word: str) -> bool:
@@ -702,19 +715,16 @@ def _take_inner_line(event: dict[str, Any], content: str, ctx: Context) -> None:
     """
     if ctx.source.endswith(_INNER) or _STAMP_START.match(content) is None:
         return
-    key = (ctx.source, shape(content))
-    held = _HOLDS_A_LINE.get(key)
-    if held is None:
+
+    def answer() -> bool:
         found = find(content[:_INNER_WINDOW])
-        held = not (
+        return not (
             found is None
             or found[0].fallback
             or (found[1].start() > 2 and not content.startswith(("time=", "ts=")))  # logrus
         )
-        if len(_HOLDS_A_LINE) >= _NEGATIVE_LIMIT:
-            _HOLDS_A_LINE.clear()
-        _HOLDS_A_LINE[key] = held
-    if not held:
+
+    if not _remembered(_HOLDS_A_LINE, (ctx.source, shape(content)), answer):
         return
     inner = parse(content, replace(ctx, source=ctx.source + _INNER))
     if inner is not None and "log" in inner:
